@@ -1,0 +1,22 @@
+"""Tables, enums, column types, the engine and the session factory."""
+from .enums import *  # noqa: F401,F403
+from .tables import (  # noqa: F401
+    Account,
+    Activity,
+    AuditLog,
+    Campaign,
+    CampaignNote,
+    CampaignTerritory,
+    Event,
+    Feedback,
+    ImportBatch,
+    Lead,
+    LoginThrottle,
+    MonthlyTarget,
+    NoteRead,
+    Opportunity,
+    Setting,
+    Territory,
+    User,
+)
+from .types import Money, UTCDateTime, to_money, utcnow  # noqa: F401

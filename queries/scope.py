@@ -1,0 +1,108 @@
+"""Who is asking, and what each role may see.
+
+``Viewer`` is the signed-in user as the query layer knows it; pages build it once per rerun
+from the database (never from widget state) and pass it explicitly.
+
+Visibility rules (DESIGN.md):
+- rep: records of their own territory; leads assigned to them; their own opportunities and
+  activities; accounts of their territory plus company-wide accounts (name/sector only unless
+  they have deals with them).
+- manager: everything of their territory (all its reps).
+- marketer, executive, admin: company-wide.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, or_, true
+from sqlmodel import Session, select
+
+from models.enums import Role
+from models.tables import Account, CampaignTerritory, Event, Lead, Opportunity, User
+
+
+class AccessDenied(PermissionError):
+    """The viewer may not see or change this record; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    territory_id: int | None
+
+    @property
+    def is_field(self) -> bool:
+        return self.role in (Role.rep, Role.manager)
+
+    @property
+    def is_company_wide(self) -> bool:
+        return self.role in (Role.marketer, Role.executive, Role.admin)
+
+    @classmethod
+    def of(cls, user: User) -> "Viewer":
+        return cls(id=user.id, username=user.username, display_name=user.display_name,
+                   role=Role(user.role), territory_id=user.territory_id)
+
+
+def load_viewer(username: str, *, session: Session) -> Viewer | None:
+    """The active user with this username, or None (unknown or disabled)."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    if user is None or not user.active:
+        return None
+    return Viewer.of(user)
+
+
+def require_role(viewer: Viewer, *roles: Role) -> None:
+    if viewer.role not in roles:
+        raise AccessDenied(f"your role ({viewer.role}) may not do this")
+
+
+def lead_scope(viewer: Viewer):
+    """WHERE clause limiting leads to those the viewer may see."""
+    if viewer.is_company_wide:
+        return true()
+    if viewer.role is Role.manager:
+        return Lead.territory_id == viewer.territory_id
+    if viewer.role is Role.rep:
+        return (Lead.assigned_to_id == viewer.id) & (Lead.territory_id == viewer.territory_id)
+    return false()
+
+
+def opportunity_scope(viewer: Viewer):
+    if viewer.is_company_wide:
+        return true()
+    if viewer.role is Role.manager:
+        return Opportunity.territory_id == viewer.territory_id
+    if viewer.role is Role.rep:
+        return (Opportunity.owner_id == viewer.id) & (Opportunity.territory_id == viewer.territory_id)
+    return false()
+
+
+def event_scope(viewer: Viewer):
+    if viewer.is_company_wide:
+        return true()
+    if viewer.is_field:
+        return Event.territory_id == viewer.territory_id
+    return false()
+
+
+def campaign_targets_territory(campaign_id_col, territory_id: int):
+    """A campaign targets a territory when it lists it, or lists none (= every territory)."""
+    listed = select(CampaignTerritory.campaign_id).where(CampaignTerritory.campaign_id == campaign_id_col)
+    listed_here = listed.where(CampaignTerritory.territory_id == territory_id)
+    return or_(~listed.exists(), listed_here.exists())
+
+
+def account_scope(viewer: Viewer):
+    """Accounts a viewer may open in full: their territory's, plus company-wide accounts they
+    have deals with (reps) or any company-wide account with deals in their territory (managers)."""
+    if viewer.is_company_wide:
+        return true()
+    if not viewer.is_field:
+        return false()
+    own_deals = select(Opportunity.id).where(Opportunity.account_id == Account.id, opportunity_scope(viewer))
+    return or_(Account.territory_id == viewer.territory_id,
+               (Account.territory_id.is_(None)) & own_deals.exists())
