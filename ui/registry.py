@@ -1,0 +1,39 @@
+"""Which pages exist and which roles may see them.
+
+A page the role may not see is never registered with ``st.navigation`` for that user, so it does
+not exist for them; every page function additionally starts from ``ui.session.require_viewer``,
+and every query it calls re-checks the viewer's scope.
+
+To add a page: write ``pages/<name>.py`` with a ``render()`` function, then add a ``PageSpec`` here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.enums import Role
+
+ALL = tuple(Role)
+FIELD = (Role.rep, Role.manager)
+MARKETING = (Role.marketer, Role.admin)
+LEADERSHIP = (Role.executive, Role.admin)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    module: str        # module under pages/ that defines render()
+    title: str
+    url_path: str
+    roles: tuple[Role, ...]
+    section: str
+    icon: str = ""
+    function: str = "render"
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("home", "My day", "home", ALL, "Home", ":material/today:"),
+    PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
+]
+
+
+def pages_for(role: Role) -> list[PageSpec]:
+    return [p for p in PAGES if role in p.roles]
