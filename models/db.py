@@ -20,6 +20,19 @@ from .config import load_config
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+_write_generation = 0
+
+
+def write_generation() -> int:
+    """Bumped after every committed write_session in this process; caches put it in their key so
+    this process never serves a result older than its own last write (other processes: cache TTL)."""
+    return _write_generation
+
+
+def bump_write_generation() -> None:
+    global _write_generation
+    with _lock:
+        _write_generation += 1
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -121,5 +134,6 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
             with Session(bind=conn, expire_on_commit=False) as session:
                 with session.begin():
                     yield session
+            bump_write_generation()
         finally:
             conn.info.pop("write", None)
