@@ -5,6 +5,8 @@ not exist for them; every page function additionally starts from ``ui.session.re
 and every query it calls re-checks the viewer's scope.
 
 To add a page: write ``pages/<name>.py`` with a ``render()`` function, then add a ``PageSpec`` here.
+A url_path must never equal a module name under pages/: Streamlit also auto-discovers that folder,
+and a page hash shared by both would run the bare module instead of app.py (a test checks this).
 """
 from __future__ import annotations
 
@@ -30,9 +32,12 @@ class PageSpec:
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("home", "My day", "home", ALL, "Home", ":material/today:"),
+    PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
     PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
 ]
+
+
+DEFAULT_URL_PATH = "my-day"
 
 
 def pages_for(role: Role) -> list[PageSpec]:

@@ -1,0 +1,49 @@
+"""My account: who I am, and changing my own password."""
+from __future__ import annotations
+
+import streamlit as st
+
+from models.db import write_session
+from services.auth import MIN_PASSWORD_LENGTH, change_own_password
+from services.errors import ValidationFailed
+from ui.session import app_engine, require_viewer
+
+
+def password_form(viewer, *, forced: bool = False) -> bool:
+    """The change-password form; True once the password was changed in this run."""
+    if forced:
+        st.warning("Your password was reset by an administrator. Choose a new one to continue.")
+    with st.form("ov_change_password", clear_on_submit=True):
+        current = st.text_input("Current password", type="password")
+        new = st.text_input("New password", type="password",
+                            help=f"At least {MIN_PASSWORD_LENGTH} characters, not your username.")
+        repeat = st.text_input("Repeat the new password", type="password")
+        submitted = st.form_submit_button("Change password", type="primary")
+    if not submitted:
+        return False
+    if new != repeat:
+        st.error("The two new passwords differ.")
+        return False
+    try:
+        with write_session(app_engine()) as session:
+            change_own_password(viewer.username, current, new, session=session)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            st.error(problem)
+        return False
+    st.success("Password changed. Other sessions of yours have been signed out; please sign in again.")
+    return True
+
+
+def render() -> None:
+    viewer = require_viewer()
+    st.title("My account")
+    st.write(f"**{viewer.display_name}** (`{viewer.username}`), role **{viewer.role.value}**")
+    st.subheader("Change my password")
+    password_form(viewer)
+
+
+def render_forced_change() -> None:
+    viewer = require_viewer()
+    st.title("Choose a new password")
+    password_form(viewer, forced=True)

@@ -1,0 +1,79 @@
+"""My day: the landing page of every role, with live numbers from the database.
+
+Page modules only define functions; app.py registers ``render`` with st.navigation."""
+from __future__ import annotations
+
+import streamlit as st
+
+from models.db import read_session
+from models.enums import Role
+from models.settings_store import load_settings
+from queries import home
+from ui.format import money, when
+from ui.session import app_engine, require_viewer
+
+
+def _events_table(events, tz) -> None:
+    if not events:
+        st.caption("No events in the next 7 days.")
+        return
+    st.dataframe(
+        [{"Starts": when(e.starts_at, tz), "Ends": when(e.ends_at, tz), "Event": e.title, "Campaign": e.campaign,
+          "Territory": e.territory, "Venue": e.venue or "", "Status": e.status} for e in events],
+        hide_index=True, width="stretch")
+
+
+def _field(viewer, session, settings) -> None:
+    day = home.field_day(viewer, session=session)
+    cols = st.columns(5)
+    cols[0].metric("Overdue untouched leads", day.overdue_untouched,
+                   help=f"Assigned more than {settings.sla_hours:g} h ago and not yet touched.")
+    cols[1].metric("Due within 24 h", day.due_today)
+    cols[2].metric("Open leads", day.open_leads)
+    cols[3].metric("Unread campaign notes", day.unread_notes)
+    cols[4].metric("Open pipeline", money(day.open_pipeline, settings.currency), help=f"{day.open_deals} open deals")
+    if viewer.role is Role.manager and day.unassigned_in_territory:
+        st.warning(f"{day.unassigned_in_territory} leads of your territory wait to be routed to a rep.")
+    st.subheader("Marketing events in your territory — next 7 days")
+    _events_table(day.upcoming, settings.tz)
+
+
+def _marketing(viewer, session, settings) -> None:
+    day = home.marketing_day(viewer, session=session)
+    cols = st.columns(5)
+    cols[0].metric("Active campaigns", day.active_campaigns)
+    cols[1].metric("Leads in the last 7 days", day.leads_last_7_days)
+    cols[2].metric("Overdue untouched leads", day.overdue_untouched,
+                   help="Handed to sales, past the response deadline, never touched: the black hole.")
+    cols[3].metric("Leads waiting for routing", day.unrouted_leads)
+    cols[4].metric("Unanswered field feedback", day.unanswered_feedback)
+    st.subheader("Events — next 7 days, all territories")
+    _events_table(day.upcoming, settings.tz)
+
+
+def _admin(viewer, session, settings) -> None:
+    day = home.admin_day(viewer, session=session)
+    cols = st.columns(3)
+    cols[0].metric("Active users", day.active_users)
+    cols[1].metric("Disabled users", day.disabled_users)
+    cols[2].metric("Usernames locked out now", day.locked_usernames)
+    st.subheader("Latest audit entries")
+    st.dataframe([{"When": when(r[0], settings.tz), "User": r[1] or "", "Action": r[2], "Entity": r[3],
+                   "Key": r[4] or ""} for r in day.recent_audit], hide_index=True, width="stretch")
+
+
+def render() -> None:
+    viewer = require_viewer()
+    engine = app_engine()
+    with read_session(engine) as session:
+        settings = load_settings(session=session)
+        st.title(f"My day — {viewer.display_name}")
+        st.caption(f"{viewer.role.value.title()} · {home.territory_name(viewer.territory_id, session=session)} · "
+                   f"times in {settings.time_zone}")
+        if viewer.role in (Role.rep, Role.manager):
+            _field(viewer, session, settings)
+        elif viewer.role in (Role.marketer, Role.executive):
+            _marketing(viewer, session, settings)
+        else:
+            _admin(viewer, session, settings)
+            _marketing(viewer, session, settings)

@@ -1,0 +1,142 @@
+"""Numbers for each role's "My day" landing page, scoped to the viewer."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from models.enums import OPEN_STAGES, EventStatus, LeadStatus, NoteStatus, Role
+from models.settings_store import load_settings
+from models.tables import (
+    AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LoginThrottle, NoteRead, Opportunity, Territory, User,
+)
+from models.types import utcnow
+
+from .scope import Viewer, campaign_targets_territory, event_scope, lead_scope, opportunity_scope, require_role
+
+OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
+
+
+@dataclass(frozen=True)
+class UpcomingEvent:
+    code: str
+    title: str
+    campaign: str
+    territory: str
+    venue: str | None
+    starts_at: datetime
+    ends_at: datetime
+    status: str
+
+
+@dataclass(frozen=True)
+class FieldDay:
+    open_leads: int
+    overdue_untouched: int
+    due_today: int
+    unread_notes: int
+    open_deals: int
+    open_pipeline: object
+    upcoming: list[UpcomingEvent]
+    unassigned_in_territory: int
+
+
+def upcoming_events(viewer: Viewer, *, session: Session, days: int = 7, now: datetime | None = None,
+                    limit: int = 10) -> list[UpcomingEvent]:
+    """Scheduled events of the viewer's scope that run now or start within ``days``."""
+    now = now or utcnow()
+    rows = session.exec(
+        select(Event.code, Event.title, Campaign.name, Territory.name, Event.venue, Event.starts_at, Event.ends_at,
+               Event.status)
+        .join(Campaign, Campaign.id == Event.campaign_id)
+        .join(Territory, Territory.id == Event.territory_id)
+        .where(event_scope(viewer), Event.ends_at >= now, Event.starts_at < now + timedelta(days=days))
+        .order_by(Event.starts_at).limit(limit)
+    ).all()
+    return [UpcomingEvent(*r) for r in rows]
+
+
+def field_day(viewer: Viewer, *, session: Session, now: datetime | None = None) -> FieldDay:
+    require_role(viewer, Role.rep, Role.manager)
+    now = now or utcnow()
+    sla = timedelta(hours=load_settings(session=session).sla_hours)
+    open_scope = and_(lead_scope(viewer), Lead.status.in_(OPEN_LEAD_STATUSES))
+    untouched = and_(open_scope, Lead.first_touch_at.is_(None), Lead.assigned_at.is_not(None))
+    open_leads = session.exec(select(func.count()).select_from(Lead).where(open_scope)).one()
+    overdue = session.exec(select(func.count()).select_from(Lead).where(untouched, Lead.assigned_at < now - sla)).one()
+    due_today = session.exec(select(func.count()).select_from(Lead).where(
+        untouched, Lead.assigned_at >= now - sla, Lead.assigned_at < now - sla + timedelta(hours=24))).one()
+    published = select(CampaignNote.id).where(
+        CampaignNote.status == NoteStatus.published,
+        campaign_targets_territory(CampaignNote.campaign_id, viewer.territory_id))
+    read = select(NoteRead.note_id).where(NoteRead.user_id == viewer.id)
+    unread = session.exec(select(func.count()).select_from(published.where(CampaignNote.id.not_in(read)).subquery())).one()
+    deals = session.exec(select(func.count(), func.sum(Opportunity.amount)).where(
+        opportunity_scope(viewer), Opportunity.stage.in_(OPEN_STAGES))).one()
+    unassigned = 0
+    if viewer.role is Role.manager:
+        unassigned = session.exec(select(func.count()).select_from(Lead).where(
+            Lead.territory_id == viewer.territory_id, Lead.assigned_to_id.is_(None),
+            Lead.status.in_(OPEN_LEAD_STATUSES))).one()
+    return FieldDay(open_leads=open_leads, overdue_untouched=overdue, due_today=due_today, unread_notes=unread,
+                    open_deals=deals[0], open_pipeline=deals[1] or 0,
+                    upcoming=upcoming_events(viewer, session=session, now=now), unassigned_in_territory=unassigned)
+
+
+@dataclass(frozen=True)
+class MarketingDay:
+    active_campaigns: int
+    leads_last_7_days: int
+    overdue_untouched: int
+    unrouted_leads: int
+    unanswered_feedback: int
+    upcoming: list[UpcomingEvent]
+
+
+def marketing_day(viewer: Viewer, *, session: Session, now: datetime | None = None) -> MarketingDay:
+    require_role(viewer, Role.marketer, Role.admin, Role.executive)
+    now = now or utcnow()
+    sla = timedelta(hours=load_settings(session=session).sla_hours)
+    today = now.date()
+    count = lambda stmt: session.exec(stmt).one()  # noqa: E731
+    return MarketingDay(
+        active_campaigns=count(select(func.count()).select_from(Campaign).where(
+            Campaign.start_date <= today, Campaign.end_date >= today, Campaign.status != "cancelled")),
+        leads_last_7_days=count(select(func.count()).select_from(Lead).where(Lead.created_at >= now - timedelta(days=7))),
+        overdue_untouched=count(select(func.count()).select_from(Lead).where(
+            Lead.assigned_at < now - sla, Lead.first_touch_at.is_(None), Lead.status.in_(OPEN_LEAD_STATUSES))),
+        unrouted_leads=count(select(func.count()).select_from(Lead).where(
+            or_(Lead.territory_id.is_(None), Lead.assigned_to_id.is_(None)), Lead.status.in_(OPEN_LEAD_STATUSES))),
+        unanswered_feedback=count(select(func.count()).select_from(Feedback).where(Feedback.answer.is_(None))),
+        upcoming=upcoming_events(viewer, session=session, now=now),
+    )
+
+
+@dataclass(frozen=True)
+class AdminDay:
+    active_users: int
+    disabled_users: int
+    locked_usernames: int
+    recent_audit: list[tuple]
+
+
+def admin_day(viewer: Viewer, *, session: Session, now: datetime | None = None) -> AdminDay:
+    require_role(viewer, Role.admin)
+    now = now or utcnow()
+    return AdminDay(
+        active_users=session.exec(select(func.count()).select_from(User).where(User.active.is_(True))).one(),
+        disabled_users=session.exec(select(func.count()).select_from(User).where(User.active.is_(False))).one(),
+        locked_usernames=session.exec(select(func.count()).select_from(LoginThrottle).where(
+            LoginThrottle.locked_until > now)).one(),
+        recent_audit=session.exec(select(AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.entity,
+                                         AuditLog.entity_key).order_by(AuditLog.id.desc()).limit(10)).all(),
+    )
+
+
+def territory_name(territory_id: int | None, *, session: Session) -> str:
+    if territory_id is None:
+        return "company-wide"
+    t = session.get(Territory, territory_id)
+    return t.name if t else "?"

@@ -1,0 +1,35 @@
+"""Exact arithmetic for KPI values: SQL sums come back as integers or Decimals, ratios are
+taken as Fractions and written out as Decimals (exact when finite, else 50 significant digits)."""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, Decimal, localcontext
+from fractions import Fraction
+
+PRECISION = 50
+CENT = Decimal("0.01")
+
+
+def to_decimal(value: Fraction | Decimal | int) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    value = Fraction(value)
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def ratio(numerator, denominator) -> Decimal | None:
+    """numerator / denominator, or None when the denominator is 0 (KPIS.md: never 0, never an error)."""
+    denominator = Fraction(denominator or 0)
+    if denominator == 0:
+        return None
+    return to_decimal(Fraction(numerator or 0) / denominator)
+
+
+def money(value) -> Decimal:
+    """A SQL money sum; an empty sum (or all-null amounts) is 0."""
+    if value is None:
+        return Decimal("0.00")
+    amount = to_decimal(value)
+    # Whole cents print as money (100.00); a split cost keeps all its digits (33.333…).
+    return amount.quantize(CENT) if amount == amount.quantize(CENT, rounding=ROUND_DOWN) else amount

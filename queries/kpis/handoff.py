@@ -1,0 +1,106 @@
+"""Handoff KPIs (KPIS.md "Handoff (the black hole)"): one function per key, in SQL."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from models.enums import LeadStatus, NoteStatus, Role
+from models.tables import CampaignNote, CampaignTerritory, Lead, NoteRead, User
+
+from .exact import ratio
+from .filters import ResolvedFilter, seconds_between
+
+Rep = aliased(User, name="rep")
+
+
+# -- the record sets, shared with the drill-down and the charts ------------------------------
+
+def assigned_in_period(p: ResolvedFilter) -> list:
+    return [p.ts_in_period(Lead.assigned_at), *p.lead_filters(Lead)]
+
+
+def touch_seconds(p: ResolvedFilter):
+    return seconds_between(Lead.first_touch_at, Lead.assigned_at, p.dialect)
+
+
+def touched_within_sla(p: ResolvedFilter):
+    return and_(Lead.first_touch_at.is_not(None), touch_seconds(p) <= p.sla_hours * 3600)
+
+
+def sla_counted(p: ResolvedFilter):
+    # "Touched" = has a first_touch_at as stored now; "deadline before as_of" =
+    # assigned_at + sla_hours strictly before as_of. Any status, disqualified included.
+    return or_(Lead.first_touch_at.is_not(None), Lead.assigned_at < p.sla_deadline_cutoff)
+
+
+def untouched_overdue(p: ResolvedFilter) -> list:
+    return [*assigned_in_period(p), Lead.first_touch_at.is_(None),
+            Lead.status != LeadStatus.disqualified, Lead.assigned_at < p.sla_deadline_cutoff]
+
+
+def notes_in_period(p: ResolvedFilter) -> list:
+    return [CampaignNote.status == NoteStatus.published, p.ts_in_period(CampaignNote.published_at),
+            *p.note_filters(CampaignNote)]
+
+
+def rep_is_targeted(p: ResolvedFilter):
+    """ON clause pairing a note with the active reps of its campaign's target territories.
+    With a territory filter only that territory's reps count (a territory's own read rate)."""
+    listed = select(CampaignTerritory.campaign_id).where(CampaignTerritory.campaign_id == CampaignNote.campaign_id)
+    in_targets = or_(~listed.exists(), listed.where(CampaignTerritory.territory_id == Rep.territory_id).exists())
+    in_filter = true() if p.territory_id is None else Rep.territory_id == p.territory_id
+    return and_(Rep.role == Role.rep, Rep.active.is_(True), in_targets, in_filter)
+
+
+def rep_has_read(p: ResolvedFilter):
+    # A receipt counts when read_at is at or before as_of, whenever in the period or not.
+    return exists().where(NoteRead.note_id == CampaignNote.id, NoteRead.user_id == Rep.id,
+                          NoteRead.read_at <= p.as_of)
+
+
+def _count(conditions, *, session: Session) -> int:
+    return int(session.execute(select(func.count(Lead.id)).where(*conditions)).scalar_one())
+
+
+# -- KPIs ------------------------------------------------------------------------------------
+
+def leads_assigned(p: ResolvedFilter, *, session: Session) -> int:
+    return _count(assigned_in_period(p), session=session)
+
+
+def median_first_touch_hours(p: ResolvedFilter, *, session: Session) -> float | None:
+    conditions = [*assigned_in_period(p), Lead.first_touch_at.is_not(None)]
+    n = _count(conditions, session=session)
+    if n == 0:
+        return None
+    seconds = touch_seconds(p)
+    # The ordinary median in SQL: the middle one (odd n) or the two middle values (even n).
+    middle = session.execute(
+        select(seconds).where(*conditions).order_by(seconds, Lead.id)
+        .limit(1 if n % 2 else 2).offset((n - 1) // 2)
+    ).scalars().all()
+    return float(sum(Decimal(str(s)) for s in middle) / len(middle) / 3600)
+
+
+def sla_compliance(p: ResolvedFilter, *, session: Session) -> Decimal | None:
+    on_time, counted = session.execute(
+        select(func.sum(case((touched_within_sla(p), 1), else_=0)), func.count(Lead.id))
+        .where(*assigned_in_period(p), sla_counted(p))
+    ).one()
+    return ratio(int(on_time or 0), counted)
+
+
+def untouched_leads(p: ResolvedFilter, *, session: Session) -> int:
+    return _count(untouched_overdue(p), session=session)
+
+
+def note_read_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:
+    read, targeted = session.execute(
+        select(func.sum(case((rep_has_read(p), 1), else_=0)), func.count())
+        .select_from(CampaignNote).join(Rep, rep_is_targeted(p))
+        .where(*notes_in_period(p))
+    ).one()
+    return ratio(int(read or 0), targeted)

@@ -1,0 +1,249 @@
+"""Pass two of an import: stream each validated file into a staging table, then upsert.
+
+Every file goes through a temporary table (PostgreSQL ``COPY``, SQLite ``executemany`` of a
+generator, both in one call per file), and one set-based statement per file resolves the natural
+keys to ids and inserts or updates the target rows: ``INSERT ... SELECT ... ON CONFLICT DO
+UPDATE`` where the table has a unique key, update-then-insert-missing for activities, and
+insert-if-absent for the append-only audit log. Rows whose values are unchanged are not touched,
+so importing a bundle twice equals importing it once. The caller owns the transaction.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from .reader import Problems, read_rows
+from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
+from .validate import CheckedBundle, parse_cells, row_parsers
+
+BATCH = 20_000
+
+
+class BundleLoader:
+    def __init__(self, conn: Connection, checked: CheckedBundle, *, progress, keep_absent_columns: bool):
+        self.conn = conn
+        self.checked = checked
+        self.progress = progress
+        self.keep_absent = keep_absent_columns
+        self.dialect = conn.dialect
+        self.pg = self.dialect.name == "postgresql"
+        self.dbapi = conn.connection.driver_connection
+        self.staged: list[str] = []
+
+    # -- dialect details -------------------------------------------------------------------
+    def same(self, a: str, b: str) -> str:
+        return f"{a} IS NOT DISTINCT FROM {b}" if self.pg else f"{a} IS {b}"
+
+    def differs(self, a: str, b: str) -> str:
+        return f"{a} IS DISTINCT FROM {b}" if self.pg else f"{a} IS NOT {b}"
+
+    def literal(self, value) -> str:
+        if isinstance(value, bool):
+            return ("TRUE" if value else "FALSE") if self.pg else str(int(value))
+        return str(int(value))
+
+    # -- the whole bundle --------------------------------------------------------------------
+    def load(self) -> None:
+        try:
+            for name in LOAD_ORDER:
+                if name in self.checked.headers:
+                    self._load_file(BY_NAME[name])
+                    if name == "opportunities.csv" and "leads.csv" in self.checked.headers:
+                        self._link_late(BY_NAME["leads.csv"])
+        finally:
+            for table in self.staged:
+                self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+    def _load_file(self, spec: FileSpec) -> None:
+        table = spec.table.name
+        was_empty = self.conn.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first() is None
+        self.progress.phase(f"writing {spec.name}")
+        stage = self._stage(spec)
+        select_sql, columns = self._resolved_select(spec, stage)
+        column_list = ", ".join(f'"{c}"' for c in columns)
+        if spec.name == "activities.csv":
+            self._merge_without_unique_key(spec, select_sql, columns, was_empty, compare=spec.key)
+        elif spec.name == "audit_log.csv":
+            self._merge_without_unique_key(spec, select_sql, columns, was_empty, compare=None)
+        else:
+            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}'
+                                      f'{"" if self.pg else " WHERE true"} {self._on_conflict(spec, columns)}')
+        if spec.name == "users.csv":
+            self._link_late(spec, was_empty)
+        if spec.name == "campaigns.csv" and not self._absent(spec, "territories"):
+            self.conn.exec_driver_sql(
+                f"DELETE FROM campaign_territory WHERE campaign_id IN "
+                f"(SELECT c.id FROM campaign c JOIN {stage} s ON s.c_code = c.code)")
+            self.conn.exec_driver_sql(
+                f"INSERT INTO campaign_territory (campaign_id, territory_id) "
+                f"SELECT DISTINCT c.id, t.id FROM {stage}_territories x "
+                f"JOIN campaign c ON c.code = x.campaign JOIN territory t ON t.code = x.territory")
+        if spec.name == "leads.csv":
+            self._leads_were_empty = was_empty
+
+    def _absent(self, spec: FileSpec, column: str) -> bool:
+        return self.keep_absent and column not in self.checked.headers[spec.name]
+
+    # -- staging -------------------------------------------------------------------------------
+    def _stage(self, spec: FileSpec) -> str:
+        stage = f"stg_{spec.table.name}"
+        columns = [c for c in spec.columns if c.kind != CODES]
+        types = [self._stage_type(spec, c) for c in columns]
+        self._create(stage, [f"c_{c.name} {t}" for c, t in zip(columns, types)])
+        has_codes = any(c.kind == CODES for c in spec.columns)
+        if has_codes:
+            self._create(f"{stage}_territories", ["campaign TEXT", "territory TEXT"])
+        converters = []
+        for col in columns:
+            if col.kind == REF or not col.db:
+                converters.append((col.name, None))
+            else:
+                process = spec.table.c[col.db].type.dialect_impl(self.dialect).bind_processor(self.dialect)
+                converters.append((col.name, process))
+        code_pairs: list[tuple[str, str]] = []
+
+        def rows():
+            path = self.checked.directory / spec.name
+            problems = Problems()
+            parsers = row_parsers(spec, set(self.checked.headers[spec.name]), self.checked.tz)
+            for line, cells in read_rows(path, spec, problems, self.progress.advance):
+                values = parse_cells(spec, parsers, cells, line, problems)
+                if problems:
+                    raise RuntimeError(f"{spec.name} changed while it was imported: {problems.summary()[0]}")
+                if has_codes and values["territories"]:
+                    code_pairs.extend((values["code"], t) for t in values["territories"])
+                yield tuple(v if (v is None or p is None) else p(v)
+                            for v, p in ((values[n], p) for n, p in converters))
+
+        self._fill(stage, len(columns), rows())
+        if has_codes:
+            self._fill(f"{stage}_territories", 2, iter(code_pairs))
+        if self.pg:
+            self.conn.exec_driver_sql(f"ANALYZE {stage}")
+        return stage
+
+    def _stage_type(self, spec: FileSpec, col) -> str:
+        if not self.pg:
+            return ""
+        if col.kind == REF or col.db is None or col.db == "":
+            return "INTEGER" if col.name == "version" else "TEXT"
+        return spec.table.c[col.db].type.compile(dialect=self.dialect)
+
+    def _create(self, name: str, columns: list[str]) -> None:
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {name} ({', '.join(columns)})")
+        self.staged.append(name)
+
+    def _fill(self, table: str, width: int, rows) -> None:
+        if self.pg:
+            with self.dbapi.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor = self.dbapi.cursor()
+            try:
+                cursor.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * width)})", rows)
+            finally:
+                cursor.close()
+
+    # -- SQL -------------------------------------------------------------------------------------
+    def _resolved_select(self, spec: FileSpec, stage: str) -> tuple[str, list[str]]:
+        """SELECT of target columns from the staging table, natural keys turned into ids."""
+        items: list[tuple[str, str]] = []
+        joins: list[str] = []
+        for i, col in enumerate(spec.columns):
+            if col.kind == CODES:
+                continue
+            if spec.name == "note_reads.csv" and col.name in ("campaign", "version"):
+                if col.name == "campaign":
+                    joins.append(f"LEFT JOIN campaign rc ON rc.code = s.c_campaign "
+                                 f"LEFT JOIN campaign_note rn ON rn.campaign_id = rc.id AND rn.version = s.c_version")
+                    items.append(("note_id", "rn.id"))
+                continue
+            if col.kind == REF:
+                entity = ENTITIES[col.ref]
+                if col.late:
+                    items.append((col.db, "NULL"))
+                    continue
+                joins.append(f'LEFT JOIN "{entity.table.name}" r{i} ON r{i}."{entity.key}" = s.c_{col.name}')
+                items.append((col.db, f"r{i}.id"))
+            else:
+                items.append((col.db, f"s.c_{col.name}"))
+        for column, value in spec.constants.items():
+            items.append((column, self.literal(value)))
+        select_list = ", ".join(f'{expr} AS "{column}"' for column, expr in items)
+        return f"SELECT {select_list} FROM {stage} s {' '.join(joins)}", [c for c, _ in items]
+
+    def _db_column(self, spec: FileSpec, bundle_column: str) -> str:
+        if spec.name == "note_reads.csv" and bundle_column in ("campaign", "version"):
+            return "note_id"
+        return spec.col(bundle_column).db
+
+    def _updatable(self, spec: FileSpec, columns: list[str], key: list[str]) -> list[str]:
+        skip = set(key) | set(spec.constants)
+        for col in spec.columns:
+            if col.late or (col.db and self._absent(spec, col.name)):
+                skip.add(col.db)
+        return [c for c in columns if c not in skip]
+
+    def _on_conflict(self, spec: FileSpec, columns: list[str]) -> str:
+        key = list(dict.fromkeys(self._db_column(spec, c) for c in spec.key))
+        update = self._updatable(spec, columns, key)
+        conflict = ", ".join(f'"{c}"' for c in key)
+        if not update:
+            return f"ON CONFLICT ({conflict}) DO NOTHING"
+        table = spec.table.name
+        sets = [f'"{c}" = excluded."{c}"' for c in update]
+        if spec.bump_version:
+            sets.append(f'"version" = "{table}"."version" + 1')
+        changed = " OR ".join(self.differs(f'"{table}"."{c}"', f'excluded."{c}"') for c in update)
+        return f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(sets)} WHERE {changed}"
+
+    def _merge_without_unique_key(self, spec: FileSpec, select_sql: str, columns: list[str],
+                                  was_empty: bool, compare) -> None:
+        """Activities match on their key columns (notes updated); audit rows on every column."""
+        table = spec.table.name
+        column_list = ", ".join(f'"{c}"' for c in columns)
+        if was_empty:
+            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}')
+            return
+        key = [self._db_column(spec, c) for c in compare] if compare else columns
+        match = " AND ".join(self.same(f't."{c}"', f'x."{c}"') for c in key)
+        rest = [c for c in columns if c not in key]
+        if rest:
+            sets = ", ".join(f'"{c}" = x."{c}"' for c in rest)
+            changed = " OR ".join(self.differs(f'"{table}"."{c}"', f'x."{c}"') for c in rest)
+            match_target = " AND ".join(self.same(f'"{table}"."{c}"', f'x."{c}"') for c in key)
+            self.conn.exec_driver_sql(f'UPDATE "{table}" SET {sets} FROM ({select_sql}) x '
+                                      f'WHERE {match_target} AND ({changed})')
+        self.conn.exec_driver_sql(
+            f'INSERT INTO "{table}" ({column_list}) SELECT {", ".join(f"x.{chr(34)}{c}{chr(34)}" for c in columns)} '
+            f'FROM ({select_sql}) x WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})')
+
+    def _link_late(self, spec: FileSpec, was_empty: bool | None = None) -> None:
+        """Set references to rows that may be loaded after this file (a lead's opportunity, a
+        user's manager) once both ends exist."""
+        if was_empty is None:
+            was_empty = getattr(self, "_leads_were_empty", False)
+        stage = f"stg_{spec.table.name}"
+        table = spec.table.name
+        key = spec.col(spec.key[0])
+        for col in spec.columns:
+            if not col.late or self._absent(spec, col.name):
+                continue
+            entity = ENTITIES[col.ref]
+            only_set = f" WHERE s.c_{col.name} IS NOT NULL" if was_empty else ""
+            self.conn.exec_driver_sql(
+                f'UPDATE "{table}" SET "{col.db}" = x.v FROM '
+                f'(SELECT s.c_{key.name} AS k, r.id AS v FROM {stage} s '
+                f'LEFT JOIN "{entity.table.name}" r ON r."{entity.key}" = s.c_{col.name}{only_set}) x '
+                f'WHERE "{table}"."{key.db}" = x.k AND {self.differs(f"{chr(34)}{table}{chr(34)}.{chr(34)}{col.db}{chr(34)}", "x.v")}')
+
+
+def load_bundle(conn: Connection, checked: CheckedBundle, *, progress, keep_absent_columns: bool = False) -> None:
+    BundleLoader(conn, checked, progress=progress, keep_absent_columns=keep_absent_columns).load()
+
+
+__all__ = ["load_bundle", "BundleLoader", "Path"]

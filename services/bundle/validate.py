@@ -1,0 +1,240 @@
+"""Pass one of an import: read every row of every file and report every problem, write nothing.
+
+Memory stays bounded by the key sets that references need (codes of the bundle and of the
+database); duplicate keys are found through a set of hashes, and only a file with a colliding
+hash is read again to name the lines.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from models.enums import Role, SettingKey
+from models.settings_store import load_settings, validate_setting
+from models.tables import Campaign, CampaignNote
+from services.errors import ValidationFailed
+from sqlmodel import Session
+
+from .progress import NoProgress
+from .reader import Problems, read_rows
+from .spec import BY_NAME, CODES, ENTITIES, REF, VALIDATION_ORDER, FileSpec
+from .values import cell_parser
+
+
+class BundleInvalid(ValidationFailed):
+    """The bundle has problems; ``problems`` lists them as ``file:line: column: what is wrong``."""
+
+
+@dataclass
+class CheckedBundle:
+    directory: Path
+    tz: ZoneInfo
+    headers: dict[str, list[str]] = field(default_factory=dict)   # file present → its spec columns
+    rows: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+
+
+def bundle_files(directory: Path, problems: Problems) -> dict[str, Path]:
+    present = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() != ".csv" or not path.is_file():
+            continue
+        if path.name in BY_NAME:
+            present[path.name] = path
+        else:
+            problems.add(path.name, None, "file", f"not a bundle file (expected one of {', '.join(BY_NAME)})")
+    return present
+
+
+def row_parsers(spec: FileSpec, header: set[str] | None, tz: ZoneInfo):
+    """[(column, parse, required?, default)] for the columns the header names."""
+    return [(c.name, cell_parser(spec, c, tz), c.required, c.default)
+            for c in spec.columns if header is None or c.name in header]
+
+
+def parse_cells(spec: FileSpec, parsers, cells: dict, line: int, problems: Problems) -> dict:
+    values = {}
+    for name, parse, required, default in parsers:
+        text = cells.get(name)
+        if text is None:
+            if required:
+                problems.add(spec.name, line, name, "required value missing")
+            values[name] = default
+            continue
+        try:
+            values[name] = parse(text)
+        except ValueError as exc:
+            problems.add(spec.name, line, name, str(exc))
+            values[name] = None
+    for col in spec.columns:
+        values.setdefault(col.name, col.default)
+    return values
+
+
+def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
+    """Rules that involve more than one column of a row."""
+    add = lambda col, msg: problems.add(spec.name, line, col, msg)  # noqa: E731
+    name = spec.name
+    if name == "users.csv" and v["role"] in (Role.rep, Role.manager) and not v["territory"]:
+        add("territory", f"required for role {v['role'].value}")
+    elif name == "campaigns.csv" and v["start_date"] and v["end_date"] and v["end_date"] < v["start_date"]:
+        add("end_date", f"{v['end_date']} is before start_date {v['start_date']}")
+    elif name == "events.csv" and v["starts_at"] and v["ends_at"] and v["ends_at"] < v["starts_at"]:
+        add("ends_at", "before starts_at")
+    elif name == "notes.csv" and v["version"] is not None and v["version"] < 1:
+        add("version", "must be 1 or more")
+    elif name == "leads.csv":
+        if v["created_at"] and v["assigned_at"] and v["assigned_at"] < v["created_at"]:
+            add("assigned_at", "before created_at")
+        if v["assigned_at"] and v["first_touch_at"] and v["first_touch_at"] < v["assigned_at"]:
+            add("first_touch_at", "before assigned_at")
+    elif name == "settings.csv" and v["key"] is not None and v["value"] is not None:
+        try:
+            validate_setting(v["key"].value, v["value"])
+        except ValueError as exc:
+            add("value", str(exc))
+
+
+def key_of(spec: FileSpec, values: dict):
+    key = tuple(values[c] for c in spec.key)
+    if any(values[c] is None and spec.col(c).required for c in spec.key):
+        return None
+    return key
+
+
+class _Checker:
+    def __init__(self, directory: Path, engine: Engine, progress):
+        self.directory = directory
+        self.engine = engine
+        self.progress = progress
+        self.problems = Problems()
+        self.known: dict[str, set] = {}
+        self.notes: set[tuple[str, int]] = set()
+        self.pending: dict[str, list] = defaultdict(list)    # entity → [(file, line, column, key)]
+        self.unread: set[str] = set()                        # entity files not yet read
+
+    def run(self) -> CheckedBundle:
+        files = bundle_files(self.directory, self.problems)
+        with Session(self.engine) as session:
+            db_tz = load_settings(session=session).time_zone
+            self._load_database_keys(session)
+        tz = ZoneInfo(self._bundle_time_zone(files) or db_tz)
+        checked = CheckedBundle(self.directory, tz)
+        self.unread = {BY_NAME[f].entity for f in files if BY_NAME[f].entity}
+        for name in VALIDATION_ORDER:
+            if name in files:
+                self._check_file(BY_NAME[name], files[name], checked)
+        if self.problems:
+            raise BundleInvalid(self.problems.summary())
+        return checked
+
+    def _load_database_keys(self, session: Session) -> None:
+        for name, entity in ENTITIES.items():
+            self.known[name] = set(session.execute(select(entity.table.c[entity.key])).scalars())
+        rows = session.execute(select(Campaign.code, CampaignNote.version)
+                               .join(CampaignNote, CampaignNote.campaign_id == Campaign.id))
+        self.notes = {(code, version) for code, version in rows}
+
+    def _bundle_time_zone(self, files: dict[str, Path]) -> str | None:
+        """The bundle's own time_zone setting, read before any timestamp (checked again later)."""
+        if "settings.csv" not in files:
+            return None
+        quiet = Problems()
+        for _line, cells in read_rows(files["settings.csv"], BY_NAME["settings.csv"], quiet):
+            if (cells.get("key") or "").strip() == SettingKey.time_zone.value and cells.get("value"):
+                try:
+                    return str(ZoneInfo(cells["value"].strip()).key)
+                except (ZoneInfoNotFoundError, ValueError):
+                    return None             # reported when settings.csv itself is checked
+        return None
+
+    def _check_file(self, spec: FileSpec, path: Path, checked: CheckedBundle) -> None:
+        self.progress.phase(f"checking {spec.name}")
+        header = set(_present_columns(path, spec))
+        checked.headers[spec.name] = [c for c in spec.column_names if c in header]
+        checked.sizes[spec.name] = path.stat().st_size
+        parsers = row_parsers(spec, header, checked.tz)
+        refs = [(c.name, c.kind, c.ref) for c in spec.columns if c.kind in (REF, CODES) and c.name in header]
+        seen_hashes: set[int] = set()
+        suspects: set[int] = set()
+        count = 0
+        for line, cells in read_rows(path, spec, self.problems, self.progress.advance):
+            count += 1
+            values = parse_cells(spec, parsers, cells, line, self.problems)
+            _row_rules(spec, values, line, self.problems)
+            for column, kind, entity in refs:
+                value = values[column]
+                if value is None:
+                    continue
+                for code in (value if kind == CODES else (value,)):
+                    self._check_ref(spec, line, column, entity, code)
+            if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
+                if (values["campaign"], values["version"]) not in self.notes:
+                    self.problems.add(spec.name, line, "version",
+                                      f"no note version {values['version']} of campaign {values['campaign']!r}")
+            if not spec.key:
+                continue
+            key = key_of(spec, values)
+            if key is None:
+                continue
+            digest = hash(key)
+            if digest in seen_hashes:
+                suspects.add(digest)
+            else:
+                seen_hashes.add(digest)
+            if spec.entity:
+                self.known[spec.entity].add(key[0])
+            elif spec.name == "notes.csv":
+                self.notes.add(key)
+        checked.rows[spec.name] = count
+        del seen_hashes
+        if suspects:
+            self._report_duplicates(spec, path, header, checked.tz, suspects)
+        if spec.entity:
+            self.unread.discard(spec.entity)
+            for file, line, column, code in self.pending.pop(spec.entity, []):
+                if code not in self.known[spec.entity]:
+                    self.problems.add(file, line, column, f"{ENTITIES[spec.entity].unknown} {code!r}")
+
+    def _check_ref(self, spec: FileSpec, line: int, column: str, entity: str, code: str) -> None:
+        if code in self.known[entity]:
+            return
+        if entity in self.unread:                     # its file comes later (or is this one)
+            self.pending[entity].append((spec.name, line, column, code))
+        else:
+            self.problems.add(spec.name, line, column, f"{ENTITIES[entity].unknown} {code!r}")
+
+    def _report_duplicates(self, spec: FileSpec, path: Path, header: set[str], tz: ZoneInfo,
+                           suspects: set[int]) -> None:
+        parsers = row_parsers(spec, header, tz)
+        first_line: dict[tuple, int] = {}
+        label = "+".join(spec.key)
+        for line, cells in read_rows(path, spec, Problems()):
+            values = parse_cells(spec, parsers, cells, line, Problems())
+            key = key_of(spec, values)
+            if key is None or hash(key) not in suspects:
+                continue
+            if key in first_line:
+                shown = ", ".join(repr(_show(k)) for k in key if k is not None)
+                self.problems.add(spec.name, line, label, f"duplicate key {shown} (first on line {first_line[key]})")
+            else:
+                first_line[key] = line
+
+
+def _show(value):
+    return value.value if hasattr(value, "value") else (value.isoformat() if hasattr(value, "isoformat") else value)
+
+
+def _present_columns(path: Path, spec: FileSpec) -> list[str]:
+    from .reader import read_header
+    return [c for c in read_header(path) if c in set(spec.column_names)]
+
+
+def check_bundle(directory: Path, *, engine: Engine, progress=None) -> CheckedBundle:
+    """Validate the bundle in ``directory`` against itself and the database; raise BundleInvalid."""
+    return _Checker(Path(directory), engine, progress or NoProgress()).run()

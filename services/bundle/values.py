@@ -1,0 +1,120 @@
+"""Reading one bundle cell: text in, a Python value out, or ValueError saying what is wrong."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from models.types import to_money
+
+from .spec import BOOL, CODES, DATE, ENUM, INT, JSON, MONEY, MONTH, REF, TEXT, TIMESTAMP, Col, FileSpec
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_INT = re.compile(r"[+-]?\d+")
+
+
+def parse_date(text: str) -> date:
+    text = text.strip()
+    if not _DATE.fullmatch(text):
+        raise ValueError(f"bad date {text!r} (expected YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad date {text!r} (no such day)") from None
+
+
+def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
+    """ISO 8601; without an offset the time is in the company time zone (BUNDLE.md)."""
+    text = text.strip()
+    try:
+        if len(text) < 10 or not _DATE.fullmatch(text[:10]):
+            raise ValueError
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"bad timestamp {text!r} (expected ISO 8601 such as 2025-03-04T09:30:00+09:00)") from None
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def parse_money(text: str) -> Decimal:
+    try:
+        amount = to_money(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"bad amount: {exc}") from None
+    if amount < 0:
+        raise ValueError(f"negative amount {text.strip()}")
+    if abs(amount) >= Decimal(10) ** 16:
+        raise ValueError(f"amount too large {text.strip()}")
+    return amount
+
+
+def parse_int(text: str) -> int:
+    text = text.strip()
+    if not _INT.fullmatch(text):
+        raise ValueError(f"not a whole number: {text!r}")
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"negative number {value}")
+    if value > 2_147_483_647:
+        raise ValueError(f"number too large {value}")
+    return value
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise ValueError(f"bad value {text!r} (expected true or false)")
+
+
+def parse_month(text: str) -> date:
+    match = _MONTH.fullmatch(text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ValueError(f"bad month {text.strip()!r} (expected YYYY-MM)")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def parse_json(text: str) -> str:
+    try:
+        json.loads(text)
+    except ValueError:
+        raise ValueError("not valid JSON") from None
+    return text
+
+
+def parse_codes(text: str) -> list[str]:
+    """'T1;T2' → ['T1', 'T2']; blanks between separators are ignored."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], object]:
+    """The function that turns one non-empty cell of ``col`` into its value."""
+    if col.kind == TEXT:
+        limit = spec.max_length(col)
+
+        def text(value: str) -> str:
+            if limit is not None and len(value) > limit:
+                raise ValueError(f"too long ({len(value)} characters, at most {limit})")
+            return value
+        return text
+    if col.kind == ENUM:
+        allowed = {m.value: m for m in col.enum}
+        expected = ", ".join(allowed)
+
+        def enum(value: str):
+            member = allowed.get(value.strip())
+            if member is None:
+                raise ValueError(f"bad value {value!r} (expected one of {expected})")
+            return member
+        return enum
+    if col.kind == REF:
+        return lambda value: value
+    if col.kind == TIMESTAMP:
+        return lambda value: parse_timestamp(value, tz)
+    return {DATE: parse_date, MONEY: parse_money, INT: parse_int, BOOL: parse_bool,
+            MONTH: parse_month, JSON: parse_json, CODES: parse_codes}[col.kind]

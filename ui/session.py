@@ -1,0 +1,192 @@
+"""The sign-in gate, run by app.py at the top of every rerun, and the page-side accessors.
+
+streamlit-authenticator owns the re-authentication cookie (a JWT of username + expiry signed
+with our key) and the session-state protocol (``authentication_status``, ``username``…). We
+add what it lacks, all kept in the database so they hold across processes:
+- credentials are looked up per user when needed, never a YAML file and never all users;
+- the password check and the lockout are ``services.auth.sign_in``;
+- every rerun re-reads the user: disabled, or a session older than the user's session epoch
+  (sign-out, password/role change), and the session ends at once;
+- a cookie issued before the epoch is refused.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+
+import jwt
+import streamlit as st
+import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
+
+from models.config import load_config
+from models.db import read_session, write_session
+from models.enums import Role
+from queries.scope import Viewer, load_viewer
+from services import auth
+
+COOKIE_NAME = "onevoice_session"
+VIEWER_KEY = "ov_viewer"
+ISSUED_KEY = "ov_session_issued_at"
+MIN_COOKIE_KEY_LENGTH = 32
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str):
+    from models.bootstrap import prepare_database
+
+    return prepare_database(url)
+
+
+def app_engine():
+    """The engine of DATABASE_URL, prepared once per process (see models.bootstrap)."""
+    return _engine_for(load_config().database_url)
+
+
+def cookie_key() -> str:
+    """ONEVOICE_COOKIE_KEY, else Streamlit secrets' ``cookie_key``, else a random key kept in data/."""
+    key = os.environ.get("ONEVOICE_COOKIE_KEY")
+    if not key:
+        try:
+            key = st.secrets.get("cookie_key")
+        except Exception:  # noqa: BLE001 - no secrets file is the normal case
+            key = None
+    if not key:
+        path = load_config().data_dir / "cookie_key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        key = path.read_text().strip()
+    if len(key) < MIN_COOKIE_KEY_LENGTH:
+        raise ConfigurationError(f"the cookie key must be at least {MIN_COOKIE_KEY_LENGTH} characters")
+    return key
+
+
+def _cookie_claims(key: str) -> tuple[str, datetime] | None:
+    """(username, issued_at) of a well-signed, unexpired cookie, else None."""
+    token = st.context.cookies.get(COOKIE_NAME)
+    if not token:
+        return None
+    try:
+        claims = jwt.decode(token, key, algorithms=["HS256"])
+        username, expires = str(claims["username"]), float(claims["exp_date"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
+        return None
+    now = datetime.now(timezone.utc).timestamp()
+    if expires <= now:
+        return None
+    issued = datetime.fromtimestamp(expires, timezone.utc) - timedelta(days=load_config().cookie_expiry_days)
+    return username, issued
+
+
+def _credentials_for(username: str | None, engine) -> dict:
+    """The library's credentials dict holding only the user a valid cookie names."""
+    if not username:
+        return {"usernames": {}}
+    with read_session(engine) as session:
+        viewer = load_viewer(username, session=session)
+    if viewer is None:
+        return {"usernames": {}}
+    return {"usernames": {username: {"name": viewer.display_name, "password": "x", "email": None,
+                                     "roles": [viewer.role.value]}}}
+
+
+def _end_session(authenticator) -> None:
+    try:
+        authenticator.logout(location="unrendered")
+    except Exception:  # noqa: BLE001 - already logged out
+        pass
+    for key in (VIEWER_KEY, ISSUED_KEY):
+        st.session_state.pop(key, None)
+
+
+def gate() -> tuple[Viewer | None, object]:
+    """Run at the top of every rerun. Returns (viewer or None, authenticator)."""
+    engine = app_engine()
+    key = cookie_key()
+    cookie = _cookie_claims(key)
+    trusted_cookie_user = None
+    if cookie and not st.session_state.get("authentication_status"):
+        username, issued = cookie
+        with read_session(engine) as session:
+            if auth.session_is_valid(username, issued, session=session):
+                trusted_cookie_user = username
+                st.session_state[ISSUED_KEY] = issued
+    authenticator = stauth.Authenticate(_credentials_for(trusted_cookie_user, engine), COOKIE_NAME, key,
+                                        load_config().cookie_expiry_days, login_sleep_time=0)
+    if trusted_cookie_user or not cookie:
+        try:
+            authenticator.login(location="unrendered")
+        except LoginError:
+            pass
+    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+    if not username:
+        return None, authenticator
+    issued = st.session_state.get(ISSUED_KEY)
+    with read_session(engine) as session:
+        still_valid = issued is not None and auth.session_is_valid(username, issued, session=session)
+        viewer = load_viewer(username, session=session) if still_valid else None
+    if viewer is None:
+        _end_session(authenticator)
+        st.session_state["ov_notice"] = "Your session has ended. Please sign in again."
+        return None, authenticator
+    st.session_state[VIEWER_KEY] = viewer
+    return viewer, authenticator
+
+
+def login_form(authenticator) -> Viewer | None:
+    """Our sign-in form (the library's cannot use a database lockout). Returns the viewer on success."""
+    engine = app_engine()
+    notice = st.session_state.pop("ov_notice", None)
+    box = st.empty()
+    with box.container():
+        st.title("OneVoice")
+        st.caption("Marketing and sales, one portal.")
+        if notice:
+            st.info(notice)
+        with st.form("ov_sign_in", clear_on_submit=False):
+            username = st.text_input("Username", key="ov_login_username", autocomplete="username")
+            password = st.text_input("Password", type="password", key="ov_login_password",
+                                     autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in", type="primary")
+        if not submitted:
+            return None
+        with write_session(engine) as session:
+            result = auth.sign_in(username, password, session=session)
+        if not result.ok:
+            st.error(result.message)
+            return None
+    box.empty()
+    with read_session(engine) as session:
+        viewer = load_viewer(result.username, session=session)
+    st.session_state.update({"authentication_status": True, "username": viewer.username,
+                             "name": viewer.display_name, "logout": None,
+                             ISSUED_KEY: datetime.now(timezone.utc) - timedelta(seconds=1),
+                             VIEWER_KEY: viewer})
+    # Write the cookie in this run: a st.rerun() here would drop the cookie component unrendered.
+    authenticator.cookie_controller.set_cookie()
+    return viewer
+
+
+def sign_out(authenticator) -> None:
+    viewer = st.session_state.get(VIEWER_KEY)
+    if viewer is not None:
+        with write_session(app_engine()) as session:
+            auth.sign_out(viewer.username, session=session)
+    _end_session(authenticator)
+
+
+def require_viewer(*roles: Role) -> Viewer:
+    """The signed-in viewer, checked by app.py's gate in this rerun; stops the page otherwise."""
+    viewer = st.session_state.get(VIEWER_KEY)
+    if viewer is None or (roles and viewer.role not in roles):
+        st.error("This page is not available to you.")
+        st.stop()
+    return viewer
