@@ -77,8 +77,15 @@ def _local(p: ResolvedFilter, moment: datetime | None):
     return None if moment is None else moment.astimezone(p.tz).replace(tzinfo=None)
 
 
-def _frame(rows, columns) -> pd.DataFrame:
-    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+def _frame(rows, columns, p: ResolvedFilter | None = None, local=()) -> pd.DataFrame:
+    """Rows as a DataFrame of plain Python values (Decimal, int, None); the ``local`` timestamp
+    columns are shown in the company time zone."""
+    rows = [list(r) for r in rows]
+    for i, column in enumerate(columns):
+        if column in local:
+            for row in rows:
+                row[i] = _local(p, row[i])
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def _run(session, query, limit):
@@ -101,7 +108,7 @@ def _deals(p, conditions, *, session, limit, extra=()):
     columns = ["code", "name", "territory", "account", "segment", "stage", "amount", "opened_on", "closed_on",
                "source_campaign", "cycle_days", *[name for name, _ in extra]]
     frame = _frame(rows, columns)
-    frame["cycle_days"] = [None if pd.isna(d) else int(d) for d in frame["cycle_days"]]
+    frame["cycle_days"] = pd.Series([None if d is None else int(d) for d in frame["cycle_days"]], dtype=object)
     return frame, truncated
 
 
@@ -139,9 +146,7 @@ def _leads(p, conditions, *, session, limit, extra=()):
              .where(*conditions).order_by(Lead.created_at, Lead.code))
     rows, truncated = _run(session, query, limit)
     frame = _frame(rows, ["code", "company", "territory", "campaign", "status", "created", "assigned",
-                          "first_touch", *[name for name, _ in extra]])
-    for column in ("created", "assigned", "first_touch"):
-        frame[column] = [_local(p, v) for v in frame[column]]
+                          "first_touch", *[name for name, _ in extra]], p, ("created", "assigned", "first_touch"))
     return frame, truncated
 
 
@@ -153,8 +158,8 @@ def _events(p, *, session, limit):
              .join(Territory, Territory.id == Event.territory_id).join(Campaign, Campaign.id == Event.campaign_id)
              .where(*marketing.events_in_period(p)).order_by(Event.starts_at, Event.code))
     rows, truncated = _run(session, query, limit)
-    frame = _frame(rows, ["code", "title", "territory", "campaign", "kind", "status", "starts", "leads"])
-    frame["starts"] = [_local(p, v) for v in frame["starts"]]
+    frame = _frame(rows, ["code", "title", "territory", "campaign", "kind", "status", "starts", "leads"],
+                   p, ("starts",))
     return frame, truncated
 
 
@@ -169,8 +174,8 @@ def _notes(p, *, session, limit):
                        CampaignNote.published_at)
              .order_by(CampaignNote.published_at, Campaign.code, CampaignNote.version))
     rows, truncated = _run(session, query, limit)
-    frame = _frame(rows, ["campaign", "version", "title", "published", "reps_targeted", "reps_read"])
-    frame["published"] = [_local(p, v) for v in frame["published"]]
+    frame = _frame(rows, ["campaign", "version", "title", "published", "reps_targeted", "reps_read"],
+                   p, ("published",))
     frame["reps_read"] = [int(v or 0) for v in frame["reps_read"]]
     return frame, truncated
 
