@@ -9,8 +9,6 @@ so importing a bundle twice equals importing it once. The caller owns the transa
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
@@ -18,7 +16,10 @@ from .reader import Problems, read_rows
 from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
 from .validate import CheckedBundle, parse_cells, row_parsers
 
-BATCH = 20_000
+
+
+def q(identifier: str) -> str:
+    return f'"{identifier}"'
 
 
 class BundleLoader:
@@ -31,6 +32,7 @@ class BundleLoader:
         self.pg = self.dialect.name == "postgresql"
         self.dbapi = conn.connection.driver_connection
         self.staged: list[str] = []
+        self.was_empty: dict[str, bool] = {}
 
     # -- dialect details -------------------------------------------------------------------
     def same(self, a: str, b: str) -> str:
@@ -59,19 +61,18 @@ class BundleLoader:
     def _load_file(self, spec: FileSpec) -> None:
         table = spec.table.name
         was_empty = self.conn.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first() is None
+        self.was_empty[spec.name] = was_empty
         self.progress.phase(f"writing {spec.name}")
         stage = self._stage(spec)
         select_sql, columns = self._resolved_select(spec, stage)
         column_list = ", ".join(f'"{c}"' for c in columns)
-        if spec.name == "activities.csv":
-            self._merge_without_unique_key(spec, select_sql, columns, was_empty, compare=spec.key)
-        elif spec.name == "audit_log.csv":
-            self._merge_without_unique_key(spec, select_sql, columns, was_empty, compare=None)
+        if spec.repeats_allowed:
+            self._merge_by_occurrence(spec, select_sql, columns, was_empty)
         else:
             self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}'
                                       f'{"" if self.pg else " WHERE true"} {self._on_conflict(spec, columns)}')
         if spec.name == "users.csv":
-            self._link_late(spec, was_empty)
+            self._link_late(spec)
         if spec.name == "campaigns.csv" and not self._absent(spec, "territories"):
             self.conn.exec_driver_sql(
                 f"DELETE FROM campaign_territory WHERE campaign_id IN "
@@ -80,8 +81,6 @@ class BundleLoader:
                 f"INSERT INTO campaign_territory (campaign_id, territory_id) "
                 f"SELECT DISTINCT c.id, t.id FROM {stage}_territories x "
                 f"JOIN campaign c ON c.code = x.campaign JOIN territory t ON t.code = x.territory")
-        if spec.name == "leads.csv":
-            self._leads_were_empty = was_empty
 
     def _absent(self, spec: FileSpec, column: str) -> bool:
         return self.keep_absent and column not in self.checked.headers[spec.name]
@@ -91,7 +90,8 @@ class BundleLoader:
         stage = f"stg_{spec.table.name}"
         columns = [c for c in spec.columns if c.kind != CODES]
         types = [self._stage_type(spec, c) for c in columns]
-        self._create(stage, [f"c_{c.name} {t}" for c, t in zip(columns, types)])
+        self._create(stage, ["c__line INTEGER" if self.pg else "c__line"]
+                     + [f"c_{c.name} {t}" for c, t in zip(columns, types)])
         has_codes = any(c.kind == CODES for c in spec.columns)
         if has_codes:
             self._create(f"{stage}_territories", ["campaign TEXT", "territory TEXT"])
@@ -114,10 +114,10 @@ class BundleLoader:
                     raise RuntimeError(f"{spec.name} changed while it was imported: {problems.summary()[0]}")
                 if has_codes and values["territories"]:
                     code_pairs.extend((values["code"], t) for t in values["territories"])
-                yield tuple(v if (v is None or p is None) else p(v)
-                            for v, p in ((values[n], p) for n, p in converters))
+                yield (line, *(v if (v is None or p is None) else p(v)
+                               for v, p in ((values[n], p) for n, p in converters)))
 
-        self._fill(stage, len(columns), rows())
+        self._fill(stage, len(columns) + 1, rows())
         if has_codes:
             self._fill(f"{stage}_territories", 2, iter(code_pairs))
         if self.pg:
@@ -165,7 +165,7 @@ class BundleLoader:
             if col.kind == REF:
                 entity = ENTITIES[col.ref]
                 if col.late:
-                    items.append((col.db, "NULL"))
+                    items.append((col.db, "CAST(NULL AS INTEGER)"))
                     continue
                 joins.append(f'LEFT JOIN "{entity.table.name}" r{i} ON r{i}."{entity.key}" = s.c_{col.name}')
                 items.append((col.db, f"r{i}.id"))
@@ -174,7 +174,8 @@ class BundleLoader:
         for column, value in spec.constants.items():
             items.append((column, self.literal(value)))
         select_list = ", ".join(f'{expr} AS "{column}"' for column, expr in items)
-        return f"SELECT {select_list} FROM {stage} s {' '.join(joins)}", [c for c, _ in items]
+        line = ", s.c__line AS _line" if spec.repeats_allowed else ""
+        return f"SELECT {select_list}{line} FROM {stage} s {' '.join(joins)}", [c for c, _ in items]
 
     def _db_column(self, spec: FileSpec, bundle_column: str) -> str:
         if spec.name == "note_reads.csv" and bundle_column in ("campaign", "version"):
@@ -201,32 +202,47 @@ class BundleLoader:
         changed = " OR ".join(self.differs(f'"{table}"."{c}"', f'excluded."{c}"') for c in update)
         return f"ON CONFLICT ({conflict}) DO UPDATE SET {', '.join(sets)} WHERE {changed}"
 
-    def _merge_without_unique_key(self, spec: FileSpec, select_sql: str, columns: list[str],
-                                  was_empty: bool, compare) -> None:
-        """Activities match on their key columns (notes updated); audit rows on every column."""
+    def _merge_by_occurrence(self, spec: FileSpec, select_sql: str, columns: list[str], was_empty: bool) -> None:
+        """Tables without a unique key (activities, audit log): the n-th file row with a key
+        matches the n-th database row with that key (by id); matched rows are updated, the
+        others inserted in file order."""
         table = spec.table.name
-        column_list = ", ".join(f'"{c}"' for c in columns)
+        target = ", ".join(q(c) for c in columns)
         if was_empty:
-            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}')
+            self.conn.exec_driver_sql(f"INSERT INTO {q(table)} ({target}) SELECT {target} "
+                                      f"FROM ({select_sql}) x ORDER BY x._line")
             return
-        key = [self._db_column(spec, c) for c in compare] if compare else columns
-        match = " AND ".join(self.same(f't."{c}"', f'x."{c}"') for c in key)
+        key = [self._db_column(spec, c) for c in spec.key]
+        keys = ", ".join(q(c) for c in key)
+        staged, existing = f"stg_{table}_x", f"stg_{table}_e"
+        self._create_as(staged, f"SELECT y.*, ROW_NUMBER() OVER (PARTITION BY {keys} ORDER BY y._line) AS _n "
+                                f"FROM ({select_sql}) y")
+        self._create_as(existing, f"SELECT t.id AS _id, {', '.join(f't.{q(c)}' for c in key)}, "
+                                  f"ROW_NUMBER() OVER (PARTITION BY {', '.join(f't.{q(c)}' for c in key)} "
+                                  f"ORDER BY t.id) AS _n FROM {q(table)} t "
+                                  f"WHERE t.{q(key[0])} IN (SELECT {q(key[0])} FROM {staged})")
+        self.conn.exec_driver_sql(f"CREATE INDEX ix_{existing} ON {existing} ({q(key[0])}, _n)")
+        match = " AND ".join([f"e._n = x._n"] + [self.same(f"e.{q(c)}", f"x.{q(c)}") for c in key])
         rest = [c for c in columns if c not in key]
         if rest:
-            sets = ", ".join(f'"{c}" = x."{c}"' for c in rest)
-            changed = " OR ".join(self.differs(f'"{table}"."{c}"', f'x."{c}"') for c in rest)
-            match_target = " AND ".join(self.same(f'"{table}"."{c}"', f'x."{c}"') for c in key)
-            self.conn.exec_driver_sql(f'UPDATE "{table}" SET {sets} FROM ({select_sql}) x '
-                                      f'WHERE {match_target} AND ({changed})')
+            sets = ", ".join(f"{q(c)} = m.{q(c)}" for c in rest)
+            changed = " OR ".join(self.differs(f"{q(table)}.{q(c)}", f"m.{q(c)}") for c in rest)
+            self.conn.exec_driver_sql(
+                f"UPDATE {q(table)} SET {sets} FROM (SELECT e._id, {', '.join(f'x.{q(c)}' for c in rest)} "
+                f"FROM {staged} x JOIN {existing} e ON {match}) m WHERE {q(table)}.id = m._id AND ({changed})")
         self.conn.exec_driver_sql(
-            f'INSERT INTO "{table}" ({column_list}) SELECT {", ".join(f"x.{chr(34)}{c}{chr(34)}" for c in columns)} '
-            f'FROM ({select_sql}) x WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})')
+            f"INSERT INTO {q(table)} ({target}) SELECT {', '.join(f'x.{q(c)}' for c in columns)} FROM {staged} x "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {existing} e WHERE {match}) ORDER BY x._line")
 
-    def _link_late(self, spec: FileSpec, was_empty: bool | None = None) -> None:
+    def _create_as(self, name: str, select_sql: str) -> None:
+        self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        self.conn.exec_driver_sql(f"CREATE TEMP TABLE {name} AS {select_sql}")
+        self.staged.append(name)
+
+    def _link_late(self, spec: FileSpec) -> None:
         """Set references to rows that may be loaded after this file (a lead's opportunity, a
         user's manager) once both ends exist."""
-        if was_empty is None:
-            was_empty = getattr(self, "_leads_were_empty", False)
+        was_empty = self.was_empty[spec.name]
         stage = f"stg_{spec.table.name}"
         table = spec.table.name
         key = spec.col(spec.key[0])
@@ -239,11 +255,9 @@ class BundleLoader:
                 f'UPDATE "{table}" SET "{col.db}" = x.v FROM '
                 f'(SELECT s.c_{key.name} AS k, r.id AS v FROM {stage} s '
                 f'LEFT JOIN "{entity.table.name}" r ON r."{entity.key}" = s.c_{col.name}{only_set}) x '
-                f'WHERE "{table}"."{key.db}" = x.k AND {self.differs(f"{chr(34)}{table}{chr(34)}.{chr(34)}{col.db}{chr(34)}", "x.v")}')
+                f'WHERE "{table}"."{key.db}" = x.k AND {self.differs(f"{q(table)}.{q(col.db)}", "x.v")}')
 
 
 def load_bundle(conn: Connection, checked: CheckedBundle, *, progress, keep_absent_columns: bool = False) -> None:
     BundleLoader(conn, checked, progress=progress, keep_absent_columns=keep_absent_columns).load()
 
-
-__all__ = ["load_bundle", "BundleLoader", "Path"]

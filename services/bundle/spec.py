@@ -65,6 +65,9 @@ class FileSpec:
     entity: str | None = None              # rows of this file are referenced as this entity
     constants: dict = field(default_factory=dict)   # NOT NULL columns outside the bundle, on insert
     bump_version: bool = False             # optimistic-locking ``version`` column, +1 on change
+    # No unique index: rows sharing a key (two calls logged the same minute) are legitimate and
+    # are matched by occurrence, the n-th such row of the file to the n-th in the database.
+    repeats_allowed: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -142,7 +145,8 @@ FILES: tuple[FileSpec, ...] = (
         _ref("username", "user", True, db="user_id"), _c("kind", ENUM, True, enum=ActivityKind),
         _c("occurred_at", TIMESTAMP, True), _ref("account", "account"), _ref("lead", "lead"),
         _ref("opportunity", "opportunity"), _ref("event", "event"), _c("notes"),
-    ), key=("username", "kind", "occurred_at", "account", "lead", "opportunity", "event")),
+    ), key=("username", "kind", "occurred_at", "account", "lead", "opportunity", "event"),
+        repeats_allowed=True),
     FileSpec("targets.csv", MonthlyTarget.__table__, (
         _ref("territory", "territory", True), _c("month", MONTH, True),
         _c("revenue_target", MONEY), _c("forecast", MONEY),
@@ -159,7 +163,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("audit_log.csv", AuditLog.__table__, (
         _c("at", TIMESTAMP, True), _c("username"), _c("action", required=True),
         _c("entity", required=True), _c("entity_key"), _c("detail", JSON),
-    ), key=()),
+    ), key=("at", "username", "action", "entity", "entity_key", "detail"), repeats_allowed=True),
 )
 
 BY_NAME = {f.name: f for f in FILES}

@@ -177,7 +177,7 @@ class _Checker:
                 if (values["campaign"], values["version"]) not in self.notes:
                     self.problems.add(spec.name, line, "version",
                                       f"no note version {values['version']} of campaign {values['campaign']!r}")
-            if not spec.key:
+            if spec.repeats_allowed:
                 continue
             key = key_of(spec, values)
             if key is None:

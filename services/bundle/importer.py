@@ -1,0 +1,115 @@
+"""Importing a bundle: check everything, then write everything in one transaction, audited."""
+from __future__ import annotations
+
+import io
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+
+from models.db import write_session
+from services.audit import record
+
+from .load import load_bundle
+from .spec import FILES
+from .progress import NoProgress, Progress
+from .validate import BundleInvalid, check_bundle
+
+
+@dataclass
+class ImportReport:
+    rows: dict[str, int] = field(default_factory=dict)   # file → rows imported
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    def lines(self) -> list[str]:
+        return [f"{name}: {count} rows" for name, count in self.rows.items()] + [
+            f"imported {self.total_rows} rows in {self.seconds:.1f}s"]
+
+
+def import_bundle(directory: Path | str, *, engine: Engine, username: str | None = None,
+                  show_progress: bool = False, keep_absent_columns: bool = False,
+                  audit_action: str = "import", audit_entity: str = "bundle",
+                  audit_key: str | None = None, audit_extra: dict | None = None) -> ImportReport:
+    """Import the bundle in ``directory``; raise BundleInvalid (nothing written) if any row is bad.
+
+    ``keep_absent_columns`` leaves columns the files do not have unchanged on existing rows
+    (the Maven importer uses it so re-running it never wipes what people set since);
+    a bundle proper follows BUNDLE.md: a missing optional column means null.
+    """
+    started = time.monotonic()
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise BundleInvalid(f"{directory}: not a folder")
+    sizes = sum(p.stat().st_size for p in directory.glob("*.csv"))
+    progress = Progress(2 * sizes) if show_progress else NoProgress()
+    checked = check_bundle(directory, engine=engine, progress=progress)
+    try:
+        with write_session(engine) as session:
+            load_bundle(session.connection(), checked, progress=progress,
+                        keep_absent_columns=keep_absent_columns)
+            record(session=session, username=username, action=audit_action, entity=audit_entity,
+                   entity_key=audit_key or directory.name,
+                   detail={"rows": checked.rows, **(audit_extra or {})})
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise BundleInvalid(f"the database refused the import, nothing was written: {reason}") from exc
+    progress.finish()
+    return ImportReport(rows={f.name: checked.rows[f.name] for f in FILES if f.name in checked.headers},
+                        seconds=time.monotonic() - started)
+
+
+def _safe_members(archive: zipfile.ZipFile, max_unzipped_bytes: int) -> list[zipfile.ZipInfo]:
+    """The CSV entries, refusing unsafe names and oversized content before anything is extracted."""
+    problems = []
+    total = 0
+    members = []
+    for info in archive.infolist():
+        name = info.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts:
+            problems.append(f"{name}: unsafe path in the zip file (absolute or with '..'); nothing was imported")
+            continue
+        total += info.file_size
+        if info.is_dir() or not name.lower().endswith(".csv") or parts[0] == "__MACOSX":
+            continue
+        members.append(info)
+    if total > max_unzipped_bytes:
+        problems.append(f"the zip file unpacks to {total:,} bytes, more than the limit of "
+                        f"{max_unzipped_bytes:,}; nothing was imported")
+    if problems:
+        raise BundleInvalid(problems)
+    folders = {PurePosixPath(m.filename).parent for m in members}
+    if len(folders) > 1:
+        raise BundleInvalid("the zip file holds CSV files in several folders; put the bundle's files in one")
+    return members
+
+
+def import_bundle_zip(zip_bytes: bytes, *, engine: Engine, username: str | None,
+                      max_unzipped_bytes: int) -> ImportReport:
+    """Import a zipped bundle (files at the top or in one folder) uploaded on the admin page."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
+    except zipfile.BadZipFile:
+        raise BundleInvalid("not a zip file") from None
+    with archive, tempfile.TemporaryDirectory(prefix="bundle-") as tmp:
+        members = _safe_members(archive, max_unzipped_bytes)
+        written = 0
+        for info in members:
+            target = Path(tmp) / PurePosixPath(info.filename).name
+            with archive.open(info) as source, open(target, "wb") as out:
+                while chunk := source.read(1 << 20):
+                    written += len(chunk)
+                    if written > max_unzipped_bytes:      # the zip's sizes may lie
+                        raise BundleInvalid(f"the zip file unpacks to more than {max_unzipped_bytes:,} bytes; "
+                                            "nothing was imported")
+                    out.write(chunk)
+        return import_bundle(tmp, engine=engine, username=username, audit_key="upload.zip")
+
