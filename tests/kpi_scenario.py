@@ -193,3 +193,15 @@ def assert_value(got, want, *, rel: float = 1e-20, key: str = "") -> None:
         assert got is not None, (key, got, want)
         assert abs(Decimal(str(got)) - Decimal(str(want))) <= Decimal(str(rel)) * max(abs(Decimal(str(want))), 1), \
             (key, got, want)
+
+
+def kpis(engine, start=START, end=END, as_of=AS_OF, **filters) -> dict:
+    """all_kpis for the whole company (or the given filters), as an administrator."""
+    from sqlmodel import Session
+
+    from queries.kpis import KpiFilter, all_kpis
+    from queries.scope import Viewer
+
+    admin = Viewer(id=0, username="admin", display_name="Admin", role=Role.admin, territory_id=None)
+    with Session(engine) as session:
+        return all_kpis(admin, KpiFilter(start, end, as_of, **filters), session=session)
