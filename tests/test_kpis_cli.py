@@ -94,3 +94,24 @@ def test_bad_input_is_one_line_on_stderr_and_a_non_zero_exit(db_url, monkeypatch
     assert code != 0
     assert out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_demo_data_gives_the_same_json_on_sqlite_and_postgresql(sqlite_url, pg_template_url, monkeypatch, capsys):
+    from datetime import date
+
+    from services.demo_seed import seed_demo
+
+    _truncate_all(get_engine(pg_template_url))
+    argv = ["kpis", "--from", "2025-07-01", "--to", "2026-06-30", "--as-of", "2026-06-15T12:00", "--json"]
+    outputs = []
+    for url in (sqlite_url, pg_template_url):
+        seed_demo(engine=get_engine(url), seed=1, today=date(2026, 6, 15))
+        for extra in ([], ["--territory", "SEL"]):
+            code, out, _ = _run(monkeypatch, capsys, url, [*argv, *extra])
+            assert code == 0
+            outputs.append(_decimal_json(out))
+    assert outputs[0]["won_deals"] > 0 and outputs[0]["leads_assigned"] > 0   # the demo is not empty
+    for lite, post in zip(outputs[:2], outputs[2:]):
+        assert list(lite) == list(post) == KPIS_MD_KEYS
+        for key in lite:
+            sc.assert_value(post[key], lite[key], rel=1e-9, key=key)

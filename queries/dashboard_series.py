@@ -1,0 +1,129 @@
+"""Chart data for the executive dashboard, aggregated in SQL and filtered like the KPI tiles.
+
+Where a chart shows a KPI (attainment, win rate, SLA compliance, untouched leads, ROI, LTV) it
+calls that KPI's own function, so a chart never disagrees with a tile.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlmodel import Session
+
+from models.enums import LeadStatus, Stage
+from models.tables import Lead, MonthlyTarget, Opportunity, Territory
+from queries.drilldown import drilldown
+from queries.kpis import KpiFilter, resolve
+from queries.kpis import customers, handoff, marketing, sales
+from queries.kpis.filters import as_date, first_of_month, next_month
+from queries.scope import Viewer
+
+FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted", "Opportunities", "Won")
+# Response-time buckets (upper bounds in hours, inclusive like the SLA's ≤); the SLA is added.
+BUCKET_EDGES_HOURS = (1, 4, 8, 24, 48, 72, 168)
+
+
+def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
+    """The leads created in the period followed down: worked (has first_touch_at) → converted →
+    opportunities that came from them → of those, won (stages and statuses as stored now)."""
+    p = resolve(viewer, f, session=session)
+    cohort = marketing.leads_created_in_period(p)
+    leads, worked, converted = session.execute(
+        select(func.count(Lead.id),
+               func.sum(case((Lead.first_touch_at.is_not(None), 1), else_=0)),
+               func.sum(case((Lead.status == LeadStatus.converted, 1), else_=0)))
+        .where(*cohort)).one()
+    opportunities, won = session.execute(
+        select(func.count(Opportunity.id), func.sum(case((Opportunity.stage == Stage.won, 1), else_=0)))
+        .where(Opportunity.lead_id.in_(select(Lead.id).where(*cohort)))).one()
+    counts = [leads, worked, converted, opportunities, won]
+    return pd.DataFrame({"step": FUNNEL_STEPS, "count": [int(c or 0) for c in counts]})
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, month = [], date(start.year, start.month, 1)
+    while month <= end:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def monthly_revenue(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
+    """Per calendar month touched by the period: won revenue closed in the period (as won_revenue),
+    and the month's revenue target and forecast (as revenue_target)."""
+    p = resolve(viewer, f, session=session)
+    month = first_of_month(Opportunity.closed_on, p.dialect).label("month")
+    won = dict((as_date(m), total) for m, total in session.execute(
+        select(month, func.sum(Opportunity.amount)).where(*sales.won_in_period(p)).group_by(month)).all())
+    months = _months(p.start, p.end)
+    planned = {as_date(m): (target, forecast) for m, target, forecast in session.execute(
+        select(MonthlyTarget.month, func.sum(MonthlyTarget.revenue_target), func.sum(MonthlyTarget.forecast))
+        .where(MonthlyTarget.month.between(months[0], months[-1]), *p.target_filters(MonthlyTarget))
+        .group_by(MonthlyTarget.month)).all()}
+    rows = [(m, won.get(m) or 0, *planned.get(m, (None, None))) for m in months]
+    return pd.DataFrame(rows, columns=["month", "won_revenue", "revenue_target", "forecast"])
+
+
+def territory_comparison(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
+    """Attainment, win rate, SLA compliance and untouched leads per territory the viewer may see.
+    Compares territories, so it ignores the territory filter; the other filters apply."""
+    p = resolve(viewer, replace(f, territory_id=None) if viewer.is_company_wide else f, session=session)
+    query = select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
+    if p.territory_id is not None:
+        query = query.where(Territory.id == p.territory_id)
+    rows = []
+    for territory_id, code, name in session.execute(query).all():
+        one = replace(p, f=replace(p.f, territory_id=territory_id))
+        rows.append((code, name, sales.target_attainment(one, session=session), sales.win_rate(one, session=session),
+                     handoff.sla_compliance(one, session=session), handoff.untouched_leads(one, session=session)))
+    return pd.DataFrame(rows, columns=["territory", "name", "target_attainment", "win_rate", "sla_compliance",
+                                       "untouched_leads"])
+
+
+def campaign_roi_points(viewer: Viewer, f: KpiFilter, *, session: Session, limit: int = 500) -> pd.DataFrame:
+    """One point per campaign started in the period: attributed cost, attributed won revenue
+    (as campaign_roi counts them) and its leads — the campaign_roi drill-down's own rows."""
+    frame = drilldown(viewer, f, "campaign_roi", session=session, limit=limit).frame
+    return frame[["code", "name", "attributed_cost", "attributed_won_revenue", "leads"]]
+
+
+def _buckets(sla_hours: float) -> list[float]:
+    return sorted(set(BUCKET_EDGES_HOURS) | {sla_hours})
+
+
+def _bucket_label(low: float | None, high: float | None) -> str:
+    if low is None:
+        return f"≤ {high:g} h"
+    return f"> {low:g} h" if high is None else f"{low:g}–{high:g} h"
+
+
+def response_time_distribution(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
+    """Leads assigned in the period and touched, counted per response-time bucket (in SQL)."""
+    p = resolve(viewer, f, session=session)
+    edges = _buckets(p.sla_hours)
+    seconds = handoff.touch_seconds(p)
+    bucket = case(*[(seconds <= edge * 3600, i) for i, edge in enumerate(edges)], else_=len(edges)).label("bucket")
+    counts = dict(session.execute(
+        select(bucket, func.count(Lead.id))
+        .where(*handoff.assigned_in_period(p), Lead.first_touch_at.is_not(None)).group_by(bucket)).all())
+    lows, highs = [None, *edges], [*edges, None]
+    return pd.DataFrame({
+        "bucket": [_bucket_label(lo, hi) for lo, hi in zip(lows, highs)],
+        "leads": [int(counts.get(i, 0)) for i in range(len(edges) + 1)],
+        "within_sla": [hi is not None and hi <= p.sla_hours for hi in highs],
+    })
+
+
+def ltv_by_segment(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
+    values = customers.ltv_by_segment(resolve(viewer, f, session=session), session=session)
+    return pd.DataFrame({"segment": list(values), "ltv": list(values.values())})
+
+
+def sla_hours(viewer: Viewer, f: KpiFilter, *, session: Session) -> float:
+    return resolve(viewer, f, session=session).sla_hours
+
+
+__all__ = ["funnel", "monthly_revenue", "territory_comparison", "campaign_roi_points",
+           "response_time_distribution", "ltv_by_segment", "sla_hours"]
