@@ -52,8 +52,8 @@ class BundleLoader:
             for name in LOAD_ORDER:
                 if name in self.checked.headers:
                     self._load_file(BY_NAME[name])
-                    if name == "opportunities.csv" and "leads.csv" in self.checked.headers:
-                        self._link_late(BY_NAME["leads.csv"])
+            if "leads.csv" in self.checked.headers:      # once every opportunity exists
+                self._link_late(BY_NAME["leads.csv"])
         finally:
             for table in self.staged:
                 self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
