@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from models.enums import LeadStatus, Stage
-from models.tables import Lead, MonthlyTarget, Opportunity, Territory
+from models.tables import Campaign, Lead, MonthlyTarget, Opportunity, Territory
 from queries.drilldown import drilldown
 from queries.kpis import KpiFilter, resolve
 from queries.kpis import customers, handoff, marketing, sales
@@ -23,6 +23,23 @@ from queries.scope import Viewer
 FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted", "Opportunities", "Won")
 # Response-time buckets (upper bounds in hours, inclusive like the SLA's ≤); the SLA is added.
 BUCKET_EDGES_HOURS = (1, 4, 8, 24, 48, 72, 168)
+
+
+def territory_choices(viewer: Viewer, *, session: Session) -> list[tuple[int, str]]:
+    """(id, "CODE — name") of the territories the viewer may filter on."""
+    query = select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
+    if not viewer.is_company_wide:
+        query = query.where(Territory.id == viewer.territory_id)
+    return [(tid, f"{code} — {name}") for tid, code, name in session.execute(query).all()]
+
+
+def campaign_choices(start: date, end: date, *, session: Session, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, "CODE — name") of campaigns running at some point of the period, newest first."""
+    rows = session.execute(
+        select(Campaign.id, Campaign.code, Campaign.name)
+        .where(Campaign.start_date <= end, Campaign.end_date >= start)
+        .order_by(Campaign.start_date.desc(), Campaign.code).limit(limit)).all()
+    return [(cid, f"{code} — {name}") for cid, code, name in rows]
 
 
 def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
@@ -125,5 +142,5 @@ def sla_hours(viewer: Viewer, f: KpiFilter, *, session: Session) -> float:
     return resolve(viewer, f, session=session).sla_hours
 
 
-__all__ = ["funnel", "monthly_revenue", "territory_comparison", "campaign_roi_points",
+__all__ = ["territory_choices", "campaign_choices", "funnel", "monthly_revenue", "territory_comparison", "campaign_roi_points",
            "response_time_distribution", "ltv_by_segment", "sla_hours"]

@@ -34,6 +34,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
     PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
+    PageSpec("dashboard", "Executive dashboard", "executive-dashboard", LEADERSHIP, "Insights", ":material/monitoring:"),
 ]
 
 
