@@ -11,10 +11,12 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from models.db import write_session
+from sqlmodel import Session
+
+from models.db import bump_write_generation
 from services.audit import record
 
-from .load import load_bundle
+from .load import BundleLoader
 from .spec import FILES
 from .progress import NoProgress, Progress
 from .validate import BundleInvalid, check_bundle
@@ -49,18 +51,33 @@ def import_bundle(directory: Path | str, *, engine: Engine, username: str | None
     if not directory.is_dir():
         raise BundleInvalid(f"{directory}: not a folder")
     sizes = sum(p.stat().st_size for p in directory.glob("*.csv"))
-    progress = Progress(2 * sizes) if show_progress else NoProgress()
-    checked = check_bundle(directory, engine=engine, progress=progress)
-    try:
-        with write_session(engine) as session:
-            load_bundle(session.connection(), checked, progress=progress,
-                        keep_absent_columns=keep_absent_columns)
-            record(session=session, username=username, action=audit_action, entity=audit_entity,
-                   entity_key=audit_key or directory.name,
-                   detail={"rows": checked.rows, **(audit_extra or {})})
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise BundleInvalid(f"the database refused the import, nothing was written: {reason}") from exc
+    progress = Progress(sizes) if show_progress else NoProgress()
+    with engine.connect() as conn:
+        loader = BundleLoader(conn, progress=progress, keep_absent_columns=keep_absent_columns)
+        try:
+            # Pass one: check every row, staging good rows in temporary tables (no data table).
+            with conn.begin():
+                checked = check_bundle(directory, engine=engine, progress=progress, stager=loader)
+            # Pass two: one write transaction (SQLite: BEGIN IMMEDIATE, as models.db.write_session).
+            conn.info["write"] = True
+            try:
+                with conn.begin(), Session(bind=conn) as session:
+                    loader.load(checked)
+                    record(session=session, username=username, action=audit_action, entity=audit_entity,
+                           entity_key=audit_key or directory.name,
+                           detail={"rows": checked.rows, **(audit_extra or {})})
+                    session.flush()
+                bump_write_generation()
+            finally:
+                conn.info.pop("write", None)
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            raise BundleInvalid(f"the database refused the import, nothing was written: {reason}") from exc
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            with conn.begin():
+                loader.drop_stages()
     progress.finish()
     return ImportReport(rows={f.name: checked.rows[f.name] for f in FILES if f.name in checked.headers},
                         seconds=time.monotonic() - started)

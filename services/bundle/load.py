@@ -1,21 +1,17 @@
-"""Pass two of an import: stream each validated file into a staging table, then upsert.
-
-Every file goes through a temporary table (PostgreSQL ``COPY``, SQLite ``executemany`` of a
-generator, both in one call per file), and one set-based statement per file resolves the natural
-keys to ids and inserts or updates the target rows: ``INSERT ... SELECT ... ON CONFLICT DO
-UPDATE`` where the table has a unique key, update-then-insert-missing for activities, and
-insert-if-absent for the append-only audit log. Rows whose values are unchanged are not touched,
-so importing a bundle twice equals importing it once. The caller owns the transaction.
+"""Writing an import: checked rows are streamed into temporary staging tables while they are
+validated (PostgreSQL ``COPY``, SQLite ``executemany`` of a generator: one call per file, no data
+table touched), then, in one write transaction, one set-based statement per file resolves the
+natural keys to ids and inserts or updates the target rows: ``INSERT ... SELECT ... ON CONFLICT DO
+UPDATE`` where the table has a unique key; activities and the audit log, which have none, are
+matched by occurrence (see ``_merge_by_occurrence``). Rows whose values are unchanged are not
+touched, so importing a bundle twice equals importing it once. The caller owns the transactions.
 """
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .reader import Problems, read_rows
 from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
-from .validate import CheckedBundle, parse_cells, row_parsers
-
+from .validate import CheckedBundle
 
 
 def q(identifier: str) -> str:
@@ -23,9 +19,9 @@ def q(identifier: str) -> str:
 
 
 class BundleLoader:
-    def __init__(self, conn: Connection, checked: CheckedBundle, *, progress, keep_absent_columns: bool):
+    def __init__(self, conn: Connection, *, progress, keep_absent_columns: bool):
         self.conn = conn
-        self.checked = checked
+        self.checked: CheckedBundle | None = None
         self.progress = progress
         self.keep_absent = keep_absent_columns
         self.dialect = conn.dialect
@@ -47,23 +43,21 @@ class BundleLoader:
         return str(int(value))
 
     # -- the whole bundle --------------------------------------------------------------------
-    def load(self) -> None:
-        try:
-            for name in LOAD_ORDER:
-                if name in self.checked.headers:
-                    self._load_file(BY_NAME[name])
-            if "leads.csv" in self.checked.headers:      # once every opportunity exists
-                self._link_late(BY_NAME["leads.csv"])
-        finally:
-            for table in self.staged:
-                self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    def load(self, checked: CheckedBundle) -> None:
+        """Write the staged files to the tables (inside the caller's write transaction)."""
+        self.checked = checked
+        for name in LOAD_ORDER:
+            if name in checked.headers:
+                self._load_file(BY_NAME[name])
+        if "leads.csv" in checked.headers:      # once every opportunity exists
+            self._link_late(BY_NAME["leads.csv"])
 
     def _load_file(self, spec: FileSpec) -> None:
         table = spec.table.name
         was_empty = self.conn.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first() is None
         self.was_empty[spec.name] = was_empty
         self.progress.phase(f"writing {spec.name}")
-        stage = self._stage(spec)
+        stage = f"stg_{table}"
         select_sql, columns = self._resolved_select(spec, stage)
         column_list = ", ".join(f'"{c}"' for c in columns)
         if spec.repeats_allowed:
@@ -86,43 +80,40 @@ class BundleLoader:
         return self.keep_absent and column not in self.checked.headers[spec.name]
 
     # -- staging -------------------------------------------------------------------------------
-    def _stage(self, spec: FileSpec) -> str:
+    def stage_file(self, spec: FileSpec, rows) -> None:
+        """Stream ``rows`` ((line, values) of checked rows) into the file's staging table."""
         stage = f"stg_{spec.table.name}"
         columns = [c for c in spec.columns if c.kind != CODES]
         types = [self._stage_type(spec, c) for c in columns]
         self._create(stage, ["c__line INTEGER" if self.pg else "c__line"]
                      + [f"c_{c.name} {t}" for c, t in zip(columns, types)])
         has_codes = any(c.kind == CODES for c in spec.columns)
-        if has_codes:
-            self._create(f"{stage}_territories", ["campaign TEXT", "territory TEXT"])
         converters = []
         for col in columns:
-            if col.kind == REF or not col.db:
-                converters.append((col.name, None))
-            else:
+            process = None
+            if col.kind != REF and col.db:
                 process = spec.table.c[col.db].type.dialect_impl(self.dialect).bind_processor(self.dialect)
-                converters.append((col.name, process))
+            converters.append((col.name, process))
         code_pairs: list[tuple[str, str]] = []
 
-        def rows():
-            path = self.checked.directory / spec.name
-            problems = Problems()
-            parsers = row_parsers(spec, set(self.checked.headers[spec.name]), self.checked.tz)
-            for line, cells in read_rows(path, spec, problems, self.progress.advance):
-                values = parse_cells(spec, parsers, cells, line, problems)
-                if problems:
-                    raise RuntimeError(f"{spec.name} changed while it was imported: {problems.summary()[0]}")
+        def converted():
+            for line, values in rows:
                 if has_codes and values["territories"]:
                     code_pairs.extend((values["code"], t) for t in values["territories"])
-                yield (line, *(v if (v is None or p is None) else p(v)
-                               for v, p in ((values[n], p) for n, p in converters)))
+                yield (line, *[v if (v is None or p is None) else p(v)
+                               for v, p in [(values[n], p) for n, p in converters]])
 
-        self._fill(stage, len(columns) + 1, rows())
+        self._fill(stage, len(columns) + 1, converted())
         if has_codes:
+            self._create(f"{stage}_territories", ["campaign TEXT", "territory TEXT"])
             self._fill(f"{stage}_territories", 2, iter(code_pairs))
         if self.pg:
             self.conn.exec_driver_sql(f"ANALYZE {stage}")
-        return stage
+
+    def drop_stages(self) -> None:
+        for table in self.staged:
+            self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+        self.staged.clear()
 
     def _stage_type(self, spec: FileSpec, col) -> str:
         if not self.pg:
@@ -257,7 +248,4 @@ class BundleLoader:
                 f'LEFT JOIN "{entity.table.name}" r ON r."{entity.key}" = s.c_{col.name}{only_set}) x '
                 f'WHERE "{table}"."{key.db}" = x.k AND {self.differs(f"{q(table)}.{q(col.db)}", "x.v")}')
 
-
-def load_bundle(conn: Connection, checked: CheckedBundle, *, progress, keep_absent_columns: bool = False) -> None:
-    BundleLoader(conn, checked, progress=progress, keep_absent_columns=keep_absent_columns).load()
 

@@ -52,14 +52,17 @@ def bundle_files(directory: Path, problems: Problems) -> dict[str, Path]:
 
 
 def row_parsers(spec: FileSpec, header: set[str] | None, tz: ZoneInfo):
-    """[(column, parse, required?, default)] for the columns the header names."""
-    return [(c.name, cell_parser(spec, c, tz), c.required, c.default)
-            for c in spec.columns if header is None or c.name in header]
+    """([(column, parse, required?, default)] for the columns the header names, {absent: default})."""
+    present = [(c.name, cell_parser(spec, c, tz), c.required, c.default)
+               for c in spec.columns if header is None or c.name in header]
+    absent = {c.name: c.default for c in spec.columns if header is not None and c.name not in header}
+    return present, absent
 
 
 def parse_cells(spec: FileSpec, parsers, cells: dict, line: int, problems: Problems) -> dict:
-    values = {}
-    for name, parse, required, default in parsers:
+    present, absent = parsers
+    values = dict(absent)
+    for name, parse, required, default in present:
         text = cells.get(name)
         if text is None:
             if required:
@@ -71,8 +74,6 @@ def parse_cells(spec: FileSpec, parsers, cells: dict, line: int, problems: Probl
         except ValueError as exc:
             problems.add(spec.name, line, name, str(exc))
             values[name] = None
-    for col in spec.columns:
-        values.setdefault(col.name, col.default)
     return values
 
 
@@ -108,8 +109,9 @@ def key_of(spec: FileSpec, values: dict):
 
 
 class _Checker:
-    def __init__(self, directory: Path, engine: Engine, progress):
+    def __init__(self, directory: Path, engine: Engine, progress, stager=None):
         self.directory = directory
+        self.stager = stager                                 # receives checked rows (load.BundleLoader)
         self.engine = engine
         self.progress = progress
         self.problems = Problems()
@@ -120,7 +122,8 @@ class _Checker:
 
     def run(self) -> CheckedBundle:
         files = bundle_files(self.directory, self.problems)
-        with Session(self.engine) as session:
+        # Through the import's own connection when there is one (one connection per import).
+        with Session(bind=self.stager.conn if self.stager is not None else self.engine) as session:
             db_tz = load_settings(session=session).time_zone
             self._load_database_keys(session)
         tz = ZoneInfo(self._bundle_time_zone(files) or db_tz)
@@ -162,36 +165,47 @@ class _Checker:
         refs = [(c.name, c.kind, c.ref) for c in spec.columns if c.kind in (REF, CODES) and c.name in header]
         seen_hashes: set[int] = set()
         suspects: set[int] = set()
-        count = 0
-        for line, cells in read_rows(path, spec, self.problems, self.progress.advance):
-            count += 1
-            values = parse_cells(spec, parsers, cells, line, self.problems)
-            _row_rules(spec, values, line, self.problems)
-            for column, kind, entity in refs:
-                value = values[column]
-                if value is None:
+        problems = self.problems
+        counter = [0]
+
+        def checked_rows():
+            for line, cells in read_rows(path, spec, problems, self.progress.advance):
+                counter[0] += 1
+                values = parse_cells(spec, parsers, cells, line, problems)
+                _row_rules(spec, values, line, problems)
+                for column, kind, entity in refs:
+                    value = values[column]
+                    if value is None:
+                        continue
+                    for code in (value if kind == CODES else (value,)):
+                        self._check_ref(spec, line, column, entity, code)
+                if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
+                    if (values["campaign"], values["version"]) not in self.notes:
+                        problems.add(spec.name, line, "version",
+                                     f"no note version {values['version']} of campaign {values['campaign']!r}")
+                if not problems:
+                    yield line, values          # staged for the write only while all is well
+                if spec.repeats_allowed:
                     continue
-                for code in (value if kind == CODES else (value,)):
-                    self._check_ref(spec, line, column, entity, code)
-            if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
-                if (values["campaign"], values["version"]) not in self.notes:
-                    self.problems.add(spec.name, line, "version",
-                                      f"no note version {values['version']} of campaign {values['campaign']!r}")
-            if spec.repeats_allowed:
-                continue
-            key = key_of(spec, values)
-            if key is None:
-                continue
-            digest = hash(key)
-            if digest in seen_hashes:
-                suspects.add(digest)
-            else:
-                seen_hashes.add(digest)
-            if spec.entity:
-                self.known[spec.entity].add(key[0])
-            elif spec.name == "notes.csv":
-                self.notes.add(key)
-        checked.rows[spec.name] = count
+                key = key_of(spec, values)
+                if key is None:
+                    continue
+                digest = hash(key)
+                if digest in seen_hashes:
+                    suspects.add(digest)
+                else:
+                    seen_hashes.add(digest)
+                if spec.entity:
+                    self.known[spec.entity].add(key[0])
+                elif spec.name == "notes.csv":
+                    self.notes.add(key)
+
+        if self.stager is not None:
+            self.stager.stage_file(spec, checked_rows())
+        else:
+            for _ in checked_rows():
+                pass
+        checked.rows[spec.name] = counter[0]
         del seen_hashes
         if suspects:
             self._report_duplicates(spec, path, header, checked.tz, suspects)
@@ -199,7 +213,7 @@ class _Checker:
             self.unread.discard(spec.entity)
             for file, line, column, code in self.pending.pop(spec.entity, []):
                 if code not in self.known[spec.entity]:
-                    self.problems.add(file, line, column, f"{ENTITIES[spec.entity].unknown} {code!r}")
+                    problems.add(file, line, column, f"{ENTITIES[spec.entity].unknown} {code!r}")
 
     def _check_ref(self, spec: FileSpec, line: int, column: str, entity: str, code: str) -> None:
         if code in self.known[entity]:
@@ -235,6 +249,7 @@ def _present_columns(path: Path, spec: FileSpec) -> list[str]:
     return [c for c in read_header(path) if c in set(spec.column_names)]
 
 
-def check_bundle(directory: Path, *, engine: Engine, progress=None) -> CheckedBundle:
-    """Validate the bundle in ``directory`` against itself and the database; raise BundleInvalid."""
-    return _Checker(Path(directory), engine, progress or NoProgress()).run()
+def check_bundle(directory: Path, *, engine: Engine, progress=None, stager=None) -> CheckedBundle:
+    """Validate the bundle in ``directory`` against itself and the database; raise BundleInvalid.
+    With a ``stager`` (load.BundleLoader) the checked rows are staged for the write as they pass."""
+    return _Checker(Path(directory), engine, progress or NoProgress(), stager).run()
