@@ -1,0 +1,338 @@
+"""Creating, editing and cancelling campaigns and their events (marketing's write side).
+
+Every function checks the viewer's role, validates every field (all problems at once), writes in
+the caller's transaction (``models.db.write_session``) and appends one audit entry per changed row.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
+from models.tables import Campaign, CampaignTerritory, Event, Territory, User
+from models.types import to_money
+from queries.scope import Viewer, require_role
+from services import audit
+from services.errors import NotFound, StaleEdit, ValidationFailed
+
+MARKETING_ROLES = (Role.marketer, Role.admin)
+CAMPAIGN_FIELDS = ["code", "name", "channel", "status", "start_date", "end_date", "objective", "budget",
+                   "actual_cost", "target_segment", "owner_id", "territory_ids"]
+EVENT_FIELDS = ["code", "campaign_id", "title", "kind", "territory_id", "venue", "starts_at", "ends_at",
+                "capacity", "status"]
+
+
+@dataclass
+class CampaignInput:
+    name: str
+    channel: Channel | str
+    start_date: date
+    end_date: date
+    status: CampaignStatus | str = CampaignStatus.planned
+    objective: str | None = None
+    target_segment: Segment | str | None = None
+    territory_ids: list[int] = field(default_factory=list)  # empty = every territory
+    budget: Decimal | str | None = None
+    actual_cost: Decimal | str | None = None
+    owner_id: int | None = None
+    code: str | None = None
+
+
+@dataclass
+class EventInput:
+    title: str
+    kind: EventKind | str
+    territory_id: int
+    starts_at: datetime
+    ends_at: datetime
+    venue: str | None = None
+    capacity: int | None = None
+    code: str | None = None
+
+
+def _enum(problems: list[str], name: str, enum_cls, value, *, optional: bool = False):
+    if value in (None, "") and optional:
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        problems.append(f"{name}: unknown value {value!r} (expected one of {', '.join(enum_cls)})")
+        return None
+
+
+def _money(problems: list[str], name: str, value) -> Decimal | None:
+    try:
+        amount = to_money(value)
+    except ValueError as exc:
+        problems.append(f"{name}: {exc}")
+        return None
+    if amount is not None and amount < 0:
+        problems.append(f"{name}: must be 0 or more, got {amount}")
+    return amount
+
+
+def _clean_text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _validated_campaign(data: CampaignInput, *, session: Session) -> dict:
+    problems: list[str] = []
+    name = _clean_text(data.name)
+    if not name:
+        problems.append("name: required")
+    elif len(name) > 300:
+        problems.append("name: at most 300 characters")
+    channel = _enum(problems, "channel", Channel, data.channel)
+    status = _enum(problems, "status", CampaignStatus, data.status)
+    segment = _enum(problems, "target segment", Segment, data.target_segment, optional=True)
+    if not isinstance(data.start_date, date) or not isinstance(data.end_date, date):
+        problems.append("dates: a start and an end date are required")
+    elif data.end_date < data.start_date:
+        problems.append(f"end date: {data.end_date} is before the start date {data.start_date}")
+    budget = _money(problems, "budget", data.budget)
+    cost = _money(problems, "actual cost", data.actual_cost)
+    territory_ids = sorted(set(data.territory_ids or []))
+    if territory_ids:
+        known = set(session.exec(select(Territory.id).where(Territory.id.in_(territory_ids))).all())
+        unknown = [t for t in territory_ids if t not in known]
+        if unknown:
+            problems.append(f"target territories: unknown id(s) {unknown}")
+    if data.owner_id is not None and session.get(User, data.owner_id) is None:
+        problems.append(f"owner: unknown user id {data.owner_id}")
+    code = _clean_text(data.code)
+    if code is not None and len(code) > 64:
+        problems.append("code: at most 64 characters")
+    if problems:
+        raise ValidationFailed(problems)
+    return dict(name=name, channel=channel, status=status, target_segment=segment, start_date=data.start_date,
+                end_date=data.end_date, budget=budget, actual_cost=cost, objective=_clean_text(data.objective),
+                owner_id=data.owner_id, territory_ids=territory_ids, code=code)
+
+
+def target_territory_ids(campaign_id: int, *, session: Session) -> list[int]:
+    """The campaign's listed targets; empty means every territory."""
+    return sorted(session.exec(select(CampaignTerritory.territory_id)
+                               .where(CampaignTerritory.campaign_id == campaign_id)).all())
+
+
+def _campaign_snapshot(campaign: Campaign, *, session: Session) -> dict:
+    snap = audit.snapshot(campaign, CAMPAIGN_FIELDS[:-1])
+    snap["territory_ids"] = target_territory_ids(campaign.id, session=session)
+    return snap
+
+
+def _set_targets(campaign_id: int, territory_ids: list[int], *, session: Session) -> None:
+    session.execute(delete(CampaignTerritory).where(CampaignTerritory.campaign_id == campaign_id))
+    for territory_id in territory_ids:
+        session.add(CampaignTerritory(campaign_id=campaign_id, territory_id=territory_id))
+    session.flush()
+
+
+def _code_taken(model, code: str, exclude_id: int | None, *, session: Session) -> bool:
+    query = select(model.id).where(model.code == code)
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return session.exec(query).first() is not None
+
+
+def _new_code(prefix: str, model, *, session: Session) -> str:
+    while True:
+        code = f"{prefix}-{secrets.token_hex(3).upper()}"
+        if not _code_taken(model, code, None, session=session):
+            return code
+
+
+def get_campaign(campaign_id: int, *, session: Session) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    return campaign
+
+
+def create_campaign(viewer: Viewer, data: CampaignInput, *, session: Session) -> Campaign:
+    require_role(viewer, *MARKETING_ROLES)
+    values = _validated_campaign(data, session=session)
+    territory_ids = values.pop("territory_ids")
+    code = values.pop("code")
+    if code and _code_taken(Campaign, code, None, session=session):
+        raise ValidationFailed(f"code: {code!r} is already used by another campaign")
+    if values["owner_id"] is None:
+        values["owner_id"] = viewer.id
+    campaign = Campaign(code=code or _new_code("CMP", Campaign, session=session), **values)
+    session.add(campaign)
+    session.flush()
+    _set_targets(campaign.id, territory_ids, session=session)
+    audit.record(session=session, username=viewer.username, action="create", entity="campaign",
+                 entity_key=campaign.code, detail=audit.changes({}, _campaign_snapshot(campaign, session=session)))
+    return campaign
+
+
+def _check_version(row, expected_version: int | None, what: str) -> None:
+    if expected_version is not None and row.version != expected_version:
+        raise StaleEdit(f"{what} was changed by someone else since you opened it; reload and try again")
+
+
+def update_campaign(viewer: Viewer, campaign_id: int, data: CampaignInput, *, session: Session,
+                    expected_version: int | None = None) -> Campaign:
+    require_role(viewer, *MARKETING_ROLES)
+    campaign = get_campaign(campaign_id, session=session)
+    if campaign.status == CampaignStatus.cancelled:
+        raise ValidationFailed(f"campaign {campaign.code} is cancelled and can no longer be edited")
+    _check_version(campaign, expected_version, f"campaign {campaign.code}")
+    values = _validated_campaign(data, session=session)
+    territory_ids = values.pop("territory_ids")
+    code = values.pop("code") or campaign.code
+    if code != campaign.code and _code_taken(Campaign, code, campaign.id, session=session):
+        raise ValidationFailed(f"code: {code!r} is already used by another campaign")
+    if territory_ids:
+        # Narrowing the targets must not strand an event in a territory the campaign leaves.
+        stranded = session.exec(select(Event.code).where(Event.campaign_id == campaign.id,
+                                                         Event.status != EventStatus.cancelled,
+                                                         Event.territory_id.not_in(territory_ids))).all()
+        if stranded:
+            raise ValidationFailed(f"target territories: event(s) {', '.join(sorted(stranded))} take place in a "
+                                   "territory you removed; move or cancel them first")
+    if values["owner_id"] is None:
+        values["owner_id"] = campaign.owner_id
+    before = _campaign_snapshot(campaign, session=session)
+    for name, value in values.items():
+        setattr(campaign, name, value)
+    campaign.code = code
+    _set_targets(campaign.id, territory_ids, session=session)
+    diff = audit.changes(before, _campaign_snapshot(campaign, session=session))
+    if diff:
+        campaign.version += 1
+        session.add(campaign)
+        session.flush()
+        audit.record(session=session, username=viewer.username, action="update", entity="campaign",
+                     entity_key=campaign.code, detail=diff)
+    return campaign
+
+
+def cancel_campaign(viewer: Viewer, campaign_id: int, *, session: Session) -> Campaign:
+    """Cancel a campaign and its scheduled events (reps' calendars then show them cancelled)."""
+    require_role(viewer, *MARKETING_ROLES)
+    campaign = get_campaign(campaign_id, session=session)
+    if campaign.status == CampaignStatus.cancelled:
+        raise ValidationFailed(f"campaign {campaign.code} is already cancelled")
+    audit.record(session=session, username=viewer.username, action="cancel", entity="campaign",
+                 entity_key=campaign.code,
+                 detail=audit.changes({"status": campaign.status}, {"status": CampaignStatus.cancelled}))
+    campaign.status = CampaignStatus.cancelled
+    campaign.version += 1
+    session.add(campaign)
+    for event in session.exec(select(Event).where(Event.campaign_id == campaign.id,
+                                                  Event.status == EventStatus.scheduled)).all():
+        _cancel_event_row(viewer, event, session=session)
+    session.flush()
+    return campaign
+
+
+# -- events ----------------------------------------------------------------------------------
+
+def _validated_event(campaign: Campaign, data: EventInput, *, session: Session) -> dict:
+    problems: list[str] = []
+    title = _clean_text(data.title)
+    if not title:
+        problems.append("title: required")
+    elif len(title) > 300:
+        problems.append("title: at most 300 characters")
+    kind = _enum(problems, "kind", EventKind, data.kind)
+    if not isinstance(data.starts_at, datetime) or not isinstance(data.ends_at, datetime):
+        problems.append("times: a start and an end are required")
+    elif data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
+        problems.append("times: give the start and end with a time zone")
+    elif data.ends_at <= data.starts_at:
+        problems.append("end: must be after the start")
+    if data.capacity is not None and (not isinstance(data.capacity, int) or data.capacity < 0):
+        problems.append(f"capacity: must be a whole number, 0 or more, got {data.capacity!r}")
+    territory = session.get(Territory, data.territory_id) if data.territory_id is not None else None
+    if territory is None:
+        problems.append(f"territory: unknown territory id {data.territory_id!r}")
+    else:
+        targets = target_territory_ids(campaign.id, session=session)
+        if targets and territory.id not in targets:
+            problems.append(f"territory: {territory.name} is not one of campaign {campaign.code}'s target territories")
+    code = _clean_text(data.code)
+    if code is not None and len(code) > 64:
+        problems.append("code: at most 64 characters")
+    if problems:
+        raise ValidationFailed(problems)
+    return dict(title=title, kind=kind, territory_id=territory.id, venue=_clean_text(data.venue),
+                starts_at=data.starts_at, ends_at=data.ends_at, capacity=data.capacity, code=code)
+
+
+def _open_campaign(campaign_id: int, *, session: Session) -> Campaign:
+    campaign = get_campaign(campaign_id, session=session)
+    if campaign.status == CampaignStatus.cancelled:
+        raise ValidationFailed(f"campaign {campaign.code} is cancelled: its events can no longer change")
+    return campaign
+
+
+def get_event(event_id: int, *, session: Session) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound(f"no event with id {event_id}")
+    return event
+
+
+def create_event(viewer: Viewer, campaign_id: int, data: EventInput, *, session: Session) -> Event:
+    require_role(viewer, *MARKETING_ROLES)
+    campaign = _open_campaign(campaign_id, session=session)
+    values = _validated_event(campaign, data, session=session)
+    code = values.pop("code")
+    if code and _code_taken(Event, code, None, session=session):
+        raise ValidationFailed(f"code: {code!r} is already used by another event")
+    event = Event(code=code or _new_code("EVT", Event, session=session), campaign_id=campaign.id,
+                  status=EventStatus.scheduled, **values)
+    session.add(event)
+    session.flush()
+    audit.record(session=session, username=viewer.username, action="create", entity="event", entity_key=event.code,
+                 detail=audit.changes({}, audit.snapshot(event, EVENT_FIELDS)))
+    return event
+
+
+def update_event(viewer: Viewer, event_id: int, data: EventInput, *, session: Session) -> Event:
+    require_role(viewer, *MARKETING_ROLES)
+    event = get_event(event_id, session=session)
+    campaign = _open_campaign(event.campaign_id, session=session)
+    if event.status == EventStatus.cancelled:
+        raise ValidationFailed(f"event {event.code} is cancelled and can no longer be edited")
+    values = _validated_event(campaign, data, session=session)
+    code = values.pop("code") or event.code
+    if code != event.code and _code_taken(Event, code, event.id, session=session):
+        raise ValidationFailed(f"code: {code!r} is already used by another event")
+    before = audit.snapshot(event, EVENT_FIELDS)
+    for name, value in values.items():
+        setattr(event, name, value)
+    event.code = code
+    session.add(event)
+    session.flush()
+    diff = audit.changes(before, audit.snapshot(event, EVENT_FIELDS))
+    if diff:
+        audit.record(session=session, username=viewer.username, action="update", entity="event",
+                     entity_key=event.code, detail=diff)
+    return event
+
+
+def _cancel_event_row(viewer: Viewer, event: Event, *, session: Session) -> None:
+    audit.record(session=session, username=viewer.username, action="cancel", entity="event", entity_key=event.code,
+                 detail=audit.changes({"status": event.status}, {"status": EventStatus.cancelled}))
+    event.status = EventStatus.cancelled
+    session.add(event)
+
+
+def cancel_event(viewer: Viewer, event_id: int, *, session: Session) -> Event:
+    require_role(viewer, *MARKETING_ROLES)
+    event = get_event(event_id, session=session)
+    if event.status == EventStatus.cancelled:
+        raise ValidationFailed(f"event {event.code} is already cancelled")
+    _cancel_event_row(viewer, event, session=session)
+    session.flush()
+    return event

@@ -1,0 +1,316 @@
+"""Importing lead lists into a campaign: validate every row, preview, import the good rows as one
+batch in one transaction, hand back the rejects with their reasons, and undo a batch.
+
+Preview and import run the same pass (``_run``) over the streamed file, so the preview shows
+exactly what the import will do; the import re-checks everything inside its own transaction.
+Rows are handled in chunks: one query per chunk finds the campaign's existing leads and the
+matching accounts, and good rows go to the database with a Core executemany per chunk.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable
+
+from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlmodel import Session
+
+from models.enums import CampaignStatus, LeadStatus, Role
+from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, Territory, User
+from models.types import utcnow
+from queries.scope import Viewer, require_role
+from services import audit
+from services.errors import NotFound, ValidationFailed
+from services.lead_import_parsing import LEAD_FIELDS, LeadFile, check_mapping, count_records, iter_records, read_header
+from services.routing import RepPicker, routed_territory
+
+Progress = Callable[[int, int], None]
+MARKETING_ROLES = (Role.marketer, Role.admin)
+CHUNK_ROWS = 1000
+PREVIEW_LIMIT = 200
+MAX_LENGTHS = {"company": 300, "contact_name": 200, "email": 320, "phone": 64}
+EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\].]{2,}$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class RowOutcome:
+    row_no: int
+    values: dict[str, str]
+    reasons: list[str] = field(default_factory=list)
+    territory_id: int | None = None
+    account_id: int | None = None
+    assigned_to_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    total_rows: int = 0
+    good_rows: int = 0
+    rejected_rows: int = 0
+    problems: list[RowOutcome] = field(default_factory=list)       # the first PREVIEW_LIMIT rejected rows
+    sample: list[RowOutcome] = field(default_factory=list)         # the first PREVIEW_LIMIT good rows
+    assigned_by_rep: dict[str, int] = field(default_factory=dict)  # rep display name -> leads
+    unassigned: int = 0
+    rejects_csv: bytes = b""
+    batch_id: int | None = None
+
+
+def normalize_email(value: str | None) -> str:
+    return (value or "").strip().lower()
+
+
+def normalize_text(value: str | None) -> str:
+    return " ".join((value or "").split()).lower()
+
+
+def dedup_key(email: str | None, company: str | None, name: str | None) -> tuple:
+    """Normalized email when there is one, else company + contact name."""
+    email = normalize_email(email)
+    return ("email", email) if email else ("name", normalize_text(company), normalize_text(name))
+
+
+def neutralise_formula(cell: str) -> str:
+    """Spreadsheet apps run a cell starting with = + - @ as a formula; a leading ' keeps it text."""
+    return "'" + cell if cell and cell.startswith(FORMULA_START) else cell
+
+
+def _campaign_for_import(campaign_id: int, event_id: int | None, *, session: Session) -> tuple[Campaign, Event | None]:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    if campaign.status == CampaignStatus.cancelled:
+        raise ValidationFailed(f"campaign {campaign.code} is cancelled: import leads into a running campaign")
+    event = None
+    if event_id is not None:
+        event = session.get(Event, event_id)
+        if event is None or event.campaign_id != campaign.id:
+            raise ValidationFailed(f"event: not an event of campaign {campaign.code}")
+    return campaign, event
+
+
+class _Territories:
+    """Territory by code or name, case-insensitively (100 territories at most: kept in memory)."""
+
+    def __init__(self, *, session: Session):
+        self.by_key: dict[str, int] = {}
+        for tid, code, name in session.execute(select(Territory.id, Territory.code, Territory.name)).all():
+            self.by_key.setdefault(normalize_text(code), tid)
+            self.by_key.setdefault(normalize_text(name), tid)
+
+    def find(self, text: str) -> int | None:
+        return self.by_key.get(normalize_text(text))
+
+
+def _existing_keys(campaign_id: int, outcomes: list[RowOutcome], *, session: Session) -> dict[tuple, str]:
+    """Dedup keys of the campaign's leads that may match this chunk -> their lead code."""
+    emails = {normalize_email(o.values["email"]) for o in outcomes if o.values["email"]}
+    companies = {normalize_text(o.values["company"]) for o in outcomes if not o.values["email"]}
+    clauses = []
+    if emails:
+        clauses.append(func.lower(func.trim(Lead.email)).in_(sorted(emails)))
+    if companies:
+        clauses.append(func.lower(func.trim(Lead.company)).in_(sorted(companies)))
+    if not clauses:
+        return {}
+    found = {}
+    rows = session.execute(select(Lead.code, Lead.email, Lead.company, Lead.contact_name)
+                           .where(Lead.campaign_id == campaign_id, or_(*clauses))).all()
+    for code, email, company, name in rows:
+        if email:
+            found.setdefault(("email", normalize_email(email)), code)
+        found.setdefault(("name", normalize_text(company), normalize_text(name)), code)
+    return found
+
+
+def _accounts(outcomes: list[RowOutcome], *, session: Session) -> dict[str, tuple[int, int | None, int | None]]:
+    """normalized company -> (account id, account territory, account owner) for this chunk."""
+    names = sorted({normalize_text(o.values["company"]) for o in outcomes if o.values["company"]})
+    if not names:
+        return {}
+    rows = session.execute(select(Account.id, Account.name, Account.territory_id, Account.owner_id)
+                           .where(func.lower(Account.name).in_(names))).all()
+    return {normalize_text(name): (aid, tid, owner) for aid, name, tid, owner in rows}
+
+
+def _row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, str]:
+    return {f: (" ".join(cells[i].split()) if i is not None and i < len(cells) else "") for f, i in mapping.items()}
+
+
+def _check_row(outcome: RowOutcome, territories: _Territories) -> None:
+    values = outcome.values
+    if not values["company"]:
+        outcome.reasons.append("company: missing")
+    if values["email"] and not EMAIL.match(values["email"]):
+        outcome.reasons.append(f"email: not a valid address {values['email']!r}")
+    for name, limit in MAX_LENGTHS.items():
+        if len(values[name]) > limit:
+            outcome.reasons.append(f"{name}: longer than {limit} characters")
+    if values["territory"]:
+        outcome.territory_id = territories.find(values["territory"])
+        if outcome.territory_id is None:
+            outcome.reasons.append(f"territory: unknown territory {values['territory']!r}")
+
+
+def _chunks(records: Iterable[tuple[int, list[str]]], size: int):
+    chunk = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _insert_leads(session: Session, rows: list[dict]) -> None:
+    """One executemany per chunk (no per-row round trips, no ORM objects kept)."""
+    session.execute(insert(Lead.__table__), rows)
+
+
+def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign, event: Event | None, *,
+         session: Session, progress: Progress | None, batch: ImportBatch | None) -> ImportReport:
+    headers = read_header(lead_file)
+    mapping = check_mapping(mapping, headers)
+    total = count_records(lead_file)
+    report = ImportReport(total_rows=total)
+    territories = _Territories(session=session)
+    picker = RepPicker(session=session)
+    seen: dict[tuple, int] = {}
+    assigned: dict[int, int] = {}
+    rejects = io.StringIO()
+    writer = csv.writer(rejects)
+    writer.writerow(["row", *headers, "reasons"])
+    now = batch.created_at if batch is not None else utcnow()
+    done = 0
+    if progress:
+        progress(0, total)
+    for chunk in _chunks(iter_records(lead_file), CHUNK_ROWS):
+        outcomes = [RowOutcome(row_no=n, values=_row_values(cells, mapping)) for n, cells in chunk]
+        existing = _existing_keys(campaign.id, outcomes, session=session)
+        accounts = _accounts(outcomes, session=session)
+        good_rows = []
+        for outcome, (_, cells) in zip(outcomes, chunk):
+            values = outcome.values
+            _check_row(outcome, territories)
+            key = dedup_key(values["email"], values["company"], values["contact_name"])
+            if values["company"] or values["email"]:
+                if key in seen:
+                    outcome.reasons.append(f"duplicate of row {seen[key]} in this file")
+                if key in existing:
+                    outcome.reasons.append(f"already a lead of this campaign ({existing[key]})")
+                if not outcome.reasons:
+                    # Only a row that will be imported shadows later ones: a fixed copy of a bad row may follow.
+                    seen[key] = outcome.row_no
+            if outcome.reasons:
+                report.rejected_rows += 1
+                writer.writerow([outcome.row_no, *(neutralise_formula(c) for c in cells),
+                                 neutralise_formula("; ".join(outcome.reasons))])
+                if len(report.problems) < PREVIEW_LIMIT:
+                    report.problems.append(outcome)
+                continue
+            account_id, account_territory, owner_id = accounts.get(normalize_text(values["company"]),
+                                                                   (None, None, None))
+            outcome.account_id = account_id
+            outcome.territory_id = routed_territory(outcome.territory_id, account_territory,
+                                                    event.territory_id if event else None)
+            outcome.assigned_to_id = picker.pick(outcome.territory_id, owner_id)
+            if outcome.assigned_to_id is None:
+                report.unassigned += 1
+            else:
+                assigned[outcome.assigned_to_id] = assigned.get(outcome.assigned_to_id, 0) + 1
+            report.good_rows += 1
+            if len(report.sample) < PREVIEW_LIMIT:
+                report.sample.append(outcome)
+            if batch is not None:
+                good_rows.append(_lead_row(outcome, campaign, event, batch, now))
+        if good_rows:
+            _insert_leads(session, good_rows)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+    names = dict(session.execute(select(User.id, User.display_name).where(User.id.in_(list(assigned)))).all()) \
+        if assigned else {}
+    report.assigned_by_rep = {names[rep_id]: n for rep_id, n in sorted(assigned.items(), key=lambda kv: names[kv[0]])}
+    report.rejects_csv = rejects.getvalue().encode("utf-8-sig")  # the BOM lets Excel show Korean text
+    return report
+
+
+def _lead_row(outcome: RowOutcome, campaign: Campaign, event: Event | None, batch: ImportBatch,
+              now: datetime) -> dict:
+    v = outcome.values
+    return {"code": f"IMP{batch.id}-{outcome.row_no:06d}", "campaign_id": campaign.id,
+            "event_id": event.id if event else None, "account_id": outcome.account_id,
+            "company": v["company"], "contact_name": v["contact_name"] or None, "email": v["email"] or None,
+            "phone": v["phone"] or None, "territory_id": outcome.territory_id,
+            "assigned_to_id": outcome.assigned_to_id, "status": LeadStatus.new, "created_at": now,
+            "assigned_at": now if outcome.assigned_to_id is not None else None, "first_touch_at": None,
+            "converted_at": None, "disqualify_reason": None, "opportunity_id": None,
+            "import_batch_id": batch.id, "version": 1}
+
+
+def preview_import(viewer: Viewer, lead_file: LeadFile, mapping: dict[str, int | None], *, campaign_id: int,
+                   event_id: int | None = None, session: Session, progress: Progress | None = None) -> ImportReport:
+    """What the import would do, row by row, without writing anything."""
+    require_role(viewer, *MARKETING_ROLES)
+    campaign, event = _campaign_for_import(campaign_id, event_id, session=session)
+    return _run(lead_file, mapping, campaign, event, session=session, progress=progress, batch=None)
+
+
+def import_leads(viewer: Viewer, lead_file: LeadFile, mapping: dict[str, int | None], *, campaign_id: int,
+                 event_id: int | None = None, session: Session, progress: Progress | None = None) -> ImportReport:
+    """Import the good rows as one batch, in the caller's single transaction (all or nothing)."""
+    require_role(viewer, *MARKETING_ROLES)
+    campaign, event = _campaign_for_import(campaign_id, event_id, session=session)
+    batch = ImportBatch(campaign_id=campaign.id, event_id=event.id if event else None,
+                        filename=lead_file.filename[:300], created_at=utcnow(), created_by_id=viewer.id, row_count=0)
+    session.add(batch)
+    session.flush()
+    report = _run(lead_file, mapping, campaign, event, session=session, progress=progress, batch=batch)
+    batch.row_count = report.good_rows
+    session.add(batch)
+    audit.record(session=session, username=viewer.username, action="import", entity="import_batch",
+                 entity_key=str(batch.id),
+                 detail={"campaign": campaign.code, "event": event.code if event else None,
+                         "filename": batch.filename, "rows": report.total_rows, "imported": report.good_rows,
+                         "rejected": report.rejected_rows, "unassigned": report.unassigned,
+                         "assigned_by_rep": report.assigned_by_rep})
+    session.flush()
+    report.batch_id = batch.id
+    return report
+
+
+def batch_blockers(batch_id: int, *, session: Session, limit: int = 20) -> tuple[list[str], int]:
+    """(codes of up to ``limit`` leads of the batch that someone has worked, how many in all)."""
+    touched = or_(Lead.first_touch_at.is_not(None), Lead.status != LeadStatus.new, Lead.opportunity_id.is_not(None),
+                  exists().where(Activity.lead_id == Lead.id), exists().where(Opportunity.lead_id == Lead.id))
+    conditions = [Lead.import_batch_id == batch_id, touched]
+    count = int(session.execute(select(func.count(Lead.id)).where(*conditions)).scalar_one())
+    codes = session.execute(select(Lead.code).where(*conditions).order_by(Lead.code).limit(limit)).scalars().all()
+    return list(codes), count
+
+
+def undo_batch(viewer: Viewer, batch_id: int, *, session: Session) -> int:
+    """Remove a batch's leads while none has been touched; otherwise say which leads block it."""
+    require_role(viewer, *MARKETING_ROLES)
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise NotFound(f"no import batch {batch_id}")
+    if batch.undone_at is not None:
+        raise ValidationFailed(f"import batch {batch_id} was already undone")
+    codes, count = batch_blockers(batch_id, session=session)
+    if count:
+        more = f" and {count - len(codes)} more" if count > len(codes) else ""
+        raise ValidationFailed(f"cannot undo import {batch_id}: {count} of its leads have been worked by sales "
+                               f"(touched, moved on from 'new' or given activities): {', '.join(codes)}{more}")
+    removed = session.execute(delete(Lead).where(Lead.import_batch_id == batch_id)).rowcount
+    batch.undone_at = utcnow()
+    session.add(batch)
+    audit.record(session=session, username=viewer.username, action="undo", entity="import_batch",
+                 entity_key=str(batch_id),
+                 detail={"leads_removed": removed, **audit.changes({"undone_at": None}, {"undone_at": batch.undone_at})})
+    session.flush()
+    return int(removed or 0)
