@@ -1,0 +1,150 @@
+"""A sales manager's tools: move leads and opportunities between the territory's reps (one at a
+time, or all of a rep's open ones when they leave or move), and route the territory's unassigned
+leads. Only records of the manager's own territory are touched, whoever holds them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from models.enums import OPEN_STAGES, Role
+from models.tables import Lead, Opportunity, User
+from models.types import utcnow
+from queries.field_common import OPEN_LEAD_STATUSES, require_field
+from queries.scope import AccessDenied, Viewer, require_role
+
+from . import audit
+from .errors import StaleEdit, ValidationFailed
+from .leads import STALE_LEAD
+from .opportunities import STALE_OPPORTUNITY
+
+MAX_ROUTE_BATCH = 1000
+
+
+def _manager(viewer: Viewer) -> None:
+    require_field(viewer)
+    require_role(viewer, Role.manager)
+
+
+def _target_rep(viewer: Viewer, user_id: int, *, session: Session) -> User:
+    rep = session.exec(select(User).where(User.id == int(user_id), User.territory_id == viewer.territory_id,
+                                          User.role == Role.rep)).first()
+    if rep is None:
+        raise AccessDenied(f"user #{user_id} is not a rep of your territory")
+    if not rep.active:
+        raise ValidationFailed(f"{rep.display_name} is disabled; choose an active rep")
+    return rep
+
+
+def _territory_lead(viewer: Viewer, lead_id: int, *, session: Session) -> Lead:
+    lead = session.exec(select(Lead).where(Lead.id == int(lead_id), Lead.territory_id == viewer.territory_id)
+                        .with_for_update()).first()
+    if lead is None:
+        raise AccessDenied(f"lead #{lead_id} is not a lead of your territory")
+    return lead
+
+
+def reassign_lead(viewer: Viewer, lead_id: int, to_user_id: int, *, session: Session,
+                  expected_version: int | None = None, now: datetime | None = None) -> Lead:
+    """Hand one lead to another rep. A lead already handed to sales keeps its assigned_at: the
+    response deadline belongs to the customer, not to the rep."""
+    _manager(viewer)
+    rep = _target_rep(viewer, to_user_id, session=session)
+    lead = _territory_lead(viewer, lead_id, session=session)
+    if expected_version is not None and lead.version != int(expected_version):
+        raise StaleEdit(STALE_LEAD)
+    if lead.status not in OPEN_LEAD_STATUSES:
+        raise ValidationFailed(f"lead {lead.code} is {lead.status.value}; only open leads are reassigned")
+    before = audit.snapshot(lead, ["assigned_to_id", "assigned_at"])
+    lead.assigned_to_id = rep.id
+    lead.assigned_at = lead.assigned_at or now or utcnow()
+    lead.version += 1
+    audit.record(session=session, username=viewer.username, action="reassign", entity="lead", entity_key=lead.code,
+                 detail=audit.changes(before, audit.snapshot(lead, ["assigned_to_id", "assigned_at"])))
+    return lead
+
+
+def reassign_opportunity(viewer: Viewer, opportunity_id: int, to_user_id: int, *, session: Session,
+                         expected_version: int | None = None) -> Opportunity:
+    _manager(viewer)
+    rep = _target_rep(viewer, to_user_id, session=session)
+    opportunity = session.exec(select(Opportunity).where(
+        Opportunity.id == int(opportunity_id), Opportunity.territory_id == viewer.territory_id)
+        .with_for_update()).first()
+    if opportunity is None:
+        raise AccessDenied(f"opportunity #{opportunity_id} is not an opportunity of your territory")
+    if expected_version is not None and opportunity.version != int(expected_version):
+        raise StaleEdit(STALE_OPPORTUNITY)
+    before = audit.snapshot(opportunity, ["owner_id"])
+    opportunity.owner_id = rep.id
+    opportunity.version += 1
+    audit.record(session=session, username=viewer.username, action="reassign", entity="opportunity",
+                 entity_key=opportunity.code, detail=audit.changes(before, {"owner_id": rep.id}))
+    return opportunity
+
+
+@dataclass(frozen=True)
+class Moved:
+    leads: int
+    opportunities: int
+
+
+def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, session: Session) -> Moved:
+    """Every open lead and open opportunity of this territory held by one person (a rep who left
+    or moved away) goes to an active rep of the territory, in two set-based UPDATEs."""
+    _manager(viewer)
+    rep = _target_rep(viewer, to_user_id, session=session)
+    if int(from_user_id) == rep.id:
+        raise ValidationFailed("choose two different reps")
+    source = session.get(User, int(from_user_id))
+    if source is None:
+        raise AccessDenied(f"user #{from_user_id} is unknown")
+    leads = session.execute(
+        update(Lead).where(Lead.territory_id == viewer.territory_id, Lead.assigned_to_id == source.id,
+                           Lead.status.in_(OPEN_LEAD_STATUSES))
+        .values(assigned_to_id=rep.id, version=Lead.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    opportunities = session.execute(
+        update(Opportunity).where(Opportunity.territory_id == viewer.territory_id, Opportunity.owner_id == source.id,
+                                  Opportunity.stage.in_(OPEN_STAGES))
+        .values(owner_id=rep.id, version=Opportunity.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    audit.record(session=session, username=viewer.username, action="reassign_all", entity="user",
+                 entity_key=source.username,
+                 detail={"to": rep.username, "territory_id": viewer.territory_id, "open_leads": leads,
+                         "open_opportunities": opportunities})
+    return Moved(leads, opportunities)
+
+
+def route_leads(viewer: Viewer, lead_ids: list[int], to_user_id: int, *, session: Session,
+                now: datetime | None = None) -> int:
+    """Give chosen unassigned open leads of the territory to a rep; the handoff (assigned_at)
+    is now. Any id that is not such a lead refuses the whole batch."""
+    _manager(viewer)
+    ids = sorted({int(i) for i in lead_ids})
+    if not ids:
+        raise ValidationFailed("choose at least one lead to route")
+    if len(ids) > MAX_ROUTE_BATCH:
+        raise ValidationFailed(f"route at most {MAX_ROUTE_BATCH} leads at a time")
+    rep = _target_rep(viewer, to_user_id, session=session)
+    now = now or utcnow()
+    leads = session.exec(select(Lead).where(Lead.id.in_(ids), Lead.territory_id == viewer.territory_id)
+                         .with_for_update()).all()
+    if len(leads) != len(ids):
+        missing = sorted(set(ids) - {lead.id for lead in leads})
+        raise AccessDenied(f"not leads of your territory: {', '.join(f'#{i}' for i in missing[:10])}")
+    taken = [lead.code for lead in leads if lead.assigned_to_id is not None or lead.status not in OPEN_LEAD_STATUSES]
+    if taken:
+        raise StaleEdit(f"already routed or closed since you opened the list: {', '.join(taken[:10])}; reload")
+    for lead in leads:
+        lead.assigned_to_id = rep.id
+        # assigned_at is never before created_at (schema) — a lead created "later" by a skewed clock
+        lead.assigned_at = max(now, lead.created_at)
+        lead.version += 1
+    audit.record(session=session, username=viewer.username, action="route", entity="lead",
+                 entity_key=leads[0].code if len(leads) == 1 else f"{len(leads)} leads",
+                 detail={"to": rep.username, "leads": [lead.code for lead in leads],
+                         "assigned_to_id": {"before": None, "after": rep.id}})
+    return len(leads)

@@ -1,0 +1,37 @@
+"""Cached reads of the field workspace's pages.
+
+A cached result is keyed on who is asking (id, role, territory), every filter, the database, and
+this process's write generation (so a page never shows data older than its own last write);
+other processes' writes show within ``cache_ttl_seconds``. Two viewers of different scopes can
+therefore never be served each other's rows.
+"""
+from __future__ import annotations
+
+import importlib
+
+import streamlit as st
+
+from models.config import load_config
+from models.db import read_session, write_generation
+from queries.scope import Viewer
+from ui.session import app_engine
+
+
+def scope_key(viewer: Viewer) -> tuple:
+    return (viewer.id, viewer.role.value, viewer.territory_id)
+
+
+@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=5000)
+def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generation: int, database_url: str):
+    module_name, function_name = query.split(":")
+    function = getattr(importlib.import_module(module_name), function_name)
+    with read_session(app_engine()) as session:
+        return function(_viewer, session=session, **dict(filters))
+
+
+def cached_read(query, viewer: Viewer, **filters):
+    """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
+    ``queries/``; filters must be hashable values (tuples, not lists)."""
+    name = f"{query.__module__}:{query.__name__}"
+    return _cached(name, scope_key(viewer), viewer, tuple(sorted(filters.items())), write_generation(),
+                   load_config().database_url)
