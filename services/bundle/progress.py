@@ -15,7 +15,6 @@ class Progress:
         self.interval = interval if interval is not None else (0.2 if self.tty else 5.0)
         self.total = max(total_bytes, 1)
         self.done = 0
-        self.rows = 0
         self.label = ""
         self.started = self._last = time.monotonic()
 
@@ -28,9 +27,6 @@ class Progress:
         now = time.monotonic()
         if now - self._last >= self.interval:
             self._emit()
-
-    def row(self) -> None:
-        self.rows += 1
 
     def note(self, text: str) -> None:
         if self.tty:
@@ -63,6 +59,5 @@ class NoProgress:
 
     def phase(self, label: str) -> None: ...
     def advance(self, nbytes: int) -> None: ...
-    def row(self) -> None: ...
     def note(self, text: str) -> None: ...
     def finish(self) -> None: ...

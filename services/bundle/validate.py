@@ -1,4 +1,5 @@
-"""Pass one of an import: read every row of every file and report every problem, write nothing.
+"""Pass one of an import: read every row of every file and report every problem; no data table
+is written (rows that pass are handed to a stager, see load.py).
 
 Memory stays bounded by the key sets that references need (codes of the bundle and of the
 database); duplicate keys are found through a set of hashes, and only a file with a colliding
@@ -13,15 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from models.enums import Role, SettingKey
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
 from services.errors import ValidationFailed
-from sqlmodel import Session
 
 from .progress import NoProgress
-from .reader import Problems, read_rows
+from .reader import Problems, read_header, read_rows
 from .spec import BY_NAME, CODES, ENTITIES, REF, VALIDATION_ORDER, FileSpec
 from .values import cell_parser
 
@@ -245,7 +246,6 @@ def _show(value):
 
 
 def _present_columns(path: Path, spec: FileSpec) -> list[str]:
-    from .reader import read_header
     return [c for c in read_header(path) if c in set(spec.column_names)]
 
 
