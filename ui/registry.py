@@ -35,6 +35,13 @@ PAGES: list[PageSpec] = [
     PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
     PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
     PageSpec("dashboard", "Executive dashboard", "executive-dashboard", LEADERSHIP, "Insights", ":material/monitoring:"),
+    PageSpec("campaigns", "Campaigns & events", "marketing-campaigns", MARKETING, "Marketing", ":material/campaign:"),
+    PageSpec("notes_editor", "Notes editor", "campaign-notes", MARKETING, "Marketing", ":material/edit_note:"),
+    PageSpec("lead_import", "Import leads", "import-leads", MARKETING, "Marketing", ":material/upload_file:"),
+    PageSpec("routing", "Lead routing", "lead-routing", (Role.marketer, Role.admin, Role.manager), "Marketing",
+             ":material/alt_route:"),
+    PageSpec("black_hole", "Black hole", "black-hole", MARKETING, "Marketing", ":material/cyclone:"),
+    PageSpec("feedback_inbox", "Feedback inbox", "feedback-inbox", MARKETING, "Marketing", ":material/inbox:"),
 ]
 
 

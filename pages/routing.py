@@ -1,0 +1,90 @@
+"""The routing queue: leads nobody is assigned to, routed by hand or by the automatic rule.
+
+Marketers and admins see every unassigned lead; a manager sees (and routes) their territory's only.
+Page modules only define functions; app.py registers ``render`` with st.navigation.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from models.db import read_session
+from models.enums import Role
+from models.settings_store import load_settings
+from queries import marketing
+from services import routing
+from ui.campaign_picker import run_write, show_flash
+from ui.format import when
+from ui.session import app_engine, require_viewer
+
+ROUTERS = (Role.marketer, Role.admin, Role.manager)
+NO_TERRITORY = -1
+
+
+def _filters(viewer, session, territories) -> dict:
+    if viewer.role is Role.manager:
+        return {}
+    names = {t.id: t.name for t in territories}
+    c1, c2 = st.columns(2)
+    choice = c1.selectbox("Territory", [None, NO_TERRITORY, *names], key="rt_territory",
+                          format_func=lambda t: "All" if t is None else "No territory yet" if t == NO_TERRITORY
+                          else names[t])
+    campaigns = dict(marketing.campaign_choices(viewer, session=session))
+    campaign = c2.selectbox("Campaign", [None, *campaigns], format_func=lambda c: "All" if c is None else campaigns[c],
+                            key="rt_campaign")
+    return dict(campaign_id=campaign, without_territory=choice == NO_TERRITORY,
+                territory_id=None if choice in (None, NO_TERRITORY) else choice)
+
+
+def _route_one(viewer, session, rows, territories) -> None:
+    labels = {r.id: f"{r.code} · {r.company}" + (f" · {r.territory}" if r.territory else "") for r in rows}
+    lead_id = st.selectbox("Lead", list(labels), format_func=labels.get, key="rt_lead")
+    lead = next(r for r in rows if r.id == lead_id)
+    names = {t.id: t.name for t in territories}
+    if viewer.role is Role.manager:
+        territory_id = viewer.territory_id
+        st.caption(f"Territory: {names[territory_id]}")
+    else:
+        ids = list(names)
+        territory_id = st.selectbox("Territory", ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
+                                    index=ids.index(lead.territory_id) if lead.territory_id in names else 0)
+    reps = marketing.routable_reps(viewer, territory_id, session=session)
+    if not reps:
+        st.warning(f"{names[territory_id]} has no active rep; the lead can be given the territory and wait.")
+    rep_names = {r[0]: f"{r[1]} ({r[2]} open leads)" for r in reps}
+    rep_id = st.selectbox("Rep", [None, *rep_names], key=f"rt_rep_{lead_id}_{territory_id}",
+                          format_func=lambda r: "— territory only —" if r is None else rep_names[r],
+                          index=1 if reps else 0)
+    if st.button("Route lead", type="primary", key="rt_route"):
+        run_write(lambda s: routing.route_lead(viewer, lead_id, territory_id=territory_id, rep_id=rep_id, session=s,
+                                               expected_version=lead.version),
+                  f"Lead {lead.code} routed to " + (rep_names[rep_id].split(" (")[0] if rep_id else names[territory_id])
+                  + ".")
+
+
+def render() -> None:
+    viewer = require_viewer(*ROUTERS)
+    st.title("Lead routing")
+    st.caption("Leads that no rep could take automatically: no territory, or no active rep there.")
+    show_flash()
+    with read_session(app_engine()) as session:
+        tz = load_settings(session=session).tz
+        territories = marketing.territories(session=session)
+        filters = _filters(viewer, session, territories)
+        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="rt_page")
+        page = marketing.unassigned_queue(viewer, session=session, page=page_no, **filters)
+        st.metric("Unassigned leads", f"{page.total:,}")
+        if not page.rows:
+            st.success("Every lead has a rep.")
+            return
+        st.dataframe([{"Lead": r.code, "Company": r.company, "Name": r.contact_name or "", "Email": r.email or "",
+                       "Campaign": r.campaign, "Event": r.event or "", "Territory": r.territory or "—",
+                       "Account": r.account or "", "Created": when(r.created_at, tz)} for r in page.rows],
+                     hide_index=True, width="stretch")
+        st.caption(f"Page {page.page} of {page.pages}, oldest first.")
+        st.subheader("Route by hand")
+        _route_one(viewer, session, page.rows, territories)
+        st.subheader("Route automatically")
+        st.caption("Owner of the account first, else the territory's rep with the fewest open leads.")
+        if st.button(f"Apply the rule to the {len(page.rows)} leads on this page", key="rt_auto"):
+            run_write(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
+                      lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")
