@@ -1,7 +1,8 @@
 """OneVoice entry point: page config, the sign-in gate, and the navigation of the viewer's role.
 
 Only the pages the signed-in role may see are registered, so another role's URL does not exist
-for this user; without a session only the sign-in form is registered.
+for this user; without a session only the sign-in form is registered. The session is resolved
+before st.navigation and the library's cookie component is drawn after it (see ui.session).
 """
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import importlib
 
 import streamlit as st
 
-from models.db import DatabaseUnavailable, read_session
-from models.tables import User
+from models.db import DatabaseUnavailable
+from pages.account import must_change_password, render_forced_change
 from ui.registry import DEFAULT_URL_PATH, pages_for
-from ui.session import ConfigurationError, app_engine, gate, login_form, sign_out
+from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
 st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layout="wide")
 
@@ -27,25 +28,34 @@ def _page(spec) -> st.Page:
                    icon=spec.icon or None, default=spec.url_path == DEFAULT_URL_PATH)
 
 
-def _must_change_password(username: str) -> bool:
-    with read_session(app_engine()) as session:
-        from sqlmodel import select
-
-        user = session.exec(select(User).where(User.username == username)).first()
-        return bool(user and user.must_change_password)
+def _navigation_for(viewer):
+    if viewer is None:
+        return st.navigation([st.Page(_signed_out_placeholder, title="Sign in", url_path="sign-in")],
+                             position="hidden")
+    if must_change_password(viewer):
+        return st.navigation([st.Page(render_forced_change, title="Choose a new password",
+                                      url_path="change-password")], position="hidden")
+    sections: dict[str, list[st.Page]] = {}
+    for spec in pages_for(viewer.role):
+        sections.setdefault(spec.section, []).append(_page(spec))
+    return st.navigation(sections)
 
 
 def main() -> None:
     try:
-        viewer, authenticator = gate()
+        viewer = resolve_viewer()
+        nav = _navigation_for(viewer)
+        authenticator = make_authenticator(viewer)
         if viewer is None:
             viewer = login_form(authenticator)
+            if viewer is None:
+                st.stop()
+            # Signed in during this run. The cookie component answers the browser in a moment and
+            # that reruns the app with this role's navigation; until then show the landing page.
+            importlib.import_module("pages.home").render()
+            return
     except (DatabaseUnavailable, ConfigurationError) as exc:
         st.error(f"OneVoice cannot start: {exc}")
-        st.stop()
-    if viewer is None:
-        st.navigation([st.Page(_signed_out_placeholder, title="Sign in", url_path="sign-in")],
-                      position="hidden").run()
         st.stop()
 
     with st.sidebar:
@@ -53,18 +63,7 @@ def main() -> None:
         if st.button("Sign out", key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()
-
-    if _must_change_password(viewer.username):
-        from pages.account import render_forced_change
-
-        st.navigation([st.Page(render_forced_change, title="Choose a new password", url_path="change-password")],
-                      position="hidden").run()
-        return
-
-    sections: dict[str, list[st.Page]] = {}
-    for spec in pages_for(viewer.role):
-        sections.setdefault(spec.section, []).append(_page(spec))
-    st.navigation(sections).run()
+    nav.run()
 
 
 main()

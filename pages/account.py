@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.db import write_session
-from services.auth import MIN_PASSWORD_LENGTH, change_own_password
+from models.db import read_session, write_session
+from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
 from services.errors import ValidationFailed
 from ui.session import app_engine, require_viewer
 
@@ -41,6 +41,11 @@ def render() -> None:
     st.write(f"**{viewer.display_name}** (`{viewer.username}`), role **{viewer.role.value}**")
     st.subheader("Change my password")
     password_form(viewer)
+
+
+def must_change_password(viewer) -> bool:
+    with read_session(app_engine()) as session:
+        return password_change_required(viewer.username, session=session)
 
 
 def render_forced_change() -> None:

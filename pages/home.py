@@ -9,7 +9,7 @@ from models.db import read_session
 from models.enums import Role
 from models.settings_store import load_settings
 from queries import home
-from ui.format import money, when
+from ui.format import short_money, when
 from ui.session import app_engine, require_viewer
 
 
@@ -31,7 +31,7 @@ def _field(viewer, session, settings) -> None:
     cols[1].metric("Due within 24 h", day.due_today)
     cols[2].metric("Open leads", day.open_leads)
     cols[3].metric("Unread campaign notes", day.unread_notes)
-    cols[4].metric("Open pipeline", money(day.open_pipeline, settings.currency), help=f"{day.open_deals} open deals")
+    cols[4].metric("Open pipeline", short_money(day.open_pipeline, settings.currency), help=f"{day.open_deals} open deals")
     if viewer.role is Role.manager and day.unassigned_in_territory:
         st.warning(f"{day.unassigned_in_territory} leads of your territory wait to be routed to a rep.")
     st.subheader("Marketing events in your territory — next 7 days")

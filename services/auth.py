@@ -100,6 +100,12 @@ def session_is_valid(username: str, issued_at: datetime, *, session: Session) ->
     return user.session_epoch is None or issued_at >= user.session_epoch
 
 
+def password_change_required(username: str, *, session: Session) -> bool:
+    """An admin's one-time password must be replaced before anything else."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    return bool(user and user.must_change_password)
+
+
 def bump_session_epoch(user: User, *, now: datetime | None = None) -> None:
     """Invalidate every session and cookie issued so far for this user."""
     user.session_epoch = now or utcnow()

@@ -242,7 +242,7 @@ class _Seeder:
                 n += 1
                 start = _at(self.today + timedelta(days=offset), hour)
                 events.append(self.add(Event(
-                    code=f"EV-{n:04d}", campaign_id=c.id, title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} #{n}",
+                    code=f"EV-{n:04d}", campaign_id=c.id, title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} ({kind.value.replace('_', ' ')})",
                     kind=kind, territory_id=t.id, venue=self.rng.choice(VENUES[t.code]), starts_at=start,
                     ends_at=start + timedelta(hours=9 if offset == 0 else 3), capacity=self.rng.choice([50, 80, 150]),
                     status=EventStatus.scheduled)))

@@ -32,7 +32,9 @@ def sign_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTes
     at.text_input(key="ov_login_password").input(password)
     submit = next(b for b in at.button if b.label == "Sign in")
     submit.click().run()
-    return at
+    # In a browser the cookie component's answer reruns the app right after sign-in, with the
+    # role's navigation; AppTest has no browser, so rerun as it would.
+    return at.run() if at.session_state["authentication_status"] else at
 
 
 def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:

@@ -1,5 +1,9 @@
 """The sign-in gate, run by app.py at the top of every rerun, and the page-side accessors.
 
+Order of a rerun (app.py): ``resolve_viewer`` (session state or cookie, checked against the
+database) → ``st.navigation`` for that viewer's role → ``make_authenticator`` (draws the
+library's cookie component) → the sign-in form when nobody is signed in → the page.
+
 streamlit-authenticator owns the re-authentication cookie (a JWT of username + expiry signed
 with our key) and the session-state protocol (``authentication_status``, ``username``…). We
 add what it lacks, all kept in the database so they hold across processes:
@@ -86,59 +90,63 @@ def _cookie_claims(key: str) -> tuple[str, datetime] | None:
     return username, issued
 
 
-def _credentials_for(username: str | None, engine) -> dict:
-    """The library's credentials dict holding only the user a valid cookie names."""
-    if not username:
-        return {"usernames": {}}
-    with read_session(engine) as session:
-        viewer = load_viewer(username, session=session)
+def _credentials_for(viewer: Viewer | None) -> dict:
+    """The library's credentials dict: only the signed-in user, never the whole users table."""
     if viewer is None:
         return {"usernames": {}}
-    return {"usernames": {username: {"name": viewer.display_name, "password": "x", "email": None,
-                                     "roles": [viewer.role.value]}}}
+    return {"usernames": {viewer.username: {"name": viewer.display_name, "password": "unused", "email": None,
+                                            "roles": [viewer.role.value]}}}
 
 
-def _end_session(authenticator) -> None:
-    try:
-        authenticator.logout(location="unrendered")
-    except Exception:  # noqa: BLE001 - already logged out
-        pass
+def _forget_session() -> None:
+    """Drop the signed-in state; ``logout`` stops the library restoring it from the cookie."""
+    st.session_state.update({"authentication_status": None, "username": None, "name": None, "logout": True})
     for key in (VIEWER_KEY, ISSUED_KEY):
         st.session_state.pop(key, None)
 
 
-def gate() -> tuple[Viewer | None, object]:
-    """Run at the top of every rerun. Returns (viewer or None, authenticator)."""
+def resolve_viewer() -> Viewer | None:
+    """Who is signed in for this rerun, decided before any widget or component is drawn.
+
+    The session is restored from the cookie here, ahead of st.navigation: the cookie component
+    that the library draws answers the browser with a value, and a rerun it triggers before the
+    navigation exists would lose the page a deep link asked for.
+    """
     engine = app_engine()
-    key = cookie_key()
-    cookie = _cookie_claims(key)
-    trusted_cookie_user = None
-    if cookie and not st.session_state.get("authentication_status"):
-        username, issued = cookie
-        with read_session(engine) as session:
-            if auth.session_is_valid(username, issued, session=session):
-                trusted_cookie_user = username
-                st.session_state[ISSUED_KEY] = issued
-    authenticator = stauth.Authenticate(_credentials_for(trusted_cookie_user, engine), COOKIE_NAME, key,
-                                        load_config().cookie_expiry_days, login_sleep_time=0)
-    if trusted_cookie_user or not cookie:
-        try:
-            authenticator.login(location="unrendered")
-        except LoginError:
-            pass
-    username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
-    if not username:
-        return None, authenticator
-    issued = st.session_state.get(ISSUED_KEY)
+    state = st.session_state
+    username = state.get("username") if state.get("authentication_status") else None
+    if username is None and not state.get("logout"):
+        cookie = _cookie_claims(cookie_key())
+        if cookie is not None:
+            username, issued = cookie
+            state[ISSUED_KEY] = issued
+    if username is None:
+        return None
+    issued = state.get(ISSUED_KEY)
     with read_session(engine) as session:
         still_valid = issued is not None and auth.session_is_valid(username, issued, session=session)
         viewer = load_viewer(username, session=session) if still_valid else None
     if viewer is None:
-        _end_session(authenticator)
-        st.session_state["ov_notice"] = "Your session has ended. Please sign in again."
-        return None, authenticator
-    st.session_state[VIEWER_KEY] = viewer
-    return viewer, authenticator
+        if state.get("authentication_status"):
+            state["ov_notice"] = "Your session has ended. Please sign in again."
+        _forget_session()
+        return None
+    state.update({"authentication_status": True, "username": viewer.username, "name": viewer.display_name,
+                  VIEWER_KEY: viewer})
+    return viewer
+
+
+def make_authenticator(viewer: Viewer | None):
+    """The one Authenticate object of this rerun (it draws the cookie component: call it after
+    st.navigation). Its credentials hold only the signed-in user."""
+    authenticator = stauth.Authenticate(_credentials_for(viewer), COOKIE_NAME, cookie_key(),
+                                        load_config().cookie_expiry_days, login_sleep_time=0)
+    if viewer is not None:
+        try:
+            authenticator.login(location="unrendered")  # keeps the library's own state in step
+        except LoginError:
+            pass
+    return authenticator
 
 
 def login_form(authenticator) -> Viewer | None:
@@ -167,8 +175,8 @@ def login_form(authenticator) -> Viewer | None:
     with read_session(engine) as session:
         viewer = load_viewer(result.username, session=session)
     st.session_state.update({"authentication_status": True, "username": viewer.username,
-                             "name": viewer.display_name, "logout": None,
-                             ISSUED_KEY: datetime.now(timezone.utc) - timedelta(seconds=1),
+                             "name": viewer.display_name, "logout": False,
+                             ISSUED_KEY: datetime.now(timezone.utc),
                              VIEWER_KEY: viewer})
     # Write the cookie in this run: a st.rerun() here would drop the cookie component unrendered.
     authenticator.cookie_controller.set_cookie()
@@ -176,11 +184,16 @@ def login_form(authenticator) -> Viewer | None:
 
 
 def sign_out(authenticator) -> None:
+    """End this session and every cookie issued so far for the user (their session epoch)."""
     viewer = st.session_state.get(VIEWER_KEY)
     if viewer is not None:
         with write_session(app_engine()) as session:
             auth.sign_out(viewer.username, session=session)
-    _end_session(authenticator)
+    try:
+        authenticator.logout(location="unrendered")  # deletes the cookie in the browser
+    except Exception:  # noqa: BLE001 - the library refuses when it thinks nobody is signed in
+        pass
+    _forget_session()
 
 
 def require_viewer(*roles: Role) -> Viewer:
