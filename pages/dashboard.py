@@ -130,11 +130,14 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     if now is None or before is None:
         return None
     diff = float(now) - float(before)
+    if diff == 0:
+        return None
     unit = UNITS[key]
+    # Streamlit draws the arrow from a leading ASCII "-": keep the sign plain.
     if unit == "ratio":
         return f"{diff * 100:+.1f} pp"
     if unit == "money":
-        return ("+" if diff >= 0 else "−") + short_money(abs(diff), currency)
+        return ("+" if diff > 0 else "-") + short_money(abs(diff), currency)
     if unit == "count":
         return f"{int(diff):+,}"
     return f"{diff:+,.1f}"
@@ -278,7 +281,8 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
                + ". " + DEFINITIONS[key])
     if truncated:
         st.warning(f"Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.")
-    st.dataframe(neutralise_formulas(frame).astype(str).replace({"None": ""}), hide_index=True, width="stretch")
+    st.dataframe(neutralise_formulas(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
+                 width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)
     left.download_button("Download CSV", to_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
