@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from models.enums import LeadStatus, Role
 from models.settings_store import load_settings
-from models.tables import Activity, User
+from models.tables import Activity, Territory, User
 from models.timefmt import local_date
 
 from .scope import AccessDenied, Viewer, require_role
@@ -105,3 +105,8 @@ def territory_reps(viewer: Viewer, *, session: Session, include_inactive: bool =
     if viewer.role is Role.rep:
         stmt = stmt.where(User.id == viewer.id)
     return [RepOption(*row) for row in session.exec(stmt.order_by(User.display_name))]
+
+
+def viewer_territory_name(viewer: Viewer, *, session: Session) -> str:
+    require_field(viewer)
+    return session.exec(select(Territory.name).where(Territory.id == viewer.territory_id)).one()

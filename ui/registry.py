@@ -34,6 +34,13 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
     PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
+    PageSpec("territory_events", "Territory events", "events", FIELD, "Field", ":material/event:"),
+    PageSpec("campaign_notes", "Campaign notes", "notes", FIELD, "Field", ":material/campaign:"),
+    PageSpec("lead_queue", "Lead queue", "leads", FIELD, "Field", ":material/inbox:"),
+    PageSpec("field_activity", "Field activity", "activity", FIELD, "Field", ":material/directions_walk:"),
+    PageSpec("my_accounts", "My accounts", "accounts", FIELD, "Field", ":material/business:"),
+    PageSpec("field_feedback", "Feedback to marketing", "feedback-to-marketing", FIELD, "Field", ":material/feedback:"),
+    PageSpec("team", "Team", "my-team", (Role.manager,), "Field", ":material/groups:"),
     PageSpec("dashboard", "Executive dashboard", "executive-dashboard", LEADERSHIP, "Insights", ":material/monitoring:"),
     PageSpec("campaigns", "Campaigns & events", "marketing-campaigns", MARKETING, "Marketing", ":material/campaign:"),
     PageSpec("notes_editor", "Notes editor", "campaign-notes", MARKETING, "Marketing", ":material/edit_note:"),

@@ -1,0 +1,68 @@
+"""Feedback to marketing: send a question, an objection heard, competitor intel or a win story
+about a campaign or an event of my territory; see marketing's answers."""
+from __future__ import annotations
+
+import streamlit as st
+
+from models.enums import FeedbackKind, Role
+from queries import field_activity as activity_q
+from queries.territory_events import territory_campaigns
+from services.feedback import FEEDBACK_LABELS, send_feedback
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings, page_offset, pager, rep_filter, run_write, show_notice
+from ui.format import when
+from ui.markdown import show_markdown
+from ui.session import require_viewer
+
+PAGE_SIZE = 10
+
+
+def _send_form(viewer) -> None:
+    campaigns = {c.id: f"{c.name} ({c.code})" for c in cached_read(territory_campaigns, viewer, since_days=180)}
+    events = dict(cached_read(activity_q.link_options, viewer).events)
+    with st.form("fb_send", clear_on_submit=True):
+        kind = st.segmented_control("Kind", list(FeedbackKind), default=FeedbackKind.question,
+                                    format_func=FEEDBACK_LABELS.get, key="fb_kind")
+        cols = st.columns(2)
+        campaign_id = cols[0].selectbox("Campaign", list(campaigns), index=None, placeholder="—",
+                                        format_func=campaigns.get, key="fb_campaign")
+        event_id = cols[1].selectbox("or event", list(events), index=None, placeholder="—",
+                                     format_func=events.get, key="fb_event")
+        body = st.text_area("Message", max_chars=2000, key="fb_body",
+                            placeholder="What did you hear? What do you need from marketing?")
+        if st.form_submit_button("Send to marketing", type="primary"):
+            if run_write(lambda s: send_feedback(viewer, session=s, kind=kind or FeedbackKind.question, body=body,
+                                                 campaign_id=campaign_id, event_id=event_id),
+                         success="Sent. Marketing's answer will show below.") is not None:
+                st.rerun()
+
+
+def _sent(viewer, tz) -> None:
+    rep_id = rep_filter(viewer, "fb_rep")
+    offset = page_offset("fb_page", (rep_id,), PAGE_SIZE)
+    result = cached_read(activity_q.my_feedback, viewer, rep_id=rep_id, limit=PAGE_SIZE, offset=offset)
+    if not result.rows:
+        st.caption("Nothing sent yet.")
+        return
+    for fb in result.rows:
+        with st.container(border=True):
+            about = " · ".join(x for x in (fb.campaign, fb.event) if x)
+            state = "resolved" if fb.resolved_at else "answered" if fb.answer else "waiting for an answer"
+            st.markdown(f"**{FEEDBACK_LABELS.get(FeedbackKind(fb.kind), fb.kind)}** — {about}")
+            st.caption(f"{fb.author} · {when(fb.created_at, tz)} · {state}")
+            st.text(fb.body)
+            if fb.answer:
+                with st.container(border=True):
+                    st.caption(f"Answer from {fb.answered_by or 'marketing'} · {when(fb.answered_at, tz)}")
+                    show_markdown(fb.answer)
+    pager(result, "fb_page", "messages")
+
+
+def render() -> None:
+    viewer = require_viewer(Role.rep, Role.manager)
+    tz = business_settings().tz
+    st.title("Feedback to marketing")
+    show_notice()
+    _send_form(viewer)
+    st.subheader("Sent, with marketing's answers")
+    _sent(viewer, tz)

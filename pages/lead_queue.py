@@ -1,0 +1,174 @@
+"""Lead queue: the leads marketing handed to me (a manager: to my territory's reps), most urgent
+first, with the response deadline and a live "due in / overdue by"; and working one lead —
+contact attempt, status move, convert to an opportunity, disqualify."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from models.db import read_session
+from models.enums import DisqualifyReason, LeadStatus, Role
+from models.timefmt import local_date
+from models.types import utcnow
+from queries import lead_queue as queue_q
+from queries.lead_queue import STATUS_FILTERS
+from services import leads
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings, page_offset, pager, rep_filter, run_write, show_notice
+from ui.format import when
+from ui.session import app_engine, require_viewer
+
+PAGE_SIZE = 25
+SELECTED = "lq_selected"
+
+
+@st.fragment(run_every=60)
+def _queue_table(rows, tz) -> None:
+    """Re-drawn every minute so "due in / overdue by" stays live."""
+    now = utcnow()
+    st.dataframe(
+        [{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "", "Status": r.status,
+          "Due": r.due_label(now), "Deadline": when(r.deadline, tz), "Assigned": when(r.assigned_at, tz),
+          "Rep": r.rep or "—", "Campaign": r.campaign} for r in rows],
+        hide_index=True, width="stretch")
+
+
+def _opened_version(lead) -> int:
+    """The version this person opened; a write against an older one is refused as stale."""
+    return st.session_state.setdefault(f"lq_opened_{lead.id}", lead.version)
+
+
+def _after_write(lead_id: int, result) -> None:
+    if result is not None:
+        st.session_state.pop(f"lq_opened_{lead_id}", None)
+        st.rerun()
+
+
+def _contact_form(viewer, lead) -> None:
+    with st.form(f"lq_contact_{lead.id}", clear_on_submit=True):
+        st.markdown("**Log a contact attempt**")
+        kind = st.segmented_control("How", [k.value for k in leads.CONTACT_KINDS], default="call",
+                                    key=f"lq_contact_kind_{lead.id}")
+        notes = st.text_area("Notes", max_chars=2000, key=f"lq_contact_notes_{lead.id}")
+        if st.form_submit_button("Log contact attempt"):
+            _after_write(lead.id, run_write(
+                lambda s: leads.log_contact_attempt(viewer, lead.id, session=s, kind=kind or "call", notes=notes),
+                success=f"Contact attempt logged on {lead.code}."))
+
+
+def _status_form(viewer, lead) -> None:
+    moves = [s.value for s in leads.next_statuses(lead.status)
+             if s not in (LeadStatus.converted, LeadStatus.disqualified)]
+    if not moves:
+        return
+    with st.form(f"lq_status_{lead.id}"):
+        st.markdown("**Move status**")
+        target = st.selectbox("New status", moves, key=f"lq_status_to_{lead.id}")
+        if st.form_submit_button("Move"):
+            _after_write(lead.id, run_write(
+                lambda s: leads.move_status(viewer, lead.id, target, expected_version=_opened_version(lead),
+                                            session=s),
+                success=f"{lead.code} is now {target}."))
+
+
+def _convert_form(viewer, lead, tz) -> None:
+    if LeadStatus.converted not in leads.next_statuses(lead.status):
+        return
+    with st.form(f"lq_convert_{lead.id}"):
+        st.markdown("**Convert to an opportunity**")
+        name = st.text_input("Deal name", value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
+        amount = st.text_input("Amount", placeholder="e.g. 45000000", key=f"lq_amount_{lead.id}")
+        close = st.date_input("Expected close date", value=local_date(utcnow(), tz) + timedelta(days=30),
+                              key=f"lq_close_{lead.id}")
+        if st.form_submit_button("Convert", type="primary"):
+            _after_write(lead.id, run_write(
+                lambda s: leads.convert_lead(viewer, lead.id, deal_name=name, amount=amount, expected_close_on=close,
+                                             expected_version=_opened_version(lead), session=s),
+                success=f"{lead.code} converted: the opportunity “{name.strip()}” was created."))
+
+
+def _disqualify_form(viewer, lead) -> None:
+    if LeadStatus.disqualified not in leads.next_statuses(lead.status):
+        return
+    with st.form(f"lq_disqualify_{lead.id}"):
+        st.markdown("**Disqualify**")
+        reason = st.selectbox("Reason", [r.value for r in DisqualifyReason], index=None,
+                              placeholder="Choose a reason", format_func=lambda r: r.replace("_", " "),
+                              key=f"lq_reason_{lead.id}")
+        text = st.text_input("Explanation (required for “other”)", max_chars=500, key=f"lq_reason_text_{lead.id}")
+        if st.form_submit_button("Disqualify"):
+            _after_write(lead.id, run_write(
+                lambda s: leads.disqualify_lead(viewer, lead.id, reason=reason, text=text,
+                                                expected_version=_opened_version(lead), session=s),
+                success=f"{lead.code} disqualified."))
+
+
+def _work_panel(viewer, lead_id: int, tz) -> None:
+    with read_session(app_engine()) as session:
+        detail = queue_q.lead_for(viewer, lead_id, session=session)
+    lead, now = detail.lead, utcnow()
+    st.subheader(f"{lead.code} · {lead.company}")
+    cols = st.columns(4)
+    cols[0].metric("Status", lead.status)
+    cols[1].metric("Response", lead.due_label(now))
+    cols[2].metric("Deadline", when(lead.deadline, tz) or "—")
+    cols[3].metric("First touch", when(lead.first_touch_at, tz) or "—")
+    st.write(f"**Contact** {lead.contact_name or '—'} · {lead.email or '—'} · {lead.phone or '—'}")
+    st.write(f"**Campaign** {lead.campaign} · **Event** {lead.event or '—'} · **Account** {lead.account or '—'} · "
+             f"**Rep** {lead.rep or '—'}")
+    if detail.disqualify_reason:
+        st.write(f"**Disqualified** {detail.disqualify_reason}")
+    if detail.opportunity:
+        st.write(f"**Opportunity** {detail.opportunity} (converted {when(detail.converted_at, tz)})")
+    if _opened_version(lead) != lead.version:
+        st.warning("This lead was changed by someone else since you opened it. Reload it before you act.")
+        if st.button("Reload this lead", key=f"lq_reload_{lead.id}"):
+            st.session_state[f"lq_opened_{lead.id}"] = lead.version
+            st.rerun()
+    if lead.is_open:
+        left, right = st.columns(2)
+        with left:
+            _contact_form(viewer, lead)
+            _status_form(viewer, lead)
+        with right:
+            _convert_form(viewer, lead, tz)
+            _disqualify_form(viewer, lead)
+    elif lead.status == LeadStatus.disqualified:
+        _status_form(viewer, lead)
+    if detail.activities:
+        st.markdown("**Activity on this lead**")
+        st.dataframe([{"When": when(a[0], tz), "Kind": str(a[1]), "By": a[2], "Notes": a[3] or ""}
+                      for a in detail.activities], hide_index=True, width="stretch")
+
+
+def render() -> None:
+    viewer = require_viewer(Role.rep, Role.manager)
+    settings = business_settings()
+    st.title("Lead queue")
+    show_notice()
+    cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
+    search = cols[0].text_input("Search code, company, contact or e-mail", key="lq_search", max_chars=100)
+    status = cols[1].selectbox("Status", STATUS_FILTERS, key="lq_status")
+    rep_id = None
+    if viewer.role is Role.manager:
+        with cols[2]:
+            rep_id = rep_filter(viewer, "lq_rep")
+    offset = page_offset("lq_page", (search, status, rep_id), PAGE_SIZE)
+    result = cached_read(queue_q.lead_queue, viewer, search=search or None, status=status, rep_id=rep_id,
+                         limit=PAGE_SIZE, offset=offset)
+    overdue = cached_read(queue_q.overdue_count, viewer, rep_id=rep_id)
+    st.caption(f"Response deadline: {settings.sla_hours:g} h after the lead was handed to sales · "
+               f"{overdue} overdue and untouched · times in {settings.time_zone}")
+    if not result.rows:
+        st.info("No leads match." if search else "No leads in your queue.")
+        return
+    _queue_table(result.rows, settings.tz)
+    pager(result, "lq_page", "leads")
+    now = utcnow()
+    rows = {r.id: r for r in result.rows}
+    choice = st.selectbox("Work on a lead", list(rows), index=None, placeholder="Choose a lead of this page",
+                          format_func=lambda i: f"{rows[i].code} · {rows[i].company} · {rows[i].status} · "
+                                                f"{rows[i].due_label(now)}", key=SELECTED)
+    if choice is not None:
+        _work_panel(viewer, choice, settings.tz)

@@ -1,0 +1,146 @@
+"""Territory events: what marketing runs in my territory — running now, next 7/30 days, past 30
+days — as a list and a month calendar, with each campaign's latest published note, the campaigns
+without a local event, and an .ics download for my calendar.
+
+Page modules only define functions; app.py registers ``render`` with st.navigation."""
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import streamlit as st
+
+from models.enums import EventKind, Role
+from models.timefmt import local_date
+from models.types import utcnow
+from queries import territory_events as events_q
+from queries.field_common import viewer_territory_name
+from queries.territory_events import WINDOW_LABELS, EventWindow
+from services import ics
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings, page_offset, pager
+from ui.format import when
+from ui.markdown import show_markdown
+from ui.session import require_viewer
+
+PAGE_SIZE = 10
+ALL_CAMPAIGNS = "All campaigns"
+
+
+def _event_card(event, tz) -> None:
+    with st.container(border=True):
+        cancelled = event.status == "cancelled"
+        st.markdown(f"**{event.title}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
+        st.caption(f"{event.kind.replace('_', ' ')} · {event.campaign_name} ({event.campaign_code})")
+        cols = st.columns(3)
+        cols[0].write(f"**When** {when(event.starts_at, tz)} – {when(event.ends_at, tz)}")
+        cols[1].write(f"**Venue** {event.venue or '—'}")
+        cols[2].write(f"**Capacity** {event.capacity if event.capacity is not None else '—'}")
+        _latest_note(event.note, tz)
+
+
+def _latest_note(note, tz) -> None:
+    if note is None:
+        st.caption("No published note for this campaign yet.")
+        return
+    with st.expander(f"Latest note: {note.title} (v{note.version}, {when(note.published_at, tz)})"):
+        show_markdown(note.body_md)
+
+
+def _filters(viewer):
+    campaigns = cached_read(events_q.territory_campaigns, viewer)
+    labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
+    cols = st.columns([2, 2, 2])
+    window = cols[0].segmented_control("When", list(EventWindow), format_func=WINDOW_LABELS.get,
+                                       default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
+    kinds = cols[1].multiselect("Kind", [k.value for k in EventKind], key="ev_kinds",
+                                format_func=lambda k: k.replace("_", " "))
+    campaign_id = labels[cols[2].selectbox("Campaign", list(labels), key="ev_campaign")]
+    return EventWindow(window), tuple(sorted(kinds)), campaign_id
+
+
+def _event_list(viewer, window, kinds, campaign_id, tz) -> None:
+    offset = page_offset("ev_page", (window, kinds, campaign_id), PAGE_SIZE)
+    result = cached_read(events_q.events_for, viewer, window=window, kinds=kinds, campaign_id=campaign_id,
+                         limit=PAGE_SIZE, offset=offset)
+    if not result.rows:
+        st.info(f"No events of your territory — {WINDOW_LABELS[window].lower()}.")
+        return
+    for event in result.rows:
+        _event_card(event, tz)
+    pager(result, "ev_page", "events")
+
+
+def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
+    today = local_date(utcnow(), tz)
+    shown = st.session_state.setdefault("ev_month", date(today.year, today.month, 1))
+
+    def move(months: int) -> None:
+        m = shown.month - 1 + months
+        st.session_state["ev_month"] = date(shown.year + m // 12, m % 12 + 1, 1)
+
+    cols = st.columns([1, 3, 1])
+    cols[0].button("◀ Previous", key="ev_prev_month", on_click=move, args=(-1,), width="stretch")
+    cols[1].markdown(f"### {shown:%B %Y}")
+    cols[2].button("Next ▶", key="ev_next_month", on_click=move, args=(1,), width="stretch")
+    events = cached_read(events_q.month_events, viewer, year=shown.year, month=shown.month, kinds=kinds,
+                         campaign_id=campaign_id)
+    by_day: dict[date, list] = {}
+    for event in events:
+        day, last = local_date(event.starts_at, tz), local_date(event.ends_at, tz)
+        while day <= last:
+            by_day.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    header = st.columns(7)
+    for i, name in enumerate(calendar.day_abbr):
+        header[i].caption(name)
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(shown.year, shown.month):
+        cells = st.columns(7)
+        for cell, day in zip(cells, week):
+            with cell.container(border=True, height=130):
+                label = f"**{day.day}**" if day == today else str(day.day)
+                st.markdown(label if day.month == shown.month else f":gray[{day.day}]")
+                for event in by_day.get(day, []):
+                    mark = "~~" if event.status == "cancelled" else ""
+                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{event.title}{mark}")
+    st.caption(f"{len(events)} events this month. Times in {tz.key}.")
+
+
+def _without_event(viewer, campaign_id, tz) -> None:
+    campaigns = cached_read(events_q.campaigns_without_local_event, viewer, campaign_id=campaign_id)
+    if not campaigns:
+        st.caption("Every current campaign for your territory has an event here.")
+        return
+    for c in campaigns:
+        with st.container(border=True):
+            st.markdown(f"**{c.name}** ({c.code})")
+            st.caption(f"{c.channel} · {c.status} · {c.start_date:%Y-%m-%d} – {c.end_date:%Y-%m-%d} · "
+                       "no event in your territory")
+            _latest_note(c.note, tz)
+
+
+def _ics_download(viewer, territory: str) -> None:
+    now = utcnow()
+    feed = cached_read(events_q.calendar_feed, viewer)
+    data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
+    st.download_button("Add to my calendar (.ics)", data=data, file_name="onevoice-territory-events.ics",
+                       mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
+                       help=f"{len(feed)} upcoming events of {territory}, cancelled ones included so your "
+                            "calendar removes them.")
+
+
+def render() -> None:
+    viewer = require_viewer(Role.rep, Role.manager)
+    settings = business_settings()
+    territory = cached_read(viewer_territory_name, viewer)
+    st.title("Territory events")
+    st.caption(f"Marketing in {territory} · times in {settings.time_zone}")
+    window, kinds, campaign_id = _filters(viewer)
+    _ics_download(viewer, territory)
+    tab_list, tab_month, tab_campaigns = st.tabs(["List", "Month calendar", "Campaigns without a local event"])
+    with tab_list:
+        _event_list(viewer, window, kinds, campaign_id, settings.tz)
+    with tab_month:
+        _month_calendar(viewer, kinds, campaign_id, settings.tz)
+    with tab_campaigns:
+        _without_event(viewer, campaign_id, settings.tz)

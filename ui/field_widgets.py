@@ -1,0 +1,86 @@
+"""Widgets shared by the field workspace's pages: the manager's rep filter, a pager, and running
+a write in one transaction with its refusal shown as a message."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+import streamlit as st
+
+from models.db import read_session, write_session
+from models.enums import Role
+from models.settings_store import BusinessSettings, load_settings
+from queries.field_common import ResultPage, territory_reps
+from queries.scope import AccessDenied, Viewer
+from services.errors import NotFound, StaleEdit, ValidationFailed
+from ui.session import app_engine
+
+T = TypeVar("T")
+ALL_REPS = "All reps of my territory"
+
+
+def business_settings() -> BusinessSettings:
+    with read_session(app_engine()) as session:
+        return load_settings(session=session)
+
+
+def rep_filter(viewer: Viewer, key: str) -> int | None:
+    """A manager chooses one rep (or all); a rep sees only their own work and gets no widget."""
+    if viewer.role is not Role.manager:
+        return None
+    with read_session(app_engine()) as session:
+        reps = territory_reps(viewer, session=session, include_inactive=True)
+    labels = {ALL_REPS: None} | {f"{r.display_name}{'' if r.active else ' (disabled)'}": r.id for r in reps}
+    return labels[st.selectbox("Rep", list(labels), key=key)]
+
+
+def page_offset(key: str, signature: tuple, page_size: int) -> int:
+    """The offset of the page being shown; back to the first page whenever the filters change."""
+    state = st.session_state.setdefault(key, {"signature": signature, "page": 0})
+    if state["signature"] != signature:
+        state.update(signature=signature, page=0)
+    return state["page"] * page_size
+
+
+def pager(result: ResultPage, key: str, noun: str = "rows") -> None:
+    """'rows 21–40 of 95' with previous/next buttons."""
+    state = st.session_state[key]
+    first = result.offset + 1 if result.total else 0
+    last = result.offset + len(result.rows)
+    cols = st.columns([3, 1, 1])
+    cols[0].caption(f"{noun} {first}–{last} of {result.total:,} · page {state['page'] + 1} of {result.page_count}")
+
+    def step(delta: int) -> None:
+        state["page"] = max(0, min(result.page_count - 1, state["page"] + delta))
+
+    cols[1].button("Previous", key=f"{key}_prev", disabled=state["page"] == 0, on_click=step, args=(-1,),
+                   width="stretch")
+    cols[2].button("Next", key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
+                   args=(1,), width="stretch")
+
+
+def run_write(action: Callable[..., T], success: str | None = None) -> T | None:
+    """Run ``action(session)`` in one write transaction; a refusal is shown and nothing is written."""
+    try:
+        with write_session(app_engine()) as session:
+            result = action(session)
+    except StaleEdit as exc:
+        st.error(str(exc))
+        return None
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            st.error(problem)
+        return None
+    except (AccessDenied, NotFound) as exc:
+        st.error(str(exc))
+        return None
+    if success:
+        st.toast(success)
+        st.session_state["ov_field_notice"] = success
+    return result
+
+
+def show_notice() -> None:
+    """The confirmation of the last write, shown once after the rerun it triggered."""
+    notice = st.session_state.pop("ov_field_notice", None)
+    if notice:
+        st.success(notice)
