@@ -52,7 +52,7 @@ def _routing_summary(report) -> None:
     if report.unassigned:
         rows.append({"Rep": "Unassigned (routing queue)", "Leads": report.unassigned})
     if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        st.table(rows)  # a few lines: a plain table keeps the rep names readable (and copyable)
 
 
 def _rejects_download(report, filename: str, key: str) -> None:

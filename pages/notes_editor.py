@@ -79,7 +79,7 @@ def _readers(viewer, published, session, tz) -> None:
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
-    st.title("Campaign notes")
+    st.title("Notes editor")
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
