@@ -60,11 +60,15 @@ def all_text(at: AppTest) -> str:
     """Every piece of text on the rendered page, for 'this must not appear' checks."""
     parts = []
     for kind in ("markdown", "title", "header", "subheader", "caption", "text", "error", "warning", "info",
-                 "success", "metric", "dataframe", "table"):
+                 "success", "metric", "dataframe", "table", "selectbox", "multiselect", "radio", "code", "json"):
         for el in getattr(at, kind, []):
             value = getattr(el, "value", None)
-            parts.append(str(value) if value is not None else "")
-            label = getattr(el, "label", None)
-            if label:
-                parts.append(str(label))
+            if hasattr(value, "to_csv"):          # a whole table, not pandas' truncated repr
+                parts.append(value.to_csv())
+            elif value is not None:
+                parts.append(str(value))
+            for attr in ("label", "options"):
+                extra = getattr(el, attr, None)
+                if extra:
+                    parts.append(str(extra))
     return "\n".join(parts)

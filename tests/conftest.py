@@ -117,3 +117,24 @@ def _clear_streamlit_caches():
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, sqlite_template):
+    """A SQLite copy of the migrated schema filled with the demo, shared by one test module."""
+    from services.demo_seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    seed_demo(engine=get_engine(url), seed=1)
+    return url
+
+
+@pytest.fixture
+def app(monkeypatch, tmp_path, demo_db):
+    """The environment of the real app.py (AppTest) pointed at the module's demo database."""
+    from tests.apptest_support import app_env
+
+    app_env(monkeypatch, demo_db, tmp_path)
+    return demo_db

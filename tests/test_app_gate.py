@@ -4,28 +4,11 @@ import pytest
 from models.db import get_engine, write_session
 from models.enums import Role
 from services import users
-from services.demo_seed import seed_demo
-from tests.apptest_support import all_text, app_env, fresh_app, open_page, registered_titles, sign_in, signed_in
+from tests.apptest_support import all_text, fresh_app, open_page, registered_titles, sign_in, signed_in
 from ui.registry import pages_for
 
 DEMO_USERS = {Role.rep: "minjun.kim", Role.manager: "seoyeon.park", Role.marketer: "jiwoo.choi",
               Role.executive: "hyunwoo.jung", Role.admin: "admin"}
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, sqlite_template):
-    import shutil
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    seed_demo(engine=get_engine(url), seed=1)
-    return url
-
-
-@pytest.fixture
-def app(monkeypatch, tmp_path, demo_db):
-    app_env(monkeypatch, demo_db, tmp_path)
-    return demo_db
 
 
 def test_without_a_session_only_the_sign_in_form_is_shown(app):

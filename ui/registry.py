@@ -18,6 +18,7 @@ ALL = tuple(Role)
 FIELD = (Role.rep, Role.manager)
 MARKETING = (Role.marketer, Role.admin)
 LEADERSHIP = (Role.executive, Role.admin)
+ADMIN = (Role.admin,)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ PAGES: list[PageSpec] = [
              ":material/alt_route:"),
     PageSpec("black_hole", "Black hole", "black-hole", MARKETING, "Marketing", ":material/cyclone:"),
     PageSpec("feedback_inbox", "Feedback inbox", "feedback-inbox", MARKETING, "Marketing", ":material/inbox:"),
+    PageSpec("admin_users", "Users", "admin-users", ADMIN, "Admin", ":material/manage_accounts:"),
+    PageSpec("admin_territories", "Territories", "admin-territories", ADMIN, "Admin", ":material/map:"),
+    PageSpec("admin_settings", "Settings & targets", "admin-settings", ADMIN, "Admin", ":material/tune:"),
+    PageSpec("audit_log", "Audit log", "admin-audit-log", ADMIN, "Admin", ":material/history:"),
+    PageSpec("data_transfer", "Data in & out", "admin-data", ADMIN, "Admin", ":material/import_export:"),
 ]
 
 

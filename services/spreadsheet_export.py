@@ -1,0 +1,39 @@
+"""Exports meant for spreadsheets (drill-downs, reject files, the audit log): CSV and XLSX with
+formula injection neutralised. Not for the data bundle, which must round-trip exactly."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Iterable, Sequence
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """UTF-8 with BOM (so Excel opens Korean text correctly), formula-safe."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise_formula(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise_formula(v) if isinstance(v, str) else str(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = "data") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    ws.append([neutralise_formula(h) for h in header])
+    for row in rows:
+        ws.append([neutralise_formula(v) if isinstance(v, str) else v for v in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
