@@ -24,7 +24,7 @@ from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
 from services.errors import NotFound, ValidationFailed
-from services.lead_import_parsing import LEAD_FIELDS, LeadFile, check_mapping, count_records, iter_records, read_header
+from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
 
 Progress = Callable[[int, int], None]
