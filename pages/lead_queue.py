@@ -109,11 +109,11 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         detail = queue_q.lead_for(viewer, lead_id, session=session)
     lead, now = detail.lead, utcnow()
     st.subheader(f"{lead.code} · {lead.company}")
-    cols = st.columns(4)
+    cols = st.columns(2)
     cols[0].metric("Status", lead.status)
     cols[1].metric("Response", lead.due_label(now))
-    cols[2].metric("Deadline", when(lead.deadline, tz) or "—")
-    cols[3].metric("First touch", when(lead.first_touch_at, tz) or "—")
+    st.write(f"**Handed to sales** {when(lead.assigned_at, tz) or '—'} · **Deadline** {when(lead.deadline, tz) or '—'}"
+             f" · **First touch** {when(lead.first_touch_at, tz) or '—'}")
     st.write(f"**Contact** {lead.contact_name or '—'} · {lead.email or '—'} · {lead.phone or '—'}")
     st.write(f"**Campaign** {lead.campaign} · **Event** {lead.event or '—'} · **Account** {lead.account or '—'} · "
              f"**Rep** {lead.rep or '—'}")
@@ -165,10 +165,9 @@ def render() -> None:
         return
     _queue_table(result.rows, settings.tz)
     pager(result, "lq_page", "leads")
-    now = utcnow()
-    rows = {r.id: r for r in result.rows}
-    choice = st.selectbox("Work on a lead", list(rows), index=None, placeholder="Choose a lead of this page",
-                          format_func=lambda i: f"{rows[i].code} · {rows[i].company} · {rows[i].status} · "
-                                                f"{rows[i].due_label(now)}", key=SELECTED)
+    # Labels stay the same while the lead is worked, so the choice survives each write's rerun.
+    labels = {r.id: f"{r.code} · {r.company}" for r in result.rows}
+    choice = st.selectbox("Work on a lead", list(labels), index=None, placeholder="Choose a lead of this page",
+                          format_func=labels.get, key=SELECTED)
     if choice is not None:
         _work_panel(viewer, choice, settings.tz)

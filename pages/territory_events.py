@@ -50,12 +50,12 @@ def _latest_note(note, tz) -> None:
 def _filters(viewer):
     campaigns = cached_read(events_q.territory_campaigns, viewer)
     labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
-    cols = st.columns([2, 2, 2])
-    window = cols[0].segmented_control("When", list(EventWindow), format_func=WINDOW_LABELS.get,
-                                       default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
-    kinds = cols[1].multiselect("Kind", [k.value for k in EventKind], key="ev_kinds",
+    window = st.segmented_control("When", list(EventWindow), format_func=WINDOW_LABELS.get,
+                                  default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
+    cols = st.columns(2)
+    kinds = cols[0].multiselect("Kind", [k.value for k in EventKind], key="ev_kinds",
                                 format_func=lambda k: k.replace("_", " "))
-    campaign_id = labels[cols[2].selectbox("Campaign", list(labels), key="ev_campaign")]
+    campaign_id = labels[cols[1].selectbox("Campaign", list(labels), key="ev_campaign")]
     return EventWindow(window), tuple(sorted(kinds)), campaign_id
 
 

@@ -1,0 +1,162 @@
+"""Plumbing for browser tests: a real ``streamlit run app.py`` on a free port, real Chromium
+through Playwright's sync API, signing in, moving between pages, picking options, screenshots.
+
+Chromium is Debian's (/usr/bin/chromium). Without it a browser test skips locally with the reason
+and fails in CI (CI=true), so CI never counts a missing browser as a pass.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = os.environ.get("ONEVOICE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+COOKIE_NAME = "onevoice_session"
+
+
+def require_chromium() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if IN_CI:
+        pytest.fail(f"Chromium is required in CI and is missing at {CHROMIUM} (apt-get install -y chromium)")
+    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def seeded_demo_sqlite(template: Path, directory: Path) -> str:
+    """A copy of the migrated template filled with the demo; the WAL folded back into the file."""
+    from models.db import get_engine
+    from services.demo_seed import seed_demo
+
+    path = directory / "browser-demo.db"
+    shutil.copyfile(template, path)
+    url = f"sqlite:///{path}"
+    engine = get_engine(url)
+    seed_demo(engine=engine, seed=1)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return url
+
+
+@contextmanager
+def streamlit_server(db_url: str, data_dir: Path, *, timeout_s: float = 60):
+    """``streamlit run app.py`` against ``db_url`` on a free port; yields the base URL and
+    stops the process (only this one) on exit. Its output goes to data_dir/streamlit-<port>.log."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "ONEVOICE_DATA_DIR": str(data_dir),
+           "ONEVOICE_COOKIE_KEY": "browser-test-cookie-key-" + "b" * 40}
+    log_path = data_dir / f"streamlit-{port}.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
+                        break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log_path}:\n{log_path.read_text()[-2000:]}")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+@contextmanager
+def chromium_browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def wait_ready(page, timeout_ms: float = 60_000) -> None:
+    """Wait for the rerun the last action started to finish (give it a moment to start first)."""
+    page.wait_for_timeout(400)
+    page.wait_for_selector(READY, timeout=timeout_ms)
+
+
+def wait_for_cookie(page, timeout_s: float = 20) -> None:
+    """The re-authentication cookie is written by a component a moment after sign-in."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError("the session cookie was never written")
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    page.goto(base + "/")
+    page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
+    page.fill("input[aria-label='Username']", username)
+    page.fill("input[aria-label='Password']", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
+    wait_ready(page)
+    wait_for_cookie(page)
+
+
+def open_page(page, title: str) -> None:
+    """Follow the sidebar link of a page, as a person would, and wait for its first run."""
+    page.locator("[data-testid='stSidebarNav'] a").filter(has_text=re.compile(f"{re.escape(title)}$")).first.click()
+    page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
+    wait_ready(page)
+
+
+def choose(page, label: str, option: str | re.Pattern) -> None:
+    """Pick an option of the selectbox labelled ``label`` by (part of) its text."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
+    box.locator("[role='combobox']").first.click()
+    page.locator("[role='option']").filter(has_text=option).first.click()
+    wait_ready(page)
+
+
+def click_button(page, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_ready(page)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
