@@ -5,9 +5,7 @@ lives in queries.kpis, queries.dashboard_series and queries.drilldown.
 """
 from __future__ import annotations
 
-import io
 from datetime import date, datetime, timedelta, timezone
-from enum import Enum
 
 import pandas as pd
 import plotly.express as px
@@ -22,6 +20,7 @@ from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
 from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
 from queries.scope import Viewer
+from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui.format import money, pct, short_money
 from ui.session import app_engine, require_viewer
 
@@ -31,7 +30,6 @@ DRILL_ROWS = 20_000
 # A lower value is the better one for these tiles (the delta arrow turns red when they rise).
 LOWER_IS_BETTER = {"lost_deals", "avg_sales_cycle_days", "cost_per_lead", "median_first_touch_hours",
                    "untouched_leads"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # -- period and filters ------------------------------------------------------------------------
@@ -237,28 +235,6 @@ def _charts(data: dict, currency: str) -> None:
 
 # -- drill-down and export ----------------------------------------------------------------------
 
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Spreadsheet-safe copy: text starting with = + - @ (or tab / CR) gets a leading quote, so
-    no cell of an export runs as a formula; enums become their values."""
-    def safe(value):
-        if isinstance(value, Enum):
-            value = value.value
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-    return frame.map(safe)
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads Korean
-
-
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "records") -> bytes:
-    buffer = io.BytesIO()
-    neutralise_formulas(frame).to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
-    return buffer.getvalue()
-
-
 def _exact_text(key: str, value, currency: str) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{segment}: {money(v, currency)}" for segment, v in value.items()) or "—"
@@ -281,12 +257,12 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
                + ". " + DEFINITIONS[key])
     if truncated:
         st.warning(f"Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.")
-    st.dataframe(neutralise_formulas(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
+    st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
                  width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)
-    left.download_button("Download CSV", to_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
-    right.download_button("Download XLSX", to_xlsx_bytes(frame, key), f"{name}.xlsx",
+    left.download_button("Download CSV", frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
+    right.download_button("Download XLSX", frame_xlsx_bytes(frame, key), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dash_xlsx")
 
 

@@ -3,7 +3,7 @@ scope (queries.scope.account_scope); and what a rep reads before a visit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, or_, union

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, EventStatus, LeadStatus, NoteStatus, Role
+from models.enums import OPEN_STAGES, LeadStatus, NoteStatus, Role
 from models.settings_store import load_settings
 from models.tables import (
     AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LoginThrottle, NoteRead, Opportunity, Territory, User,

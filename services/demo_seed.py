@@ -300,7 +300,6 @@ class _Seeder:
                 f"Version {v}. Questions: send field feedback in OneVoice.")
 
     def make_leads_and_deals(self) -> None:
-        sla = timedelta(hours=float(SETTING_DEFAULTS["sla_hours"]))
         leads = opps = 0
         by_territory = {t.id: [a for a in self.accounts if a.territory_id == t.id] for t in self.territories}
         key_accounts = [a for a in self.accounts if a.territory_id is None]

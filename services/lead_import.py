@@ -24,6 +24,7 @@ from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
 from services.errors import NotFound, ValidationFailed
+from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
 
@@ -33,7 +34,6 @@ CHUNK_ROWS = 1000
 PREVIEW_LIMIT = 200
 MAX_LENGTHS = {"company": 300, "contact_name": 200, "email": 320, "phone": 64}
 EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\].]{2,}$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -71,11 +71,6 @@ def dedup_key(email: str | None, company: str | None, name: str | None) -> tuple
     """Normalized email when there is one, else company + contact name."""
     email = normalize_email(email)
     return ("email", email) if email else ("name", normalize_text(company), normalize_text(name))
-
-
-def neutralise_formula(cell: str) -> str:
-    """Spreadsheet apps run a cell starting with = + - @ as a formula; a leading ' keeps it text."""
-    return "'" + cell if cell and cell.startswith(FORMULA_START) else cell
 
 
 def _campaign_for_import(campaign_id: int, event_id: int | None, *, session: Session) -> tuple[Campaign, Event | None]:

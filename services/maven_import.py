@@ -169,7 +169,7 @@ class _Mapper:
                 segment = segment_for(int(row["employees"])).value
             except ValueError:
                 segment = ""
-                self.warnings[f"accounts.csv: employees not a number, segment left empty"] += 1
+                self.warnings["accounts.csv: employees not a number, segment left empty"] += 1
             if sector and sector.lower() not in KNOWN_SECTORS:
                 close = difflib.get_close_matches(sector.lower(), KNOWN_SECTORS, n=1, cutoff=0.8)
                 if close:

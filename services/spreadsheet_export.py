@@ -37,3 +37,24 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence], *, sheet: str = 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def safe_frame(frame):
+    """A formula-safe copy of a DataFrame for display or export; enums become their values."""
+    from enum import Enum
+
+    def safe(value):
+        if isinstance(value, Enum):
+            value = value.value
+        return neutralise_formula(value)
+    return frame.map(safe)
+
+
+def frame_csv_bytes(frame) -> bytes:
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads Korean
+
+
+def frame_xlsx_bytes(frame, sheet: str = "records") -> bytes:
+    buffer = io.BytesIO()
+    safe_frame(frame).to_excel(buffer, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    return buffer.getvalue()

@@ -1,5 +1,5 @@
 """Admin services on SQLite and PostgreSQL: users, handover, territories, settings, targets."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -23,7 +23,7 @@ def world(engine):
         boss = b.user("boss", Role.admin)
         mgr = b.user("mgr", Role.manager, sel)
         r1, r2 = b.user("r1", Role.rep, sel, manager=mgr), b.user("r2", Role.rep, sel, manager=mgr)
-        far = b.user("far", Role.rep, bsn)
+        b.user("far", Role.rep, bsn)
         c = b.campaign("C1", territories=[sel, bsn])
         open_lead = b.lead(c, created_at=utc(2026, 1, 1), territory=sel, assigned_to=r1, assigned_at=utc(2026, 1, 1, 1))
         done_lead = b.lead(c, created_at=utc(2026, 1, 1), territory=sel, assigned_to=r1, assigned_at=utc(2026, 1, 1, 1),

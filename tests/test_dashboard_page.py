@@ -12,32 +12,14 @@ from models.db import get_engine
 from models.enums import Role, Segment
 from models.settings_store import load_settings
 from models.tables import Campaign, Territory
-from pages.dashboard import (
-    EARLIEST, PRESETS, neutralise_formulas, preset_period, to_csv_bytes, to_xlsx_bytes,
-)
+from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
+from pages.dashboard import EARLIEST, PRESETS, preset_period
 from queries.kpis import DEFINITIONS, TITLES, KpiFilter, all_kpis
 from queries.scope import Viewer
-from services.demo_seed import seed_demo
-from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, open_page, registered_titles, signed_in
 
 EXECUTIVE, ADMIN, REP, MARKETER = "hyunwoo.jung", "admin", "minjun.kim", "jiwoo.choi"
 PAGE = "Executive dashboard"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, sqlite_template):
-    import shutil
-    path = tmp_path_factory.mktemp("dashboard") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    seed_demo(engine=get_engine(url), seed=1)
-    return url
-
-
-@pytest.fixture
-def app(monkeypatch, tmp_path, demo_db):
-    app_env(monkeypatch, demo_db, tmp_path)
-    return demo_db
 
 
 def _dashboard(username=EXECUTIVE):
@@ -151,14 +133,14 @@ def test_drill_down_lists_the_records_and_offers_both_downloads(app):
 def test_exports_neutralise_formula_injection():
     frame = pd.DataFrame({"company": ["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "서울 Foods", "\tx"],
                           "amount": [1, -2, 3, 4, 5, 6]})
-    safe = neutralise_formulas(frame)
+    safe = safe_frame(frame)
     assert list(safe["company"]) == ["'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "서울 Foods", "'\tx"]
     assert list(safe["amount"]) == [1, -2, 3, 4, 5, 6]          # numbers stay numbers
-    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame)))
+    book = openpyxl.load_workbook(io.BytesIO(frame_xlsx_bytes(frame)))
     cells = [c.value for c in book.active["A"]][1:]
     assert cells[0] == "'=HYPERLINK(\"http://x\")" and cells[4] == "서울 Foods"
     assert book.active["B3"].value == -2
-    csv = to_csv_bytes(frame).decode("utf-8-sig")
+    csv = frame_csv_bytes(frame).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "서울 Foods" in csv
 
 

@@ -1,5 +1,4 @@
 """The marketing workspace pages through the real app.py (AppTest), on the seeded demo database."""
-import shutil
 from datetime import date, datetime, timezone
 
 import pytest
@@ -11,20 +10,10 @@ from models.enums import NoteStatus, Role
 from models.tables import Campaign, CampaignNote, Event, Feedback, ImportBatch, Lead, Territory, User
 from queries import black_hole
 from queries.scope import load_viewer
-from services.demo_seed import seed_demo
 from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
 from tests.marketing_world import csv_bytes
 
 MARKETING_TITLES = {"Campaigns & events", "Notes editor", "Import leads", "Lead routing", "Black hole", "Feedback inbox"}
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, sqlite_template):
-    path = tmp_path_factory.mktemp("demo-marketing") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    seed_demo(engine=get_engine(url), seed=1)
-    return url
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, func, select
 
-from models.tables import Opportunity, Territory
+from models.tables import Opportunity
 from tests.factories import Builder, Role, Stage, utc
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models.db import write_session
 from models.enums import Role
-from models.tables import AuditLog, Lead, LoginThrottle, User
+from models.tables import AuditLog, Lead, LoginThrottle
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer
 from services import admin, auth

@@ -6,7 +6,6 @@ Create Date: 2026-11-28 06:50:39.257108
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
 import models.types
 
 

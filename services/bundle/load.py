@@ -149,8 +149,8 @@ class BundleLoader:
                 continue
             if spec.name == "note_reads.csv" and col.name in ("campaign", "version"):
                 if col.name == "campaign":
-                    joins.append(f"LEFT JOIN campaign rc ON rc.code = s.c_campaign "
-                                 f"LEFT JOIN campaign_note rn ON rn.campaign_id = rc.id AND rn.version = s.c_version")
+                    joins.append("LEFT JOIN campaign rc ON rc.code = s.c_campaign "
+                                 "LEFT JOIN campaign_note rn ON rn.campaign_id = rc.id AND rn.version = s.c_version")
                     items.append(("note_id", "rn.id"))
                 continue
             if col.kind == REF:
@@ -213,7 +213,7 @@ class BundleLoader:
                                   f"ORDER BY t.id) AS _n FROM {q(table)} t "
                                   f"WHERE t.{q(key[0])} IN (SELECT {q(key[0])} FROM {staged})")
         self.conn.exec_driver_sql(f"CREATE INDEX ix_{existing} ON {existing} ({q(key[0])}, _n)")
-        match = " AND ".join([f"e._n = x._n"] + [self.same(f"e.{q(c)}", f"x.{q(c)}") for c in key])
+        match = " AND ".join(["e._n = x._n"] + [self.same(f"e.{q(c)}", f"x.{q(c)}") for c in key])
         rest = [c for c in columns if c not in key]
         if rest:
             sets = ", ".join(f"{q(c)} = m.{q(c)}" for c in rest)

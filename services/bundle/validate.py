@@ -207,7 +207,7 @@ class _Checker:
             for _ in checked_rows():
                 pass
         checked.rows[spec.name] = counter[0]
-        del seen_hashes
+        seen_hashes.clear()   # free the key hashes before the next file
         if suspects:
             self._report_duplicates(spec, path, header, checked.tz, suspects)
         if spec.entity:
