@@ -246,3 +246,15 @@ def test_deadline_column_counts_down(db):
     lead = _overdue_lead(db, "minjun.kim")
     assert lead.due_label(utcnow()).startswith("overdue by")
     assert lead.due_label(lead.deadline - timedelta(hours=2)) == "due in 2h 0m"
+
+
+@pytest.mark.parametrize("username", ["seoyeon.park", "jiho.lee"])
+def test_every_field_page_runs_for_a_manager_and_a_rep_of_another_territory(db, username):
+    at = field_app(username)
+    for title in sorted(FIELD_TITLES | ({"Team"} if username == "seoyeon.park" else set())):
+        open_page(at, title)
+        assert not at.exception, (title, at.exception)
+        assert any(t.value == title for t in at.title), title
+    if username == "seoyeon.park":
+        open_page(at, "Field activity")
+        assert at.selectbox(key="fa_rep").options[0] == "All reps of my territory"
