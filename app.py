@@ -38,7 +38,7 @@ def _navigation_for(viewer):
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.role):
         sections.setdefault(spec.section, []).append(_page(spec))
-    return st.navigation(sections)
+    return st.navigation(sections, expanded=True)
 
 
 def main() -> None:

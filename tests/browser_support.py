@@ -114,12 +114,14 @@ def wait_ready(page, timeout_ms: float = 60_000) -> None:
     page.wait_for_selector(READY, timeout=timeout_ms)
 
 
-def wait_for_cookie(page, timeout_s: float = 20) -> None:
-    """The re-authentication cookie is written by a component a moment after sign-in."""
+def wait_for_cookie(page, timeout_s: float = 20) -> dict:
+    """The re-authentication cookie is written by a component a moment after sign-in; a
+    navigation before that would start a session without it. Returns the cookie."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
-            return
+        for cookie in page.context.cookies():
+            if cookie["name"] == COOKIE_NAME:
+                return cookie
         page.wait_for_timeout(200)
     raise AssertionError("the session cookie was never written")
 
@@ -127,6 +129,10 @@ def wait_for_cookie(page, timeout_s: float = 20) -> None:
 def sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(base + "/")
     page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
+    # Let the first runs finish before typing: the cookie component's answer reruns the page
+    # right after it loads, and a rerun in flight empties the form.
+    wait_ready(page)
+    page.wait_for_timeout(1500)
     page.fill("input[aria-label='Username']", username)
     page.fill("input[aria-label='Password']", password)
     page.get_by_role("button", name="Sign in").click()

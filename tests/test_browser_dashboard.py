@@ -6,7 +6,7 @@ import io
 import pytest
 
 from services.demo_seed import DEMO_PASSWORD
-from tests.live_server import chromium, seeded_sqlite, streamlit_server, wait_for_session_cookie, wait_ready
+from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -14,23 +14,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(sqlite_template, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-dashboard")
-    url = seeded_sqlite(sqlite_template, data)
+    url = seeded_demo_sqlite(sqlite_template, data)
     with streamlit_server(url, data) as base:
         yield base
-
-
-def _sign_in(page, base: str, username: str) -> None:
-    # Let the first script run finish before typing: a rerun still in flight empties the form.
-    page.goto(base + "/")
-    page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
-    wait_ready(page)
-    page.wait_for_timeout(1500)
-    page.fill("input[aria-label='Username']", username)
-    page.fill("input[aria-label='Password']", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
-    wait_ready(page)
-    wait_for_session_cookie(page)
 
 
 def _choose(page, label: str, option: str) -> None:
@@ -47,9 +33,9 @@ def _metric_value(page, label: str) -> str:
 
 
 def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, tmp_path):
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-        _sign_in(page, server, "hyunwoo.jung")
+        sign_in(page, server, "hyunwoo.jung", DEMO_PASSWORD)
         page.goto(server + "/executive-dashboard")
         wait_ready(page)
         page.wait_for_selector("h1:has-text('Executive dashboard')", timeout=60_000)

@@ -2,7 +2,7 @@
 import pytest
 
 from services.demo_seed import DEMO_PASSWORD
-from tests.live_server import chromium, seeded_sqlite, sign_in, streamlit_server, wait_ready
+from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -10,13 +10,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(sqlite_template, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-foundation")
-    url = seeded_sqlite(sqlite_template, data)
+    url = seeded_demo_sqlite(sqlite_template, data)
     with streamlit_server(url, data) as base:
         yield base
 
 
 def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         sign_in(page, server, "minjun.kim", DEMO_PASSWORD)
         page.wait_for_selector("h1:has-text('My day')", timeout=30_000)
@@ -40,7 +40,7 @@ def test_fresh_server_shows_no_data_at_any_page_file_address(server):
     """Streamlit auto-discovers pages/; a page module run on its own must show nothing."""
     from pathlib import Path
     modules = [p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py")]
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page()
         for name in modules:
             page.goto(f"{server}/{name}")

@@ -5,14 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -22,99 +14,24 @@ from sqlmodel import select
 from models.db import dispose_engines, get_engine, read_session
 from models.enums import Role
 from models.tables import Campaign, CampaignNote, Event, ImportBatch, Lead, Territory, User
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo_seed import DEMO_PASSWORD
+from tests.browser_support import chromium_browser, open_page, seeded_demo_sqlite, sign_in, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def _require_chromium() -> None:
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail(f"Chromium is required in CI and missing at {CHROMIUM}")
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def _server(db_url: str, data_dir: Path):
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": db_url, "ONEVOICE_DATA_DIR": str(data_dir),
-           "ONEVOICE_COOKIE_KEY": "marketer-browser-cookie-key-" + "m" * 40}
-    log = open(data_dir / "streamlit.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                             "--server.headless", "true", "--server.address", "127.0.0.1"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(base + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
-def _ready(page) -> None:
-    page.wait_for_timeout(400)
-    page.wait_for_selector(READY, timeout=60_000)
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/")
-    page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
-    page.fill("input[aria-label='Username']", "jiwoo.choi")
-    page.fill("input[aria-label='Password']", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
-    _ready(page)
-
-
-def _go(page, title: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    try:
-        page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
-    except Exception:
-        page.screenshot(path=str(ROOT / "tests" / "artifacts" / "marketer-failed-navigation.png"), full_page=True)
-        raise
-    _ready(page)
-
-
 def _type(page, label: str, text: str, *, enter: bool = False) -> None:
     box = page.get_by_role("textbox", name=label, exact=True).first
     box.fill(text)
     if enter:
         box.press("Enter")
-        _ready(page)
+        wait_ready(page)
 
 
 def _choose(page, label: str, option: str) -> None:
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     page.get_by_role("option", name=option).first.click()
-    _ready(page)
+    wait_ready(page)
 
 
 def _lead_csv(campaign_tag: str) -> bytes:
@@ -131,13 +48,7 @@ def _lead_csv(campaign_tag: str) -> bytes:
 
 
 def test_marketer_campaign_event_note_import_rejects_and_routing(sqlite_template, tmp_path, artifacts_dir):
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    db_path = tmp_path / "browser.db"
-    shutil.copyfile(sqlite_template, db_path)
-    db_url = f"sqlite:///{db_path}"
-    seed_demo(engine=get_engine(db_url), seed=1)
+    db_url = seeded_demo_sqlite(sqlite_template, tmp_path)
     dispose_engines()
     tag = f"BW{datetime.now():%H%M%S}"
     campaign_name = f"{tag} Browser Roadshow"
@@ -146,50 +57,49 @@ def test_marketer_campaign_event_note_import_rejects_and_routing(sqlite_template
     data_dir = tmp_path / "data"
     data_dir.mkdir()
 
-    with _server(db_url, data_dir) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with streamlit_server(db_url, data_dir) as base, chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1500, "height": 1100}, accept_downloads=True)
-        _sign_in(page, base)
+        sign_in(page, base, "jiwoo.choi", DEMO_PASSWORD)
 
         # 1. A campaign (every territory) and a Busan event.
-        _go(page, "Campaigns & events")
+        open_page(page, "Campaigns & events")
         page.get_by_text("New campaign", exact=True).click()
         _type(page, "Name", campaign_name)
         _type(page, "Budget", "25000000")
         page.get_by_role("button", name="Create campaign").click()
         page.wait_for_selector("text=created.", timeout=30_000)
-        _ready(page)
+        wait_ready(page)
         _type(page, "Search", campaign_name, enter=True)
         _type(page, "Event title", f"{tag} Busan seminar")
         _choose(page, "Territory", "Busan 부산")
         page.get_by_role("button", name="Add event").click()
         page.wait_for_selector("text=added.", timeout=30_000)
-        _ready(page)
+        wait_ready(page)
         page.screenshot(path=str(artifacts_dir / "marketer-1-campaign-event.png"), full_page=True)
 
         # 2. A published note.
-        _go(page, "Notes editor")
+        open_page(page, "Notes editor")
         _type(page, "Find a campaign", campaign_name, enter=True)
         _type(page, "Title", "Key messages")
         body = page.get_by_role("textbox", name="Markdown")
         body.fill("**Offer**: 15% off the first year\n\n- Objection *price*: show the TCO")
         body.press("Control+Enter")
-        _ready(page)
+        wait_ready(page)
         page.get_by_role("button", name="Publish v1").click()
         page.wait_for_selector("text=Version v1 published", timeout=30_000)
-        _ready(page)
+        wait_ready(page)
         page.screenshot(path=str(artifacts_dir / "marketer-2-note.png"), full_page=True)
 
         # 3. Import a CP949 CSV with bad rows for that campaign and its event.
-        _go(page, "Import leads")
+        open_page(page, "Import leads")
         _type(page, "Find a campaign", campaign_name, enter=True)
         _choose(page, "Event (optional)", f"{tag} Busan seminar")
         page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(csv_path))
         page.wait_for_selector("button:has-text('Check the file')", timeout=30_000)
-        _ready(page)
+        wait_ready(page)
         page.get_by_role("button", name="Check the file").click()
         page.wait_for_selector("text=Ready to import", timeout=60_000)
-        _ready(page)
+        wait_ready(page)
         page.screenshot(path=str(artifacts_dir / "marketer-3-preview.png"), full_page=True)
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download the 3 rejected rows (CSV)").click()
@@ -197,10 +107,9 @@ def test_marketer_campaign_event_note_import_rejects_and_routing(sqlite_template
         download_info.value.save_as(str(rejects_path))
         page.get_by_role("button", name="Import 3 leads").click()
         page.wait_for_selector("text=3 imported, 3 rejected", timeout=60_000)
-        _ready(page)
+        wait_ready(page)
         page.screenshot(path=str(artifacts_dir / "marketer-4-imported.png"), full_page=True)
         shown = page.locator("[data-testid='stTable']").first.inner_text()
-        browser.close()
 
     rejects = list(csv.reader(io.StringIO(rejects_path.read_bytes().decode("utf-8-sig"))))
     assert [r[0] for r in rejects[1:]] == ["5", "6", "7"]

@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from models.db import get_engine, read_session, write_session
 from models.enums import LeadStatus
-from models.tables import Activity, Campaign, Event, Lead, NoteRead, Opportunity, Territory, User
+from models.tables import Activity, Event, Lead, NoteRead, Opportunity, Territory
 from models.types import utcnow
 from queries import lead_queue
 from queries.scope import load_viewer

@@ -9,7 +9,7 @@ import pytest
 from models.db import get_engine, write_session
 from services import users
 from services.demo_seed import DEMO_PASSWORD
-from tests.live_server import chromium, seeded_sqlite, sign_in, streamlit_server, wait_for_session_cookie, wait_ready
+from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_for_cookie, wait_ready
 from ui.registry import PAGES
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ LOGIN = "input[aria-label='Username']"
 @pytest.fixture(scope="module")
 def server(sqlite_template, tmp_path_factory):
     data = tmp_path_factory.mktemp("browser-security")
-    url = seeded_sqlite(sqlite_template, data)
+    url = seeded_demo_sqlite(sqlite_template, data)
     with streamlit_server(url, data) as base:
         yield base, url
 
@@ -34,7 +34,7 @@ def _shows_only_sign_in(page) -> None:
 
 def test_unsigned_visitor_sees_only_the_sign_in_form_at_every_page_url(server, artifacts_dir):
     base, _ = server
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page()
         for spec in PAGES:
             page.goto(f"{base}/{spec.url_path}")
@@ -45,7 +45,7 @@ def test_unsigned_visitor_sees_only_the_sign_in_form_at_every_page_url(server, a
 
 def test_rep_pasting_an_executive_url_sees_nothing_of_it(server, artifacts_dir):
     base, _ = server
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         sign_in(page, base, "minjun.kim", DEMO_PASSWORD)
         for path in ("executive-dashboard", "admin-users", "admin-audit-log", "black-hole", "import-leads"):
@@ -61,11 +61,11 @@ def test_rep_pasting_an_executive_url_sees_nothing_of_it(server, artifacts_dir):
 
 def test_copied_cookie_replayed_after_sign_out_is_refused(server):
     base, _ = server
-    with chromium() as browser:
+    with chromium_browser() as browser:
         ctx = browser.new_context()
         page = ctx.new_page()
         sign_in(page, base, "jiho.lee", DEMO_PASSWORD)
-        stolen = wait_for_session_cookie(page)
+        stolen = wait_for_cookie(page)
         # The copied cookie works while the session is alive...
         thief = browser.new_context()
         thief.add_cookies([{k: stolen[k] for k in ("name", "value", "domain", "path")}])
@@ -86,7 +86,7 @@ def test_copied_cookie_replayed_after_sign_out_is_refused(server):
 def test_cookie_forged_with_the_library_default_key_is_refused(server):
     base, _ = server
     forged = jwt.encode({"username": "admin", "exp_date": time.time() + 86400}, "some_key", algorithm="HS256")
-    with chromium() as browser:
+    with chromium_browser() as browser:
         ctx = browser.new_context()
         ctx.add_cookies([{"name": "onevoice_session", "value": forged, "url": base}])
         page = ctx.new_page()
@@ -96,7 +96,7 @@ def test_cookie_forged_with_the_library_default_key_is_refused(server):
 
 def test_a_disabled_users_open_tab_stops_at_its_next_interaction(server):
     base, db_url = server
-    with chromium() as browser:
+    with chromium_browser() as browser:
         page = browser.new_page()
         sign_in(page, base, "seoyeon.park", DEMO_PASSWORD)
         with write_session(get_engine(db_url)) as session:
