@@ -6,6 +6,7 @@ filter means the same thing on a tile, in its drill-down, on a chart and in the 
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
@@ -183,6 +184,9 @@ def resolve(viewer: Viewer, f: KpiFilter, *, session: Session) -> ResolvedFilter
 
 # -- dialect-aware SQL arithmetic (one helper each) ------------------------------------------
 
+_SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38, 0)
+
+
 def seconds_between(later, earlier, dialect: str):
     """Seconds from ``earlier`` to ``later`` (two UTCDateTime columns), exact to the microsecond.
 
@@ -191,6 +195,8 @@ def seconds_between(later, earlier, dialect: str):
     """
     if dialect == "sqlite":
         def whole(col):
+            if _SQLITE_HAS_UNIXEPOCH:  # the same integer as strftime('%s'), without text round trip
+                return func.unixepoch(func.substr(col, 1, 19))
             return cast(func.strftime("%s", func.substr(col, 1, 19)), Integer)
 
         def fraction(col):

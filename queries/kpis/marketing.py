@@ -54,7 +54,7 @@ def leads_of_events_held(p: ResolvedFilter) -> list:
 
 
 def _count_leads(conditions, *, session: Session) -> int:
-    return int(session.execute(select(func.count(Lead.id)).where(*conditions)).scalar_one())
+    return int(session.execute(select(func.count()).select_from(Lead).where(*conditions)).scalar_one())
 
 
 def _spend(p: ResolvedFilter, *, session: Session) -> Fraction:
@@ -68,7 +68,8 @@ def marketing_spend(p: ResolvedFilter, *, session: Session) -> Decimal:
 
 
 def campaigns_started(p: ResolvedFilter, *, session: Session) -> int:
-    return int(session.execute(select(func.count(Campaign.id)).where(*campaigns_started_in_period(p))).scalar_one())
+    return int(session.execute(
+        select(func.count()).select_from(Campaign).where(*campaigns_started_in_period(p))).scalar_one())
 
 
 def leads_created(p: ResolvedFilter, *, session: Session) -> int:
@@ -101,7 +102,7 @@ def marketing_sourced_revenue_share(p: ResolvedFilter, *, session: Session) -> D
 
 
 def events_held(p: ResolvedFilter, *, session: Session) -> int:
-    return int(session.execute(select(func.count(Event.id)).where(*events_in_period(p))).scalar_one())
+    return int(session.execute(select(func.count()).select_from(Event).where(*events_in_period(p))).scalar_one())
 
 
 def leads_per_event(p: ResolvedFilter, *, session: Session) -> Decimal | None:

@@ -38,7 +38,8 @@ def targets_in_period(p: ResolvedFilter) -> list:
 
 
 def _count(conditions, *, session: Session) -> int:
-    return int(session.execute(select(func.count(Opportunity.id)).where(*conditions)).scalar_one())
+    # count(*), not count(id): PostgreSQL can then answer from a covering index alone.
+    return int(session.execute(select(func.count()).select_from(Opportunity).where(*conditions)).scalar_one())
 
 
 def _amount(conditions, *, session: Session) -> Decimal:
@@ -71,7 +72,7 @@ def avg_deal_size(p: ResolvedFilter, *, session: Session) -> Decimal | None:
 def avg_sales_cycle_days(p: ResolvedFilter, *, session: Session) -> Decimal | None:
     days = days_between(Opportunity.closed_on, Opportunity.opened_on, p.dialect)
     total, n = session.execute(
-        select(func.sum(days), func.count(Opportunity.id))
+        select(func.sum(days), func.count()).select_from(Opportunity)
         .where(*won_in_period(p), Opportunity.opened_on.is_not(None))
     ).one()
     return ratio(int(total or 0), n)

@@ -1,0 +1,1 @@
+"""Scale-data generator and benchmarks (see bench/README.md)."""
