@@ -148,11 +148,23 @@ def open_page(page, title: str) -> None:
     wait_ready(page)
 
 
-def choose(page, label: str, option: str | re.Pattern) -> None:
-    """Pick an option of the selectbox labelled ``label`` by (part of) its text."""
-    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
-    box.locator("[role='combobox']").first.click()
-    page.locator("[role='option']").filter(has_text=option).first.click()
+def choose(page, label: str, option: str | re.Pattern, attempts: int = 3) -> None:
+    """Pick an option of the selectbox labelled ``label`` by (part of) its text. A rerun that
+    redraws the list while it is open (a timer, a late component answer) detaches the option;
+    open it again then."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        wait_ready(page)
+        box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
+        box.locator("[role='combobox']").first.click()
+        try:
+            page.locator("[role='option']").filter(has_text=option).first.click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
     wait_ready(page)
 
 
