@@ -71,3 +71,12 @@ def test_no_url_path_equals_a_page_module_name():
     modules = {p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py")}
     assert not {p.url_path for p in PAGES} & modules
     assert len({p.url_path for p in PAGES}) == len(PAGES)
+
+
+def test_unreachable_database_shows_one_message_and_no_traceback(monkeypatch, tmp_path):
+    from tests.apptest_support import app_env
+    app_env(monkeypatch, "postgresql://nobody@127.0.0.1:1/none", tmp_path)
+    at = fresh_app()
+    assert not at.exception
+    assert [e.value for e in at.error][0].startswith("OneVoice cannot start: cannot reach database")
+    assert "Traceback" not in all_text(at)
