@@ -3,25 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session, write_session
+from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin, users
-from services.errors import NotFound, ValidationFailed
+from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 25
 
 
 def _write(action, *args, **kwargs):
-    """Run one service call in its own transaction; show people's errors, not tracebacks."""
-    try:
-        with write_session(app_engine()) as session:
-            return action(*args, session=session, **kwargs)
-    except (ValidationFailed, NotFound) as exc:
-        for problem in getattr(exc, "problems", [str(exc)]):
-            st.error(problem)
-    return None
+    """One service call in its own transaction (see ui.actions.run_write)."""
+    return run_write(lambda session: action(*args, session=session, **kwargs))
 
 
 def _user_list(viewer, territories):

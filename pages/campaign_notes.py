@@ -10,7 +10,8 @@ from queries import notes_feed
 from queries.territory_events import territory_campaigns
 from services.note_reads import acknowledge_note
 from ui.field_cache import cached_read
-from ui.field_widgets import business_settings, page_offset, pager, run_write, show_notice
+from ui.actions import run_write, show_flash
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
@@ -47,7 +48,7 @@ def render() -> None:
     st.title("Campaign notes")
     unread = cached_read(notes_feed.unread_count, viewer)
     st.caption(f"Talking points of the campaigns targeting your territory · {unread} unread")
-    show_notice()
+    show_flash()
     campaigns = cached_read(territory_campaigns, viewer, since_days=365)
     labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
     cols = st.columns([2, 1, 1])

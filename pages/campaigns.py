@@ -14,7 +14,7 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
-from ui.campaign_picker import run_write, show_flash
+from ui.actions import run_write_then_rerun, show_flash
 from ui.format import money, when
 from ui.session import app_engine, require_viewer
 
@@ -127,14 +127,14 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
     targets = marketing.campaign_target_ids(campaign.id, session=session)
     data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
     if data is not None:
-        run_write(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
+        run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
                   lambda e: f"Event {e.code} added.")
     scheduled = {e.id: f"{e.code} · {e.title}" for e in events if e.status == EventStatus.scheduled}
     if scheduled:
         c1, c2 = st.columns([3, 1])
         chosen = c1.selectbox("Cancel an event", list(scheduled), format_func=scheduled.get, key="cmp_cancel_event")
         if c2.button("Cancel event", key="cmp_cancel_event_btn"):
-            run_write(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
+            run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
                       f"Event {scheduled[chosen]} cancelled; reps' calendars show it as cancelled.")
 
 
@@ -152,12 +152,12 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
             data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
                                   current=campaign, targets=targets)
             if data is not None:
-                run_write(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
+                run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
                                                               expected_version=campaign.version),
                           f"Campaign {campaign.code} saved.")
             confirm = st.checkbox("Yes, cancel this campaign and its scheduled events", key=f"cmp_cancel_ok_{chosen}")
             if st.button("Cancel campaign", disabled=not confirm, key=f"cmp_cancel_{chosen}"):
-                run_write(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
+                run_write_then_rerun(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
                           f"Campaign {campaign.code} cancelled.")
     _events_section(viewer, campaign, territories, settings, session)
 
@@ -173,7 +173,7 @@ def render() -> None:
         with st.expander("New campaign", expanded=False):
             data = _campaign_form("new_campaign", territories, owners)
             if data is not None:
-                run_write(lambda s: campaigns.create_campaign(viewer, data, session=s),
+                run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
                           lambda c: f"Campaign {c.code} created.")
         filters = _filters(territories)
         page_no = st.number_input("Page", min_value=1, value=1, step=1, key="cmp_page")

@@ -11,7 +11,7 @@ from models.enums import FeedbackKind, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import feedback_inbox
-from ui.campaign_picker import run_write, show_flash
+from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
@@ -45,14 +45,14 @@ def _item(viewer, row, tz) -> None:
                               key=f"fb_answer_{row.id}")
         c1, c2, c3 = st.columns(3)
         if c1.button("Send answer", key=f"fb_send_{row.id}", type="primary"):
-            run_write(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s),
+            run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s),
                       "Answer sent; the rep sees it with their feedback.")
         if not row.resolved_at and c2.button("Answer and resolve", key=f"fb_send_resolve_{row.id}"):
-            run_write(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s, resolve=True),
+            run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s, resolve=True),
                       "Answered and resolved.")
         resolved = row.resolved_at is not None
         if c3.button("Reopen" if resolved else "Mark resolved", key=f"fb_resolve_{row.id}"):
-            run_write(lambda s: feedback_inbox.mark_resolved(viewer, row.id, session=s, resolved=not resolved),
+            run_write_then_rerun(lambda s: feedback_inbox.mark_resolved(viewer, row.id, session=s, resolved=not resolved),
                       "Reopened." if resolved else "Marked resolved.")
 
 

@@ -14,7 +14,8 @@ from queries import field_activity as activity_q
 from queries.accounts import linkable_accounts
 from services import activities, opportunities
 from ui.field_cache import cached_read
-from ui.field_widgets import business_settings, page_offset, pager, rep_filter, run_write, show_notice
+from ui.actions import run_write, show_flash
+from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import app_engine, require_viewer
 
@@ -145,7 +146,7 @@ def render() -> None:
     settings = business_settings()
     st.title("Field activity")
     st.caption(f"Times in {settings.time_zone}")
-    show_notice()
+    show_flash()
     rep_id = rep_filter(viewer, "fa_rep")
     left, right = st.columns([2, 3])
     with left:

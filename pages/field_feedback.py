@@ -9,7 +9,8 @@ from queries import field_activity as activity_q
 from queries.territory_events import territory_campaigns
 from services.feedback import FEEDBACK_LABELS, send_feedback
 from ui.field_cache import cached_read
-from ui.field_widgets import business_settings, page_offset, pager, rep_filter, run_write, show_notice
+from ui.actions import run_write, show_flash
+from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
@@ -62,7 +63,7 @@ def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     tz = business_settings().tz
     st.title("Feedback to marketing")
-    show_notice()
+    show_flash()
     _send_form(viewer)
     st.subheader("Sent, with marketing's answers")
     _sent(viewer, tz)

@@ -13,7 +13,8 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import lead_import
 from services.lead_import_parsing import FIELD_LABELS, LEAD_FIELDS, auto_mapping, open_lead_file, read_header
-from ui.campaign_picker import pick_campaign, reported_errors, run_write, show_flash
+from ui.actions import reported_errors, run_write_then_rerun, show_flash
+from ui.campaign_picker import pick_campaign
 from ui.format import when
 from ui.session import app_engine, require_viewer
 
@@ -94,7 +95,7 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         if st.button(f"Import {report.good_rows:,} leads", type="primary", disabled=report.good_rows == 0,
                      key="imp_confirm"):
             progress = _progress_bar("Importing")
-            result = run_write(lambda s: lead_import.import_leads(viewer, lead_file, mapping, campaign_id=campaign_id,
+            result = run_write_then_rerun(lambda s: lead_import.import_leads(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                                   event_id=event_id, session=s, progress=progress),
                                lambda r: f"Imported {r.good_rows:,} leads as batch {r.batch_id}.", rerun=False)
             if result is not None:
@@ -134,7 +135,7 @@ def _batches(viewer, session, tz) -> None:
     batch_id = c1.selectbox("Undo a batch (only while none of its leads has been worked)", list(open_batches),
                             format_func=open_batches.get, key="imp_undo_batch")
     if c2.button("Undo import", key="imp_undo"):
-        run_write(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
+        run_write_then_rerun(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
                   lambda n: f"Batch {batch_id} undone: {n} leads removed.")
 
 

@@ -15,7 +15,8 @@ from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
 from services import leads
 from ui.field_cache import cached_read
-from ui.field_widgets import business_settings, page_offset, pager, rep_filter, run_write, show_notice
+from ui.actions import run_write, show_flash
+from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.session import app_engine, require_viewer
 
@@ -146,7 +147,7 @@ def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
     st.title("Lead queue")
-    show_notice()
+    show_flash()
     cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
     search = cols[0].text_input("Search code, company, contact or e-mail", key="lq_search", max_chars=100)
     status = cols[1].selectbox("Status", STATUS_FILTERS, key="lq_status")

@@ -11,7 +11,8 @@ from models.enums import NoteStatus, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import notes
-from ui.campaign_picker import pick_campaign, reported_errors, run_write, show_flash
+from ui.actions import reported_errors, run_write_then_rerun, show_flash
+from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
@@ -38,10 +39,10 @@ def _editor(viewer, campaign_id: int, versions) -> None:
             show_markdown(f"### {title}\n\n{body}" if title else body)
     c1, c2, _ = st.columns([1, 1, 3])
     if c1.button("Save draft", key=f"{key}_save"):
-        run_write(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
+        run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
                   lambda n: f"Draft v{n.version} saved.")
     if c2.button(f"Publish v{next_version}", type="primary", key=f"{key}_publish"):
-        run_write(lambda s: notes.publish_note(viewer, campaign_id, title, body, session=s),
+        run_write_then_rerun(lambda s: notes.publish_note(viewer, campaign_id, title, body, session=s),
                   lambda n: f"Version v{n.version} published; reps of the target territories see it now.")
 
 

@@ -12,7 +12,7 @@ from models.enums import Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import routing
-from ui.campaign_picker import run_write, show_flash
+from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.session import app_engine, require_viewer
 
@@ -55,7 +55,7 @@ def _route_one(viewer, session, rows, territories) -> None:
                           format_func=lambda r: "— territory only —" if r is None else rep_names[r],
                           index=1 if reps else 0)
     if st.button("Route lead", type="primary", key="rt_route"):
-        run_write(lambda s: routing.route_lead(viewer, lead_id, territory_id=territory_id, rep_id=rep_id, session=s,
+        run_write_then_rerun(lambda s: routing.route_lead(viewer, lead_id, territory_id=territory_id, rep_id=rep_id, session=s,
                                                expected_version=lead.version),
                   f"Lead {lead.code} routed to " + (rep_names[rep_id].split(" (")[0] if rep_id else names[territory_id])
                   + ".")
@@ -86,5 +86,5 @@ def render() -> None:
         st.subheader("Route automatically")
         st.caption("Owner of the account first, else the territory's rep with the fewest open leads.")
         if st.button(f"Apply the rule to the {len(page.rows)} leads on this page", key="rt_auto"):
-            run_write(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
+            run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
                       lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")

@@ -11,7 +11,8 @@ from queries import team as team_q
 from queries.field_common import territory_reps
 from services import reassign
 from ui.field_cache import cached_read
-from ui.field_widgets import business_settings, page_offset, pager, run_write, show_notice
+from ui.actions import run_write, show_flash
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.session import require_viewer
 
@@ -76,11 +77,9 @@ def _all_of_a_rep(viewer, reps, members) -> None:
             if source is None or to is None or not sure:
                 st.error("Choose both reps and confirm.")
             else:
-                moved = run_write(lambda s: reassign.reassign_all_open(viewer, source, to, session=s))
-                if moved is not None:
-                    st.session_state["ov_field_notice"] = (f"Moved {moved.leads} open leads and "
-                                                           f"{moved.opportunities} open opportunities to {reps[to]}.")
-                    st.rerun()
+                run_write(lambda s: reassign.reassign_all_open(viewer, source, to, session=s),
+                          lambda moved: f"Moved {moved.leads} open leads and {moved.opportunities} open "
+                                        f"opportunities to {reps[to]}.", rerun=True)
 
 
 def _unassigned(viewer, reps, tz) -> None:
@@ -113,7 +112,7 @@ def render() -> None:
     tz = business_settings().tz
     st.title("Team")
     st.caption("Your territory's reps and their open work. Reassigning keeps each lead's response deadline.")
-    show_notice()
+    show_flash()
     members = _team_table(viewer)
     reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
     tabs = st.tabs(["Route unassigned leads", "Reassign a lead", "Reassign an opportunity", "All of a rep's work"])

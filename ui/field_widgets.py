@@ -2,19 +2,16 @@
 a write in one transaction with its refusal shown as a message."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
 
 import streamlit as st
 
-from models.db import read_session, write_session
+from models.db import read_session
 from models.enums import Role
 from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import ResultPage, territory_reps
-from queries.scope import AccessDenied, Viewer
-from services.errors import NotFound, StaleEdit, ValidationFailed
+from queries.scope import Viewer
 from ui.session import app_engine
 
-T = TypeVar("T")
 ALL_REPS = "All reps of my territory"
 
 
@@ -56,31 +53,3 @@ def pager(result: ResultPage, key: str, noun: str = "rows") -> None:
                    width="stretch")
     cols[2].button("Next", key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
                    args=(1,), width="stretch")
-
-
-def run_write(action: Callable[..., T], success: str | None = None) -> T | None:
-    """Run ``action(session)`` in one write transaction; a refusal is shown and nothing is written."""
-    try:
-        with write_session(app_engine()) as session:
-            result = action(session)
-    except StaleEdit as exc:
-        st.error(str(exc))
-        return None
-    except ValidationFailed as exc:
-        for problem in exc.problems:
-            st.error(problem)
-        return None
-    except (AccessDenied, NotFound) as exc:
-        st.error(str(exc))
-        return None
-    if success:
-        st.toast(success)
-        st.session_state["ov_field_notice"] = success
-    return result
-
-
-def show_notice() -> None:
-    """The confirmation of the last write, shown once after the rerun it triggered."""
-    notice = st.session_state.pop("ov_field_notice", None)
-    if notice:
-        st.success(notice)
