@@ -1,0 +1,101 @@
+"""The run's verdicts against the targets of issue 8, and the table run.py prints."""
+from __future__ import annotations
+
+REP_RATIO = 1.5
+NAIVE_SPEEDUP = 20.0
+DUCKDB_RATIO = 2.0
+RSS_LIMIT_MB = 1536.0
+
+
+def _verdict(value, target, *, higher_is_better: bool) -> tuple[bool | None, str]:
+    if value is None:
+        return None, "not measured"
+    met = value >= target if higher_is_better else value <= target
+    if met:
+        return True, "met"
+    by = target / value if higher_is_better else value / target
+    return False, f"missed by {by:.1f}x"
+
+
+def targets(result: dict) -> list[dict]:
+    """One row per target: what, measured value, target, met?"""
+    rows = []
+    for dialect, r in result["databases"].items():
+        for query, q in (r.get("rep_queries", {}).get("ratio_large_to_small") or {}).items():
+            ok, how = _verdict(q, REP_RATIO, higher_is_better=False)
+            rows.append({"database": dialect, "target": f"rep query {query}: target/base scale time",
+                         "value": q, "goal": f"<= {REP_RATIO}", "met": ok, "verdict": how})
+        for label, k in (r.get("kpis", {}).get("by_filter") or {}).items():
+            ok, how = _verdict(k["speedup_vs_naive"], NAIVE_SPEEDUP, higher_is_better=True)
+            rows.append({"database": dialect, "target": f"KPIs {label}: faster than naive pandas",
+                         "value": k["speedup_vs_naive"], "goal": f">= {NAIVE_SPEEDUP:g}x", "met": ok, "verdict": how})
+            ok, how = _verdict(k["ratio_to_duckdb"], DUCKDB_RATIO, higher_is_better=False)
+            rows.append({"database": dialect, "target": f"KPIs {label}: time / DuckDB's",
+                         "value": k["ratio_to_duckdb"], "goal": f"<= {DUCKDB_RATIO:g}x", "met": ok, "verdict": how})
+        if "kpis" in r:
+            rows.append({"database": dialect, "target": "KPI results equal to both baselines",
+                         "value": r["kpis"]["results_equal"], "goal": "equal", "met": r["kpis"]["results_equal"],
+                         "verdict": "met" if r["kpis"]["results_equal"] else "MISMATCH"})
+        for run in r.get("load", {}).get("runs", []):
+            if not run.get("headline"):
+                continue
+            name = f"{run['users']} users x {run['processes']} process(es)"
+            rows.append({"database": dialect, "target": f"load {name}: errors", "value": run["errors"],
+                         "goal": "0", "met": run["errors"] == 0,
+                         "verdict": "met" if run["errors"] == 0 else f"{run['errors']} errors"})
+            rss = max(run["peak_rss_mb_per_process"] or [0])
+            ok, how = _verdict(rss, RSS_LIMIT_MB, higher_is_better=False)
+            rows.append({"database": dialect, "target": f"load {name}: peak RSS per server (MB)", "value": rss,
+                         "goal": f"< {RSS_LIMIT_MB:g}", "met": ok, "verdict": how})
+    return rows
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    return str(v)
+
+
+def table(rows: list[dict], headers: list[str]) -> str:
+    cells = [[_fmt(row.get(h, "")) for h in headers] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |"
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths)) + " |" for cell in cells]
+    return "\n".join([line, sep, *body])
+
+
+def measurements(result: dict) -> list[dict]:
+    """The figures behind the targets, for the README table."""
+    rows = []
+    for dialect, r in result["databases"].items():
+        rq = r.get("rep_queries")
+        if rq:
+            for query, base in rq["base"]["cold"].items():
+                top = rq["target"]["cold"][query]
+                rows.append({"database": dialect, "measure": f"rep: {query}",
+                             "cold p50 / p95 ms": f"{base['median_ms']:.1f} / {base['p95_ms']:.1f} -> "
+                                                  f"{top['median_ms']:.1f} / {top['p95_ms']:.1f}",
+                             "warm p50 ms": f"{rq['target']['warm'][query]['median_ms']:.2f}"})
+        k = r.get("kpis")
+        if k:
+            for label, f in k["by_filter"].items():
+                warm = k.get("app_warm", {}).get(label, {})
+                rows.append({"database": dialect, "measure": f"KPIs, {label}: app / pandas / DuckDB",
+                             "cold p50 / p95 ms": f"{f['app_cold']['median_ms']:.0f} / {f['app_cold']['p95_ms']:.0f}"
+                                                  f" | {f['naive_pandas']['median_ms']:.0f} | "
+                                                  f"{f['duckdb']['median_ms']:.0f}",
+                             "warm p50 ms": f"{warm.get('median_ms', float('nan')):.2f}"})
+        for role, a in (r.get("apptest") or {}).items():
+            rows.append({"database": dialect, "measure": f"AppTest rerun, {role}: {a['page']}",
+                         "cold p50 / p95 ms": f"{a['cold']['median_ms']:.0f} / {a['cold']['p95_ms']:.0f}",
+                         "warm p50 ms": f"{a['warm']['median_ms']:.0f}"})
+        for run in r.get("load", {}).get("runs", []):
+            rows.append({"database": dialect,
+                         "measure": f"load {run['users']} users x {run['processes']} proc, GC "
+                                    f"{'on' if run['post_script_gc'] else 'off'}, watcher {run['file_watcher']}"
+                                    f"{' (what-if: auto_hash off)' if run.get('what_if_auth_fix') else ''}",
+                         "cold p50 / p95 ms": f"{run['latency_p50_ms']} / {run['latency_p95_ms']}",
+                         "warm p50 ms": f"{run['reruns_per_second']} reruns/s, {run['errors']} err, "
+                                        f"RSS {run['peak_rss_mb_total']} MB"})
+    return rows

@@ -1,0 +1,67 @@
+"""The benchmark's own checks: generated data are valid and the KPIs computed on them equal two
+independent computations (naive pandas, DuckDB), on SQLite and PostgreSQL; and ``bench/run.py
+--smoke`` runs end to end and writes its results."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from bench import duckdb_baseline, naive_pandas
+from bench.generate import generate, orphan_counts
+from bench.kpi_bench import EXECUTIVE, biggest_territory, period_of
+from bench.kpi_reference import differences
+from models.db import get_engine, read_session
+from queries.kpis import KpiFilter, all_kpis
+
+ROOT = Path(__file__).resolve().parent.parent
+ANCHOR = date(2026, 11, 1)
+
+
+def test_generated_data_give_the_same_kpis_as_pandas_and_duckdb(db_url):
+    report = generate(db_url, "tiny", seed=3, anchor=ANCHOR, log=lambda _: None)
+    assert report["rows"]["lead"] == 1_000 and report["rows"]["activity"] == 10_000
+    assert orphan_counts(db_url) == {}
+    frames = naive_pandas.load_frames(db_url)
+    con = duckdb_baseline.load(frames)
+    as_of = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    for territory in (None, biggest_territory(db_url)):
+        f = KpiFilter(date(2025, 11, 1), date(2026, 10, 31), as_of, territory_id=territory)
+        with read_session(get_engine(db_url)) as session:
+            app = all_kpis(EXECUTIVE, f, session=session)
+        assert app["won_deals"] > 0 and app["leads_assigned"] > 0 and app["note_read_rate"] is not None
+        assert differences(app, naive_pandas.kpis(frames, period_of(f))) == {}
+        assert differences(app, duckdb_baseline.kpis(con, period_of(f))) == {}
+
+
+def test_generated_money_is_whole_cents_and_timestamps_are_naive_utc(sqlite_url):
+    generate(sqlite_url, "tiny", seed=3, anchor=ANCHOR, log=lambda _: None)
+    with get_engine(sqlite_url).connect() as conn:
+        assert conn.exec_driver_sql("SELECT typeof(amount) FROM opportunity WHERE amount IS NOT NULL LIMIT 1").scalar() == "integer"
+        stamp = conn.exec_driver_sql("SELECT created_at FROM lead LIMIT 1").scalar()
+        bad = conn.exec_driver_sql("SELECT COUNT(*) FROM lead WHERE first_touch_at < assigned_at "
+                                   "OR assigned_at < created_at OR created_at >= '2026-11-01'").scalar()
+    assert len(stamp) == 26 and stamp[10] == " "      # 'YYYY-MM-DD HH:MM:SS.ffffff', as SQLAlchemy writes it
+    assert bad == 0
+
+
+@pytest.mark.slow
+def test_run_smoke_writes_results(tmp_path):
+    out = tmp_path / "run-smoke.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--db", os.environ.get("BENCH_SMOKE_DB", "sqlite"),
+         "--out", str(out), "--workdir", str(tmp_path / "work")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(out.read_text())
+    for r in result["databases"].values():
+        assert r["kpis"]["results_equal"], r["kpis"]["mismatches"]
+        assert all(run["errors"] == 0 for run in r["load"]["runs"]), r["load"]["runs"]
+        assert set(r["apptest"]) == {"rep", "manager", "marketer", "executive", "admin"}
+    assert result["targets"] and "| database | target" in done.stdout
