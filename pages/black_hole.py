@@ -5,7 +5,7 @@ Page modules only define functions; app.py registers ``render`` with st.navigati
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime, date
 
 import streamlit as st
 
@@ -78,7 +78,9 @@ def render() -> None:
     st.caption("What happened to a campaign's leads once they reached sales — from spend to revenue.")
     with read_session(app_engine()) as session:
         settings = load_settings(session=session)
-        campaign_id = pick_campaign(viewer, session=session, key="bh")
+        # Campaigns that have started come first: an upcoming one has no leads to follow yet.
+        campaign_id = pick_campaign(viewer, session=session, key="bh",
+                                    started_by=datetime.now(settings.tz).date())
         if campaign_id is None:
             return
         start, end = _period(viewer, campaign_id, session)

@@ -17,7 +17,7 @@ from models.enums import CampaignStatus, Channel, EventStatus, FeedbackKind, Lea
 from models.tables import (
     Account, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, ImportBatch, Lead, NoteRead, Territory, User,
 )
-from queries.scope import AccessDenied, Viewer, require_role
+from queries.scope import AccessDenied, Viewer, campaign_targets_territory, require_role
 
 T = TypeVar("T")
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -67,16 +67,25 @@ def campaign_owners(viewer: Viewer, *, session: Session) -> list[tuple[int, str]
 
 
 def campaign_choices(viewer: Viewer, *, session: Session, search: str = "", limit: int = 200,
-                     include_cancelled: bool = True) -> list[tuple[int, str]]:
-    """(id, "CODE · name") for select boxes: the most recent campaigns matching ``search``."""
+                     include_cancelled: bool = True, started_by: date | None = None) -> list[tuple[int, str]]:
+    """(id, "CODE · name") for select boxes: the most recent campaigns matching ``search``
+    (with ``started_by``, campaigns that had started by that day come first).
+    A manager (routing page) gets the campaigns of their territory only: those targeting it and
+    those with leads in it."""
     require_role(viewer, *ROUTING_ROLES)
     query = select(Campaign.id, Campaign.code, Campaign.name)
+    if viewer.role is Role.manager:
+        has_leads_here = exists().where(Lead.campaign_id == Campaign.id, Lead.territory_id == viewer.territory_id)
+        query = query.where(or_(campaign_targets_territory(Campaign.id, viewer.territory_id), has_leads_here))
     if search:
         like = f"%{search.strip().lower()}%"
         query = query.where(or_(func.lower(Campaign.name).like(like), func.lower(Campaign.code).like(like)))
     if not include_cancelled:
         query = query.where(Campaign.status != CampaignStatus.cancelled)
-    rows = session.execute(query.order_by(Campaign.start_date.desc(), Campaign.id.desc()).limit(limit)).all()
+    order = [Campaign.start_date.desc(), Campaign.id.desc()]
+    if started_by is not None:
+        order.insert(0, case((Campaign.start_date <= started_by, 0), else_=1))
+    rows = session.execute(query.order_by(*order).limit(limit)).all()
     return [(r[0], f"{r[1]} · {r[2]}") for r in rows]
 
 

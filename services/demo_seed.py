@@ -231,18 +231,21 @@ class _Seeder:
                     starts_at=start, ends_at=start + timedelta(hours=self.rng.choice([2, 3, 4, 8])),
                     capacity=self.rng.choice([40, 60, 80, 120, 200, 300]),
                     status=EventStatus.cancelled if c.status == CampaignStatus.cancelled else EventStatus.scheduled)))
-        # Always something running today and in the next days, in every territory.
+        # Always something running today and in the next days, in every territory, from the
+        # campaigns that run on that day (any live campaign if none does).
         live = [c for c in self.campaigns if c.status == CampaignStatus.active] or self.campaigns[-3:]
         for i, t in enumerate(self.territories):
             for offset, hour, kind in ((0, 9, EventKind.roadshow), (3 + i % 3, 14, EventKind.seminar),
                                        (12 + i, 10, EventKind.workshop), (-10 - i, 15, EventKind.seminar)):
-                c = live[(i + offset) % len(live)]
-                if t not in self.territories_of(c):
-                    c = next((x for x in live if t in self.territories_of(x)), c)
+                day = self.today + timedelta(days=offset)
+                running = [c for c in self.campaigns if c.status != CampaignStatus.cancelled
+                           and c.start_date <= day <= c.end_date and t in self.territories_of(c)]
+                c = self.rng.choice(running) if running else live[(i + offset) % len(live)]
                 n += 1
-                start = _at(self.today + timedelta(days=offset), hour)
+                start = _at(day, hour)
                 events.append(self.add(Event(
-                    code=f"EV-{n:04d}", campaign_id=c.id, title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} ({kind.value.replace('_', ' ')})",
+                    code=f"EV-{n:04d}", campaign_id=c.id,
+                    title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} ({kind.value.replace('_', ' ')})",
                     kind=kind, territory_id=t.id, venue=self.rng.choice(VENUES[t.code]), starts_at=start,
                     ends_at=start + timedelta(hours=9 if offset == 0 else 3), capacity=self.rng.choice([50, 80, 150]),
                     status=EventStatus.scheduled)))
@@ -460,17 +463,30 @@ class _Seeder:
         self.counts["feedback"] = n
 
     def make_targets(self) -> None:
+        """Targets around each territory's typical month; forecasts made as a manager would, near
+        what the month then brought (closed months), or near the target (open months)."""
         month0 = date(self.today.year, self.today.month, 1)
+        won: dict[tuple[int, date], Decimal] = {}
+        for opp in self.s.exec(select(Opportunity).where(Opportunity.stage == Stage.won)):
+            key = (opp.territory_id, opp.closed_on.replace(day=1))
+            won[key] = won.get(key, Decimal(0)) + (opp.amount or Decimal(0))
         n = 0
         for t in self.territories:
-            base = Decimal(self.rng.choice([150, 200, 250, 300, 400])) * 1_000_000
+            yearly = sum((v for (tid, _), v in won.items() if tid == t.id), Decimal(0)) or Decimal(1_200_000_000)
+            base = (yearly / 12).scaleb(-6).quantize(Decimal(1)).scaleb(6)
             for k in range(-12, 3):
                 y, m = divmod(month0.month - 1 + k, 12)
                 month = date(month0.year + y, m + 1, 1)
-                seasonal = Decimal("1.3") if month.month in (3, 6, 9, 12) else Decimal("1")
-                forecast = (base * seasonal * Decimal(self.rng.randint(70, 130)) / 100).quantize(Decimal("1000000")) \
-                    if k <= 1 else None
-                self.add(MonthlyTarget(territory_id=t.id, month=month, revenue_target=base * seasonal, forecast=forecast))
+                seasonal = Decimal("1.2") if month.month in (3, 6, 9, 12) else Decimal("1")
+                target = (base * seasonal * Decimal(self.rng.randint(95, 125)) / 100).scaleb(-6).quantize(Decimal(1)).scaleb(6)
+                actual = won.get((t.id, month))
+                if k < 0 and actual:
+                    forecast = (actual * Decimal(self.rng.randint(80, 120)) / 100).scaleb(-6).quantize(Decimal(1)).scaleb(6)
+                elif k <= 1:
+                    forecast = (target * Decimal(self.rng.randint(85, 110)) / 100).scaleb(-6).quantize(Decimal(1)).scaleb(6)
+                else:
+                    forecast = None
+                self.add(MonthlyTarget(territory_id=t.id, month=month, revenue_target=target, forecast=forecast))
                 n += 1
         self.flush()
         self.counts["targets"] = n

@@ -1,19 +1,18 @@
 """Widgets shared by the marketing pages: the campaign picker, people-friendly errors, flash messages."""
 from __future__ import annotations
 
-
 import streamlit as st
 
 from queries import marketing
 from queries.scope import Viewer
 
 
-
 def pick_campaign(viewer: Viewer, *, session, key: str, label: str = "Campaign",
-                  include_cancelled: bool = True) -> int | None:
+                  include_cancelled: bool = True, started_by=None) -> int | None:
     """A search box and a select box of the matching campaigns (newest first); the chosen id."""
     search = st.text_input("Find a campaign", key=f"{key}_search", placeholder="name or code")
-    choices = marketing.campaign_choices(viewer, session=session, search=search, include_cancelled=include_cancelled)
+    choices = marketing.campaign_choices(viewer, session=session, search=search, include_cancelled=include_cancelled,
+                                         started_by=started_by)
     if not choices:
         st.info("No campaign matches. Create one on the Campaigns page.")
         return None
