@@ -64,3 +64,23 @@ def test_audit_log_and_data_pages_render(app):
     assert "append-only" in all_text(at)
     at = _admin_page("Data in & out")
     assert "Erase a person's data" in all_text(at)
+
+
+def test_a_one_time_password_must_be_replaced_before_anything_else(app):
+    from models.db import write_session
+    from queries.scope import load_viewer
+    from services import admin
+    from tests.apptest_support import registered_titles
+    engine = get_engine(app)
+    with write_session(engine) as s:
+        one_time = admin.reset_password(load_viewer("admin", session=s), "jiho.lee", session=s)
+    at = signed_in("jiho.lee", one_time)
+    assert registered_titles(at) == {"Choose a new password"}
+    assert "My day" not in all_text(at)
+    at.text_input[0].input(one_time)
+    at.text_input[1].input("jiho-new-password-2026")
+    at.text_input[2].input("jiho-new-password-2026")
+    next(b for b in at.button if b.label == "Change password").click().run()
+    assert any("Password changed" in s.value for s in at.success), [e.value for e in at.error]
+    at = signed_in("jiho.lee", "jiho-new-password-2026")
+    assert "My day" in registered_titles(at)
