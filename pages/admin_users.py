@@ -6,7 +6,7 @@ import streamlit as st
 from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
-from services import admin, users
+from services import admin
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 
@@ -57,12 +57,12 @@ def _create_form(viewer, territories):
         submitted = st.form_submit_button("Create user with a one-time password")
     if not submitted:
         return
-    one_time = users.generate_one_time_password()
-    created = _write(lambda *, session: users.create_user(
-        session=session, actor=viewer.username, username=username.strip(), role=role, password=one_time,
-        territory_code=None if territory == "(none)" else territory, display_name=display_name.strip() or None,
-        email=email.strip() or None, manager_username=manager.strip() or None, must_change_password=True))
+    created = _write(admin.create_user, viewer, username=username.strip(), role=role,
+                     territory_code=None if territory == "(none)" else territory,
+                     display_name=display_name.strip() or None, email=email.strip() or None,
+                     manager_username=manager.strip() or None)
     if created is not None:
+        one_time = created[1]
         st.success(f"Created {username}. One-time password (shown once; they must change it at sign-in):")
         st.code(one_time, language=None)
 

@@ -21,6 +21,7 @@ from services import audit
 from services.auth import bump_session_epoch
 from services.errors import NotFound, ValidationFailed
 from services.users import USER_FIELDS, find_user, generate_one_time_password, set_password, territory_by_code
+from services.users import create_user as create_user_row
 
 OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
 TERRITORY_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
@@ -28,6 +29,18 @@ TERRITORY_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 def _admin(viewer: Viewer) -> None:
     require_role(viewer, Role.admin)
+
+
+def create_user(viewer: Viewer, *, session: Session, username: str, role: str, territory_code: str | None,
+                display_name: str | None, email: str | None, manager_username: str | None) -> tuple[User, str]:
+    """A new user with a one-time password (returned, to be shown once) that must be changed at
+    the first sign-in. Admin only (the CLI creates users through services.users directly)."""
+    _admin(viewer)
+    one_time = generate_one_time_password()
+    user = create_user_row(session=session, actor=viewer.username, username=username, role=role, password=one_time,
+                           territory_code=territory_code, display_name=display_name, email=email,
+                           manager_username=manager_username, must_change_password=True)
+    return user, one_time
 
 
 def update_user(viewer: Viewer, username: str, *, session: Session, display_name: str, email: str | None,

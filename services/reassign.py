@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from models.enums import OPEN_STAGES, Role
@@ -91,6 +92,14 @@ class Moved:
     opportunities: int
 
 
+def _holds_open_work(user_id: int, territory_id: int, *, session: Session) -> bool:
+    leads = select(Lead.id).where(Lead.territory_id == territory_id, Lead.assigned_to_id == user_id,
+                                  Lead.status.in_(OPEN_LEAD_STATUSES)).exists()
+    deals = select(Opportunity.id).where(Opportunity.territory_id == territory_id, Opportunity.owner_id == user_id,
+                                         Opportunity.stage.in_(OPEN_STAGES)).exists()
+    return bool(session.execute(sa_select(or_(leads, deals))).scalar())
+
+
 def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, session: Session) -> Moved:
     """Every open lead and open opportunity of this territory held by one person (a rep who left
     or moved away) goes to an active rep of the territory, in two set-based UPDATEs."""
@@ -101,6 +110,11 @@ def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, ses
     source = session.get(User, int(from_user_id))
     if source is None:
         raise AccessDenied(f"user #{from_user_id} is unknown")
+    if source.territory_id != viewer.territory_id and not _holds_open_work(source.id, viewer.territory_id,
+                                                                           session=session):
+        # someone of another territory who holds none of this territory's open work is none of
+        # this manager's business (and must not even get an audit entry written in their name)
+        raise AccessDenied(f"user #{from_user_id} is not a rep of your territory")
     leads = session.execute(
         update(Lead).where(Lead.territory_id == viewer.territory_id, Lead.assigned_to_id == source.id,
                            Lead.status.in_(OPEN_LEAD_STATUSES))
