@@ -38,9 +38,10 @@ from bench.databases import DEFAULT_PG_SERVER, DEFAULT_WORKDIR, BenchDatabases  
 from bench.generate import DEFAULT_SEED  # noqa: E402
 from models.db import dispose_engines  # noqa: E402
 
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")   # bare-mode warnings of the in-process measurements
 import streamlit.logger  # noqa: E402
 
-streamlit.logger.set_log_level("error")   # bare-mode cache warnings of the in-process measurements
+streamlit.logger.set_log_level("error")
 
 
 def log(message: str) -> None:

@@ -34,6 +34,9 @@ INDEXES = [
      ["stage", "closed_on", "territory_id", "amount", "source_campaign_id", "opened_on", "account_id"]),
     ("ix_opp_territory_stage_closed_cover", "opportunity",
      ["territory_id", "stage", "closed_on", "amount", "source_campaign_id", "opened_on", "account_id"]),
+    # campaign_roi: won deals of the campaigns started in the period, without a table lookup each
+    ("ix_opp_source_campaign_cover", "opportunity", ["source_campaign_id", "stage", "closed_on", "amount",
+                                                     "territory_id"]),
     # note_read_rate: receipts of a note, by reader, with the time of reading
     ("ix_note_read_note_user_at", "note_read", ["note_id", "user_id", "read_at"]),
     # reps of a territory (note_read_rate's denominator, team lists)
