@@ -15,6 +15,7 @@ from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
 from services import leads
 from ui.field_cache import cached_read
+from queries.scope import AccessDenied
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
@@ -22,6 +23,12 @@ from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 25
 SELECTED = "lq_selected"
+WORKING = "lq_working"
+
+
+def _choose_lead() -> None:
+    if st.session_state.get(SELECTED) is not None:
+        st.session_state[WORKING] = st.session_state[SELECTED]
 
 
 @st.fragment(run_every=60)
@@ -166,9 +173,16 @@ def render() -> None:
         return
     _queue_table(result.rows, settings.tz)
     pager(result, "lq_page", "leads")
-    # Labels stay the same while the lead is worked, so the choice survives each write's rerun.
     labels = {r.id: f"{r.code} · {r.company}" for r in result.rows}
-    choice = st.selectbox("Work on a lead", list(labels), index=None, placeholder="Choose a lead of this page",
-                          format_func=labels.get, key=SELECTED)
-    if choice is not None:
-        _work_panel(viewer, choice, settings.tz)
+    # The lead being worked is kept apart from the select box: a write can move it to another page
+    # of the queue (touched leads sort after untouched ones), which changes the box's options and
+    # makes Streamlit reset the box; the work panel must stay on the lead.
+    st.selectbox("Work on a lead", list(labels), index=None, placeholder="Choose a lead of this page",
+                 format_func=labels.get, key=SELECTED, on_change=_choose_lead)
+    working = st.session_state.get(WORKING)
+    if working is not None:
+        try:
+            _work_panel(viewer, working, settings.tz)
+        except AccessDenied:
+            st.session_state.pop(WORKING, None)
+            st.info("That lead is no longer in your queue (it was reassigned).")
