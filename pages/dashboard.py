@@ -66,7 +66,7 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     territories = dict(series.territory_choices(viewer, session=session))
     territory_id = cols[2].selectbox("Territory", [None, *territories], key="dash_territory",
                                      format_func=lambda t: "All territories" if t is None else territories[t])
-    campaigns = dict(series.campaign_choices(start, end, session=session))
+    campaigns = dict(series.campaign_choices(viewer, start, end, session=session))
     campaign_id = cols[3].selectbox("Campaign", [None, *campaigns], key="dash_campaign",
                                     format_func=lambda c: "All campaigns" if c is None else campaigns[c],
                                     help="Campaigns running during the period.")

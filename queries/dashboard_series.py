@@ -12,13 +12,13 @@ import pandas as pd
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models.enums import LeadStatus, Stage
+from models.enums import LeadStatus, Role, Stage
 from models.tables import Campaign, Lead, MonthlyTarget, Opportunity, Territory
 from queries.drilldown import drilldown
 from queries.kpis import KpiFilter, resolve
 from queries.kpis import customers, handoff, marketing, sales
 from queries.kpis.filters import as_date, first_of_month, next_month
-from queries.scope import Viewer
+from queries.scope import Viewer, campaign_targets_territory, require_role
 
 FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted", "Opportunities", "Won")
 # Response-time buckets (upper bounds in hours, inclusive like the SLA's ≤); the SLA is added.
@@ -33,12 +33,16 @@ def territory_choices(viewer: Viewer, *, session: Session) -> list[tuple[int, st
     return [(tid, f"{code} — {name}") for tid, code, name in session.execute(query).all()]
 
 
-def campaign_choices(start: date, end: date, *, session: Session, limit: int = 500) -> list[tuple[int, str]]:
-    """(id, "CODE — name") of campaigns running at some point of the period, newest first."""
-    rows = session.execute(
-        select(Campaign.id, Campaign.code, Campaign.name)
-        .where(Campaign.start_date <= end, Campaign.end_date >= start)
-        .order_by(Campaign.start_date.desc(), Campaign.code).limit(limit)).all()
+def campaign_choices(viewer: Viewer, start: date, end: date, *, session: Session,
+                     limit: int = 500) -> list[tuple[int, str]]:
+    """(id, "CODE — name") of campaigns running at some point of the period, newest first; a
+    manager sees only campaigns that target their territory."""
+    require_role(viewer, Role.executive, Role.admin, Role.marketer, Role.manager)
+    query = select(Campaign.id, Campaign.code, Campaign.name).where(Campaign.start_date <= end,
+                                                                     Campaign.end_date >= start)
+    if viewer.role is Role.manager:
+        query = query.where(campaign_targets_territory(Campaign.id, viewer.territory_id))
+    rows = session.execute(query.order_by(Campaign.start_date.desc(), Campaign.code).limit(limit)).all()
     return [(cid, f"{code} — {name}") for cid, code, name in rows]
 
 

@@ -150,8 +150,6 @@ NO_VIEWER = {
     "queries.drilldown.measure_value": "pure: a number from a DrillDown the caller holds",
     "queries.marketing.territories": "territory codes and names, shown to every signed-in role anyway",
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",
-    "queries.dashboard_series.campaign_choices": "campaign codes/names for the executive dashboard filter "
-                                                 "(the KPIs themselves are scoped by resolve())",
     "queries.home.territory_name": "the name of the viewer's own territory",
 }
 
@@ -247,6 +245,9 @@ TABLE: list[Entry] = [
                         (dashboard_series.territory_comparison, True), (dashboard_series.campaign_roi_points, True),
                         (dashboard_series.response_time_distribution, False), (dashboard_series.ltv_by_segment, False),
                         (dashboard_series.sla_hours, False), (kpis.all_kpis, False))],
+    E(dashboard_series.campaign_choices, KPI, lambda w, v, s: dashboard_series.campaign_choices(
+        v, w.today - timedelta(days=400), w.today + timedelta(days=400), session=s), "executive", "hide",
+      shows_sel=True),
     E(dashboard_series.territory_choices, ALL, lambda w, v, s: dashboard_series.territory_choices(v, session=s),
       "rep_sel", "hide", shows_sel=True),
     E(drilldown_q.drilldown, KPI, lambda w, v, s: drilldown_q.drilldown(v, kf(w, w.sel), "leads_created", session=s),
