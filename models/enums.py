@@ -63,6 +63,9 @@ class LeadStatus(StrEnum):
     disqualified = "disqualified"
 
 
+OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
+
+
 class Stage(StrEnum):
     prospecting = "prospecting"
     engaging = "engaging"

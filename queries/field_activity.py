@@ -10,12 +10,12 @@ from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.tables import Account, Activity, Campaign, Event, Feedback, Lead, Opportunity, User
 from models.types import utcnow
 
 from .field_common import (
-    OPEN_LEAD_STATUSES, ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
+    ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
 )
 from .scope import AccessDenied, Viewer, event_scope, lead_scope, opportunity_scope
 

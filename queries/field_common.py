@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import ColumnElement, false, func, or_, true
 from sqlmodel import Session, select
 
-from models.enums import LeadStatus, Role
+from models.enums import Role
 from models.settings_store import load_settings
 from models.tables import Activity, Territory, User
 from models.timefmt import local_date
@@ -21,7 +21,6 @@ from models.timefmt import local_date
 from .scope import AccessDenied, Viewer, require_role
 
 T = TypeVar("T")
-OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
 MAX_PAGE_SIZE = 200
 MAX_SEARCH_LENGTH = 100
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, LeadStatus, NoteStatus, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, NoteStatus, Role
 from models.settings_store import load_settings
 from models.tables import (
     AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LoginThrottle, NoteRead, Opportunity, Territory, User,
@@ -16,7 +16,6 @@ from models.types import utcnow
 
 from .scope import Viewer, campaign_targets_territory, event_scope, lead_scope, opportunity_scope, require_role
 
-OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
 
 
 @dataclass(frozen=True)

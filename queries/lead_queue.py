@@ -9,13 +9,13 @@ from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from models.enums import LeadStatus
+from models.enums import OPEN_LEAD_STATUSES, LeadStatus
 from models.settings_store import load_settings
 from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity, User
 from models.timefmt import fmt_duration
 from models.types import utcnow
 
-from .field_common import OPEN_LEAD_STATUSES, ResultPage, like_pattern, matches, page_bounds, rep_filter, require_field
+from .field_common import ResultPage, like_pattern, matches, page_bounds, rep_filter, require_field
 from .scope import AccessDenied, Viewer, lead_scope
 
 STATUS_FILTERS = ("open", "all") + tuple(s.value for s in LeadStatus)

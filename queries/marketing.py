@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models.enums import CampaignStatus, Channel, EventStatus, FeedbackKind, LeadStatus, Role
+from models.enums import OPEN_LEAD_STATUSES, CampaignStatus, Channel, EventStatus, FeedbackKind, Role
 from models.tables import (
     Account, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, ImportBatch, Lead, NoteRead, Territory, User,
 )
@@ -22,7 +22,6 @@ from queries.scope import AccessDenied, Viewer, campaign_targets_territory, requ
 T = TypeVar("T")
 MARKETING_ROLES = (Role.marketer, Role.admin)
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
-OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
 Author = aliased(User, name="author")
 
 

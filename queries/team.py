@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.settings_store import load_settings
 from models.tables import Campaign, Lead, Opportunity, User
 from models.types import utcnow
 
-from .field_common import OPEN_LEAD_STATUSES, ResultPage, like_pattern, matches, page_bounds, require_field
+from .field_common import ResultPage, like_pattern, matches, page_bounds, require_field
 from .scope import Viewer, require_role
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, LeadStatus, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.settings_store import validate_setting
 from models.tables import (
     Account, CampaignTerritory, Event, Lead, MonthlyTarget, Opportunity, Setting, Territory, User,
@@ -20,10 +20,10 @@ from queries.scope import Viewer, require_role
 from services import audit
 from services.auth import bump_session_epoch
 from services.errors import NotFound, ValidationFailed
+from services.reassign import Moved, move_open_work
 from services.users import USER_FIELDS, find_user, generate_one_time_password, set_password, territory_by_code
 from services.users import create_user as create_user_row
 
-OPEN_LEAD_STATUSES = (LeadStatus.new, LeadStatus.working, LeadStatus.qualified)
 TERRITORY_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -90,13 +90,7 @@ def _open_work_count(user: User, *, session: Session) -> int:
     return leads + deals
 
 
-@dataclass(frozen=True)
-class Handover:
-    leads: int
-    opportunities: int
-
-
-def disable_user(viewer: Viewer, username: str, *, session: Session, handover_to: str | None = None) -> Handover:
+def disable_user(viewer: Viewer, username: str, *, session: Session, handover_to: str | None = None) -> Moved:
     """Disable a user at once (their sessions and cookies stop working); a rep's open leads and
     open deals go to ``handover_to``, an active rep of the same territory."""
     _admin(viewer)
@@ -104,7 +98,7 @@ def disable_user(viewer: Viewer, username: str, *, session: Session, handover_to
     if user.username == viewer.username:
         raise ValidationFailed("you cannot disable yourself")
     open_work = _open_work_count(user, session=session)
-    moved = Handover(0, 0)
+    moved = Moved(0, 0)
     if open_work:
         if not handover_to:
             raise ValidationFailed(f"{username} holds {open_work} open leads/deals: choose a rep to hand them to")
@@ -112,18 +106,10 @@ def disable_user(viewer: Viewer, username: str, *, session: Session, handover_to
         if target.role is not Role.rep or not target.active or target.territory_id != user.territory_id \
                 or target.id == user.id:
             raise ValidationFailed(f"handover: {handover_to} is not another active rep of {username}'s territory")
-        leads = session.execute(
-            update(Lead).where(Lead.assigned_to_id == user.id, Lead.status.in_(OPEN_LEAD_STATUSES))
-            .values(assigned_to_id=target.id, version=Lead.version + 1)
-            .execution_options(synchronize_session=False)).rowcount
-        deals = session.execute(
-            update(Opportunity).where(Opportunity.owner_id == user.id, Opportunity.stage.in_(OPEN_STAGES))
-            .values(owner_id=target.id, version=Opportunity.version + 1)
-            .execution_options(synchronize_session=False)).rowcount
-        moved = Handover(leads, deals)
+        moved = move_open_work(session=session, from_user_id=user.id, to_user_id=target.id)
         audit.record(session=session, username=viewer.username, action="handover", entity="user",
-                     entity_key=username, detail={"to": target.username, "open_leads": leads,
-                                                  "open_opportunities": deals})
+                     entity_key=username, detail={"to": target.username, "open_leads": moved.leads,
+                                                  "open_opportunities": moved.opportunities})
     user.active = False
     bump_session_epoch(user)
     audit.record(session=session, username=viewer.username, action="disable", entity="user", entity_key=username,

@@ -10,10 +10,10 @@ from sqlalchemy import or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from models.enums import OPEN_STAGES, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.tables import Lead, Opportunity, User
 from models.types import utcnow
-from queries.field_common import OPEN_LEAD_STATUSES, require_field
+from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, require_role
 
 from . import audit
@@ -100,6 +100,23 @@ def _holds_open_work(user_id: int, territory_id: int, *, session: Session) -> bo
     return bool(session.execute(sa_select(or_(leads, deals))).scalar())
 
 
+def move_open_work(*, session: Session, from_user_id: int, to_user_id: int,
+                   territory_id: int | None = None) -> Moved:
+    """Hand every open lead and open opportunity one person holds (of one territory, if given) to
+    another, in two set-based UPDATEs that bump the rows' versions. No checks: callers check."""
+    lead_where = [Lead.assigned_to_id == from_user_id, Lead.status.in_(OPEN_LEAD_STATUSES)]
+    deal_where = [Opportunity.owner_id == from_user_id, Opportunity.stage.in_(OPEN_STAGES)]
+    if territory_id is not None:
+        lead_where.append(Lead.territory_id == territory_id)
+        deal_where.append(Opportunity.territory_id == territory_id)
+    leads = session.execute(update(Lead).where(*lead_where).values(assigned_to_id=to_user_id, version=Lead.version + 1)
+                            .execution_options(synchronize_session=False)).rowcount
+    deals = session.execute(update(Opportunity).where(*deal_where)
+                            .values(owner_id=to_user_id, version=Opportunity.version + 1)
+                            .execution_options(synchronize_session=False)).rowcount
+    return Moved(leads, deals)
+
+
 def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, session: Session) -> Moved:
     """Every open lead and open opportunity of this territory held by one person (a rep who left
     or moved away) goes to an active rep of the territory, in two set-based UPDATEs."""
@@ -115,21 +132,13 @@ def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, ses
         # someone of another territory who holds none of this territory's open work is none of
         # this manager's business (and must not even get an audit entry written in their name)
         raise AccessDenied(f"user #{from_user_id} is not a rep of your territory")
-    leads = session.execute(
-        update(Lead).where(Lead.territory_id == viewer.territory_id, Lead.assigned_to_id == source.id,
-                           Lead.status.in_(OPEN_LEAD_STATUSES))
-        .values(assigned_to_id=rep.id, version=Lead.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    opportunities = session.execute(
-        update(Opportunity).where(Opportunity.territory_id == viewer.territory_id, Opportunity.owner_id == source.id,
-                                  Opportunity.stage.in_(OPEN_STAGES))
-        .values(owner_id=rep.id, version=Opportunity.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
+    moved = move_open_work(session=session, from_user_id=source.id, to_user_id=rep.id,
+                           territory_id=viewer.territory_id)
     audit.record(session=session, username=viewer.username, action="reassign_all", entity="user",
                  entity_key=source.username,
-                 detail={"to": rep.username, "territory_id": viewer.territory_id, "open_leads": leads,
-                         "open_opportunities": opportunities})
-    return Moved(leads, opportunities)
+                 detail={"to": rep.username, "territory_id": viewer.territory_id, "open_leads": moved.leads,
+                         "open_opportunities": moved.opportunities})
+    return moved
 
 
 def route_leads(viewer: Viewer, lead_ids: list[int], to_user_id: int, *, session: Session,
