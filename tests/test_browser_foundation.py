@@ -19,20 +19,20 @@ def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
     with chromium_browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         sign_in(page, server, "minjun.kim", DEMO_PASSWORD)
-        page.wait_for_selector("h1:has-text('My day')", timeout=30_000)
-        page.wait_for_selector("[data-testid='stMetric']:has-text('Overdue untouched leads')", timeout=30_000)
+        page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
+        page.wait_for_selector("[data-testid='stMetric']:has-text('Overdue untouched leads')", timeout=60_000)
         assert page.locator("[data-testid='stSidebarNav']").count() == 1
         page.screenshot(path=str(artifacts_dir / "foundation_rep_my_day.png"), full_page=True)
         # A deep link to the rep's own page survives a reload (the cookie restores the session).
         page.goto(server + "/my-account")
         wait_ready(page)
-        page.wait_for_selector("h1:has-text('My account')", timeout=30_000)
+        page.wait_for_selector("h1:has-text('My account')", timeout=60_000)
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_selector("input[aria-label='Username']", timeout=30_000)
+        page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
         page.screenshot(path=str(artifacts_dir / "foundation_signed_out.png"), full_page=True)
         page.goto(server + "/my-day")
         wait_ready(page)
-        page.wait_for_selector("input[aria-label='Username']", timeout=30_000)
+        page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
         assert page.get_by_text("Overdue untouched leads").count() == 0
 
 
@@ -45,6 +45,6 @@ def test_fresh_server_shows_no_data_at_any_page_file_address(server):
         for name in modules:
             page.goto(f"{server}/{name}")
             wait_ready(page)
-            page.wait_for_selector("input[aria-label='Username']", timeout=30_000)
+            page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
             assert page.locator("[data-testid='stMetric']").count() == 0
             assert page.locator("[data-testid='stDataFrame']").count() == 0

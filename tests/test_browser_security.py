@@ -25,7 +25,7 @@ def server(sqlite_template, tmp_path_factory):
 
 
 def _shows_only_sign_in(page) -> None:
-    page.wait_for_selector(LOGIN, timeout=30_000)
+    page.wait_for_selector(LOGIN, timeout=60_000)
     wait_ready(page)
     assert page.locator("[data-testid='stMetric']").count() == 0
     assert page.locator("[data-testid='stDataFrame']").count() == 0
@@ -51,7 +51,7 @@ def test_rep_pasting_an_executive_url_sees_nothing_of_it(server, artifacts_dir):
         for path in ("executive-dashboard", "admin-users", "admin-audit-log", "black-hole", "import-leads"):
             page.goto(f"{base}/{path}")
             wait_ready(page)
-            page.wait_for_selector("h1", timeout=30_000)
+            page.wait_for_selector("h1", timeout=60_000)
             heads = " ".join(page.locator("h1").all_inner_texts())
             assert "Executive dashboard" not in heads and "Users" not in heads and "Audit log" not in heads
             assert "Black hole" not in heads and "Import leads" not in heads
@@ -71,11 +71,11 @@ def test_copied_cookie_replayed_after_sign_out_is_refused(server):
         thief.add_cookies([{k: stolen[k] for k in ("name", "value", "domain", "path")}])
         tab = thief.new_page()
         tab.goto(f"{base}/my-day")
-        tab.wait_for_selector("h1:has-text('My day')", timeout=30_000)
+        tab.wait_for_selector("h1:has-text('My day')", timeout=60_000)
         thief.close()
         # ...and not after the owner signs out, in any process (the epoch is in the database).
         page.get_by_role("button", name="Sign out").click()
-        page.wait_for_selector(LOGIN, timeout=30_000)
+        page.wait_for_selector(LOGIN, timeout=60_000)
         replay = browser.new_context()
         replay.add_cookies([{k: stolen[k] for k in ("name", "value", "domain", "path")}])
         tab = replay.new_page()
