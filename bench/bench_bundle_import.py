@@ -2,7 +2,7 @@
 """Benchmark: import a generated bundle (default 1,000,000 rows, mostly leads and activities) on
 SQLite and PostgreSQL, beside each database's own bulk loader on the same CSV files.
 
-    python bench/bench_bundle_import.py [--rows N] [--pg-url URL | --no-pg] [--workdir DIR]
+    python bench/bench_bundle_import.py [--rows N] [--pg-url URL | --no-pg] [--workdir DIR] [--repeat N]
 
 For each database a fresh database is created and migrated; ``manage.py import-bundle`` runs in
 a child process whose peak RSS is sampled (psutil) and also read from the child's own
@@ -21,6 +21,7 @@ import os
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -313,6 +314,35 @@ def bench_database(label: str, import_url: str, bulk: dict, bundle: Path, rows: 
     return entry
 
 
+def summarise(entries: list[dict]) -> dict:
+    """One entry per database: the median import and bulk-loader times and ratio, the largest
+    peak RSS; every run under ``runs``."""
+    if len(entries) == 1:
+        return {**entries[0], "runs": entries}
+    first = entries[0]
+    seconds = statistics.median(e["import_seconds"] for e in entries)
+    bulk = statistics.median(e["bulk_loader_seconds"] for e in entries)
+    ratio = statistics.median(e["ratio_import_to_bulk_loader"] for e in entries)
+    peak = max(e["peak_rss_mb"] for e in entries)
+    rows = first["rows"]
+    return {
+        "database": first["database"],
+        "rows": rows,
+        "rows_in_database_after_import": first["rows_in_database_after_import"],
+        "import_seconds": round(seconds, 2),
+        "import_rows_per_second": round(rows / seconds),
+        "peak_rss_mb": peak,
+        "bulk_loader": first["bulk_loader"],
+        "bulk_loader_seconds": round(bulk, 2),
+        "bulk_loader_rows_per_second": round(rows / bulk),
+        "ratio_import_to_bulk_loader": round(ratio, 2),
+        "within_3x_of_bulk_loader": ratio <= TARGET_RATIO,
+        "peak_rss_under_500_mb": peak < TARGET_RSS_MB,
+        "statistic": f"median of {len(entries)} runs (ratio: median of the per-run ratios); peak RSS: the largest",
+        "runs": entries,
+    }
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -322,6 +352,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--workdir", type=Path, default=None, help="where the bundle and SQLite files go (default: a temp dir)")
     parser.add_argument("--progress", action="store_true", help="show the importer's progress output")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the bulk loader and the import N times each (alternating, fresh databases); "
+                             "report medians (the machine may be shared)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "bundle_import.json")
     args = parser.parse_args(argv)
 
@@ -336,19 +369,30 @@ def main(argv=None) -> int:
     size_mb = sum(p.stat().st_size for p in bundle.glob("*.csv")) / 2**20
     print(f"generated {rows:,} rows ({size_mb:.0f} MB) in {time.perf_counter() - started:.1f}s: {sizes}", flush=True)
 
-    results = []
-    if not args.no_sqlite:
-        for stale in workdir.glob("*.db*"):
-            stale.unlink()
-        bulk = sqlite_bulk_load(bundle, workdir / "bulk.db")
-        results.append(bench_database("sqlite", f"sqlite:///{workdir / 'import.db'}", bulk, bundle, rows, args.progress))
-    if not args.no_pg:
-        pg = PgDatabases(args.pg_url)
-        try:
-            bulk = pg_bulk_load(bundle, pg.create("bulk"))
-            results.append(bench_database("postgresql", pg.create("import"), bulk, bundle, rows, args.progress))
-        finally:
-            pg.drop_all()
+    runs: dict[str, list[dict]] = {}
+    for i in range(args.repeat):
+        if args.repeat > 1:
+            print(f"-- run {i + 1} of {args.repeat}", flush=True)
+        if not args.no_sqlite:
+            for stale in workdir.glob("*.db*"):
+                stale.unlink()
+            bulk = sqlite_bulk_load(bundle, workdir / "bulk.db")
+            runs.setdefault("sqlite", []).append(
+                bench_database("sqlite", f"sqlite:///{workdir / 'import.db'}", bulk, bundle, rows, args.progress))
+        if not args.no_pg:
+            pg = PgDatabases(args.pg_url)
+            try:
+                bulk = pg_bulk_load(bundle, pg.create("bulk"))
+                runs.setdefault("postgresql", []).append(
+                    bench_database("postgresql", pg.create("import"), bulk, bundle, rows, args.progress))
+            finally:
+                pg.drop_all()
+    results = [summarise(entries) for entries in runs.values()]
+    for entry in results:
+        if len(entry["runs"]) > 1:
+            print(f"[{entry['database']}] median of {len(entry['runs'])} runs: import {entry['import_seconds']}s "
+                  f"({entry['import_rows_per_second']:,} rows/s), bulk loader {entry['bulk_loader_seconds']}s, "
+                  f"ratio {entry['ratio_import_to_bulk_loader']}x, peak RSS (max) {entry['peak_rss_mb']} MB", flush=True)
     payload = {"generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "rows": rows,
                "bundle_mb": round(size_mb, 1), "files": sizes, "cpu_count": os.cpu_count(),
                "target": f"within {TARGET_RATIO:g}x of the bulk loader, peak RSS under {TARGET_RSS_MB} MB",

@@ -1,10 +1,13 @@
 """Writing an import: checked rows are streamed into temporary staging tables while they are
-validated (PostgreSQL ``COPY``, SQLite ``executemany`` of a generator: one call per file, no data
-table touched), then, in one write transaction, one set-based statement per file resolves the
-natural keys to ids and inserts or updates the target rows: ``INSERT ... SELECT ... ON CONFLICT DO
-UPDATE`` where the table has a unique key; activities and the audit log, which have none, are
+validated (PostgreSQL binary ``COPY``, SQLite ``executemany`` of a generator: one call per file, no
+data table touched), then, in one write transaction, one set-based statement per file resolves
+the natural keys to ids and inserts or updates the target rows: ``INSERT ... SELECT ... ON CONFLICT
+DO UPDATE`` where the table has a unique key; activities and the audit log, which have none, are
 matched by occurrence (see ``_merge_by_occurrence``). Rows whose values are unchanged are not
-touched, so importing a bundle twice equals importing it once. The caller owns the transactions.
+touched, so importing a bundle twice equals importing it once. An empty table that receives many
+rows is loaded in bulk (``_prepare_bulk_tables``): plain INSERT, its secondary indexes (and on
+PostgreSQL its foreign keys) put back after the load, in the same transaction. The caller owns
+the transactions.
 """
 from __future__ import annotations
 
@@ -12,6 +15,10 @@ from sqlalchemy.engine import Connection
 
 from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
 from .validate import CheckedBundle
+
+
+BULK_ROWS = 20_000                 # rows from which an empty table is loaded in bulk (_prepare_bulk_tables)
+PG_MAINTENANCE_WORK_MEM = "256MB"  # for the index builds (server memory, this transaction only)
 
 
 def q(identifier: str) -> str:
@@ -29,6 +36,7 @@ class BundleLoader:
         self.dbapi = conn.connection.driver_connection
         self.staged: list[str] = []
         self.was_empty: dict[str, bool] = {}
+        self.bulk_tables: set[str] = set()      # empty tables loaded in bulk (see _prepare_bulk_tables)
 
     # -- dialect details -------------------------------------------------------------------
     def same(self, a: str, b: str) -> str:
@@ -46,11 +54,74 @@ class BundleLoader:
     def load(self, checked: CheckedBundle) -> None:
         """Write the staged files to the tables (inside the caller's write transaction)."""
         self.checked = checked
+        rebuild = self._prepare_bulk_tables(checked)
         for name in LOAD_ORDER:
             if name in checked.headers:
                 self._load_file(BY_NAME[name])
         if "leads.csv" in checked.headers:      # once every opportunity exists
             self._link_late(BY_NAME["leads.csv"])
+        self._finish_bulk_tables(rebuild)
+
+    # -- a large load into an empty table -------------------------------------------------------
+    def _prepare_bulk_tables(self, checked: CheckedBundle) -> list[tuple[str, str]]:
+        """For each empty table that gets at least BULK_ROWS rows: drop its non-unique indexes
+        (and, on PostgreSQL, its foreign keys) so that they are built once, sorted, after the
+        load (foreign keys: checked by one query per key when they are added back) instead of
+        row by row. Same transaction: a failed import gets them back as they were. Unique
+        indexes, primary keys and CHECK constraints stay and are enforced on every row; the
+        foreign keys are enforced for every row before the commit. PostgreSQL: the table is
+        locked against writers first, so it is still empty when written (readers of it and of
+        the tables its foreign keys point at wait for the commit: this is for a first load).
+        Returns the statements that put the indexes and keys back."""
+        rebuild: list[tuple[str, str]] = []
+        for name in LOAD_ORDER:
+            if checked.rows.get(name, 0) < BULK_ROWS:
+                continue
+            table = BY_NAME[name].table.name
+            if self.pg:
+                self.conn.exec_driver_sql(f"LOCK TABLE {q(table)} IN SHARE ROW EXCLUSIVE MODE")
+            if self.conn.exec_driver_sql(f"SELECT 1 FROM {q(table)} LIMIT 1").first() is not None:
+                continue
+            self.bulk_tables.add(table)
+            if self.pg:
+                indexes = self.conn.exec_driver_sql(
+                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "WHERE i.indrelid = CAST(%(t)s AS regclass) AND NOT i.indisunique AND NOT i.indisprimary "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                    "ORDER BY 1", {"t": q(table)}).all()
+                keys = self.conn.exec_driver_sql(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE conrelid = CAST(%(t)s AS regclass) AND contype = 'f' ORDER BY conname",
+                    {"t": q(table)}).all()
+            else:
+                indexes = [(index, sql) for index, sql in self.conn.exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                    "ORDER BY name", (table,)) if not sql.lstrip().upper().startswith("CREATE UNIQUE")]
+                keys = []     # SQLite cannot drop a foreign key; it checks each row (by rowid: cheap)
+            for index, ddl in indexes:
+                self.conn.exec_driver_sql(f"DROP INDEX {index if self.pg else q(index)}")
+                rebuild.append((table, ddl))
+            for key, definition in keys:
+                self.conn.exec_driver_sql(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(key)}")
+                rebuild.append((table, f"ALTER TABLE {q(table)} ADD CONSTRAINT {q(key)} {definition}"))
+        return rebuild
+
+    def _finish_bulk_tables(self, rebuild: list[tuple[str, str]]) -> None:
+        """Put the indexes and foreign keys back; refresh the statistics of the tables loaded."""
+        if not self.bulk_tables:
+            return
+        self.progress.phase("building indexes")
+        if self.pg:
+            self.conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{PG_MAINTENANCE_WORK_MEM}'")
+        for _table, ddl in rebuild:
+            self.conn.exec_driver_sql(ddl)
+        tables = sorted(self.bulk_tables)
+        if self.pg:
+            for table in tables:
+                self.conn.exec_driver_sql(f"ANALYZE {q(table)}")
+        elif self.conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            for table in tables:             # only where the database keeps statistics already
+                self.conn.exec_driver_sql(f"ANALYZE {q(table)}")
 
     def _load_file(self, spec: FileSpec) -> None:
         table = spec.table.name
@@ -62,6 +133,9 @@ class BundleLoader:
         column_list = ", ".join(f'"{c}"' for c in columns)
         if spec.repeats_allowed:
             self._merge_by_occurrence(spec, select_sql, columns, was_empty)
+        elif table in self.bulk_tables:
+            # empty and locked, the keys checked unique: nothing to conflict with
+            self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}')
         else:
             self.conn.exec_driver_sql(f'INSERT INTO "{table}" ({column_list}) {select_sql}'
                                       f'{"" if self.pg else " WHERE true"} {self._on_conflict(spec, columns)}')
@@ -80,31 +154,17 @@ class BundleLoader:
         return self.keep_absent and column not in self.checked.headers[spec.name]
 
     # -- staging -------------------------------------------------------------------------------
-    def stage_file(self, spec: FileSpec, rows) -> None:
-        """Stream ``rows`` ((line, values) of checked rows) into the file's staging table."""
+    def stage_file(self, spec: FileSpec, rows, code_pairs: list[tuple[str, str]]) -> None:
+        """Stream ``rows`` (staged tuples of checked rows: line, then each column's value as
+        values.StagePlan converts it) into the file's staging table; ``code_pairs`` (campaign,
+        territory) is filled while they are read."""
         stage = f"stg_{spec.table.name}"
         columns = [c for c in spec.columns if c.kind != CODES]
         types = [self._stage_type(spec, c) for c in columns]
         self._create(stage, ["c__line INTEGER" if self.pg else "c__line"]
                      + [f"c_{c.name} {t}" for c, t in zip(columns, types)])
-        has_codes = any(c.kind == CODES for c in spec.columns)
-        converters = []
-        for col in columns:
-            process = None
-            if col.kind != REF and col.db:
-                process = spec.table.c[col.db].type.dialect_impl(self.dialect).bind_processor(self.dialect)
-            converters.append((col.name, process))
-        code_pairs: list[tuple[str, str]] = []
-
-        def converted():
-            for line, values in rows:
-                if has_codes and values["territories"]:
-                    code_pairs.extend((values["code"], t) for t in values["territories"])
-                yield (line, *[v if (v is None or p is None) else p(v)
-                               for v, p in [(values[n], p) for n, p in converters]])
-
-        self._fill(stage, len(columns) + 1, converted())
-        if has_codes:
+        self._fill(stage, len(columns) + 1, rows)
+        if any(c.kind == CODES for c in spec.columns):
             self._create(f"{stage}_territories", ["campaign TEXT", "territory TEXT"])
             self._fill(f"{stage}_territories", 2, iter(code_pairs))
         if self.pg:
@@ -129,9 +189,16 @@ class BundleLoader:
 
     def _fill(self, table: str, width: int, rows) -> None:
         if self.pg:
-            with self.dbapi.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            # binary COPY: values are sent in the column types' own binary form (no text to parse)
+            with self.dbapi.cursor() as cursor:
+                types = [oid for (oid,) in cursor.execute(
+                    "SELECT atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+                    "AND NOT attisdropped ORDER BY attnum", (table,))]
+                with cursor.copy(f"COPY {table} FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(types)
+                    write_row = copy.write_row
+                    for row in rows:
+                        write_row(row)
         else:
             cursor = self.dbapi.cursor()
             try:

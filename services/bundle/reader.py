@@ -6,6 +6,8 @@ and nothing but the current record is ever in memory.
 from __future__ import annotations
 
 import csv
+import re
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -37,8 +39,20 @@ class Problems:
         return self.messages + ([f"... and {extra} more problems"] if extra > 0 else [])
 
 
+CHUNK = 1 << 20
+# str.splitlines also breaks at these and at a lone "\r"; a chunk holding any is split at "\n"
+# only, by hand
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 class _Lines:
-    """Decoded lines of a file; stops at the first line that is not UTF-8 and says where."""
+    """Decoded lines of a file (split on ``\\n`` only, line ends kept); stops at the first line
+    that is not UTF-8 and says where.
+
+    The file is read and decoded a megabyte at a time; only a chunk that fails to decode is
+    decoded again line by line, so the bad line is found exactly and every line before it is
+    still read.
+    """
 
     def __init__(self, path: Path, on_bytes: Callable[[int], None] | None):
         self.path = path
@@ -47,70 +61,145 @@ class _Lines:
         self.bad_reason = ""
 
     def __iter__(self) -> Iterator[str]:
+        return chain.from_iterable(self._chunks())
+
+    def _chunks(self) -> Iterator[list[str]]:
+        on_bytes = self.on_bytes
+        number = 0                                   # lines yielded so far
+        carry = b""
         with open(self.path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if self.on_bytes is not None:
-                    self.on_bytes(len(raw))
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
+            first = True
+            while True:
+                block = handle.read(CHUNK)
+                if on_bytes is not None and block:
+                    on_bytes(len(block))
+                if block:
+                    data = carry + block if carry else block
+                    cut = data.rfind(b"\n") + 1
+                    if cut == 0:                     # no line end yet: a very long line
+                        carry = data
+                        continue
+                    data, carry = data[:cut], data[cut:]
+                else:
+                    data, carry = carry, b""
+                    if not data:
+                        return
+                if first:
+                    first = False
+                    if data.startswith(b"\xef\xbb\xbf"):
+                        data = data[3:]
                 try:
-                    yield raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    self.bad_line = number
-                    self.bad_reason = (f"not UTF-8 (byte 0x{raw[exc.start]:02X} at position {exc.start + 1}); "
-                                       "save the file as UTF-8")
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    good, bad_line, reason = _bad_chunk(data, number)
+                    yield good                       # the lines before the bad one are read first
+                    self.bad_line, self.bad_reason = bad_line, reason
                     return
+                if _OTHER_BREAKS.search(text) is None and text.count("\r") == text.count("\r\n"):
+                    lines = text.splitlines(keepends=True)   # the same as the split below, faster
+                else:
+                    lines = text.split("\n")
+                    last = lines.pop()               # "" after a final line end, else the last line
+                    lines = [line + "\n" for line in lines]
+                    if last:
+                        lines.append(last)
+                number += len(lines)
+                yield lines
+                if not block:
+                    return
+
+
+def _bad_chunk(data: bytes, before: int) -> tuple[list[str], int, str]:
+    """The good lines of a chunk that does not decode, the first bad line's number and why."""
+    good = []
+    for offset, raw in enumerate(_split_lf(data), start=1):
+        try:
+            good.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            return good, before + offset, (f"not UTF-8 (byte 0x{raw[exc.start]:02X} at position {exc.start + 1}); "
+                                           "save the file as UTF-8")
+    raise AssertionError("a chunk that does not decode has a line that does not decode")
+
+
+def _split_lf(data: bytes) -> list[bytes]:
+    parts = data.split(b"\n")
+    last = parts.pop()
+    return [p + b"\n" for p in parts] + ([last] if last else [])
+
+
+class Records:
+    """The well-formed records of a file as (line where the record starts, [cells]).
+
+    Header problems and malformed records are added to ``problems``. Once the first record has
+    been yielded, ``index`` lists (position, column) for the columns of the spec that the header
+    names (the first time it names them).
+    """
+
+    def __init__(self, path: Path, spec: FileSpec, problems: Problems,
+                 on_bytes: Callable[[int], None] | None = None):
+        self.path = path
+        self.spec = spec
+        self.problems = problems
+        self.on_bytes = on_bytes
+        self.index: list[tuple[int, str]] = []
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        spec, problems = self.spec, self.problems
+        name = spec.name
+        lines = _Lines(self.path, self.on_bytes)
+        reader = csv.reader(iter(lines), strict=True)
+        known = set(spec.column_names)
+        header: list[str] | None = None
+        width = 0
+        previous_line = 0
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                start = previous_line + 1
+                previous_line = reader.line_num
+                if lines.bad_line is not None:
+                    break
+                problems.add(name, start, "row", _csv_message(str(exc)))
+                continue
+            start = previous_line + 1
+            previous_line = reader.line_num
+            if header is None:
+                header = [h.strip() for h in fields]
+                self.index, width = _check_header(spec, header, known, problems)
+                continue
+            if not fields:
+                continue                          # a blank line
+            if len(fields) != width:
+                if len(fields) < width:
+                    missing = header[len(fields)]
+                    problems.add(name, start, missing if missing in known else "row",
+                                 f"missing value: the record has {len(fields)} fields, the header {width} "
+                                 "(truncated record?)")
+                else:
+                    problems.add(name, start, "row", f"the record has {len(fields)} fields, the header {width}")
+                continue
+            yield start, fields
+        if lines.bad_line is not None:
+            problems.add(name, lines.bad_line, "encoding", lines.bad_reason)
+        elif header is None:
+            problems.add(name, 1, "header", "the file is empty (a header row is required)")
+
+
+def cells_of(index: list[tuple[int, str]], fields: list[str]) -> dict[str, str | None]:
+    """{column: cell or None} (an empty cell is None) for the columns the header names."""
+    return {col: (fields[i] if fields[i] != "" else None) for i, col in index}
 
 
 def read_rows(path: Path, spec: FileSpec, problems: Problems,
               on_bytes: Callable[[int], None] | None = None) -> Iterator[tuple[int, dict[str, str | None]]]:
-    """Yield (line where the record starts, {column: cell or None}) for each well-formed record.
-
-    Header problems and malformed records are added to ``problems``; only columns of the spec
-    that the header names appear in the dicts (an empty cell is None).
-    """
-    name = spec.name
-    lines = _Lines(path, on_bytes)
-    reader = csv.reader(iter(lines), strict=True)
-    known = set(spec.column_names)
-    header: list[str] | None = None
-    index: list[tuple[int, str]] = []
-    width = 0
-    previous_line = 0
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            start = previous_line + 1
-            previous_line = reader.line_num
-            if lines.bad_line is not None:
-                break
-            problems.add(name, start, "row", _csv_message(str(exc)))
-            continue
-        start = previous_line + 1
-        previous_line = reader.line_num
-        if header is None:
-            header = [h.strip() for h in fields]
-            index, width = _check_header(spec, header, known, problems)
-            continue
-        if not fields:
-            continue                      # a blank line
-        if len(fields) != width:
-            if len(fields) < width:
-                missing = header[len(fields)]
-                problems.add(name, start, missing if missing in known else "row",
-                             f"missing value: the record has {len(fields)} fields, the header {width} "
-                             "(truncated record?)")
-            else:
-                problems.add(name, start, "row", f"the record has {len(fields)} fields, the header {width}")
-            continue
-        yield start, {col: (fields[i] if fields[i] != "" else None) for i, col in index}
-    if lines.bad_line is not None:
-        problems.add(name, lines.bad_line, "encoding", lines.bad_reason)
-    elif header is None:
-        problems.add(name, 1, "header", "the file is empty (a header row is required)")
+    """Yield (line where the record starts, {column: cell or None}) for each well-formed record;
+    only columns of the spec that the header names appear in the dicts."""
+    records = Records(path, spec, problems, on_bytes)
+    for line, fields in records:
+        yield line, cells_of(records.index, fields)
 
 
 def read_header(path: Path) -> list[str]:

@@ -22,9 +22,10 @@ from models.tables import Campaign, CampaignNote
 from services.errors import ValidationFailed
 
 from .progress import NoProgress
-from .reader import Problems, read_header, read_rows
+from .fastpath import compile_fast_row
+from .reader import Problems, Records, cells_of, read_header, read_rows
 from .spec import BY_NAME, CODES, ENTITIES, REF, VALIDATION_ORDER, FileSpec
-from .values import cell_parser
+from .values import StagePlan, cell_parser
 
 
 class BundleInvalid(ValidationFailed):
@@ -102,13 +103,6 @@ def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
             add("value", str(exc))
 
 
-def key_of(spec: FileSpec, values: dict):
-    key = tuple(values[c] for c in spec.key)
-    if any(values[c] is None and spec.col(c).required for c in spec.key):
-        return None
-    return key
-
-
 class _Checker:
     def __init__(self, directory: Path, engine: Engine, progress, stager=None):
         self.directory = directory
@@ -120,6 +114,7 @@ class _Checker:
         self.notes: set[tuple[str, int]] = set()
         self.pending: dict[str, list] = defaultdict(list)    # entity → [(file, line, column, key)]
         self.unread: set[str] = set()                        # entity files not yet read
+        self.dialect = stager.dialect if stager is not None else engine.dialect
 
     def run(self) -> CheckedBundle:
         files = bundle_files(self.directory, self.problems)
@@ -162,47 +157,44 @@ class _Checker:
         header = set(_present_columns(path, spec))
         checked.headers[spec.name] = [c for c in spec.column_names if c in header]
         checked.sizes[spec.name] = path.stat().st_size
-        parsers = row_parsers(spec, header, checked.tz)
-        refs = [(c.name, c.kind, c.ref) for c in spec.columns if c.kind in (REF, CODES) and c.name in header]
+        rows = _FileRows(self, spec, header, checked.tz)
         seen_hashes: set[int] = set()
         suspects: set[int] = set()
         problems = self.problems
         counter = [0]
+        code_pairs: list[tuple[str, str]] = []      # (campaign, territory) of campaigns.csv
+        records = Records(path, spec, problems, self.progress.advance)
+        known = self.known[spec.entity] if spec.entity else None
+        notes = self.notes if spec.name == "notes.csv" else None
+        repeats = spec.repeats_allowed
 
         def checked_rows():
-            for line, cells in read_rows(path, spec, problems, self.progress.advance):
+            fast = None
+            slow = rows.slow
+            for line, fields in records:
                 counter[0] += 1
-                values = parse_cells(spec, parsers, cells, line, problems)
-                _row_rules(spec, values, line, problems)
-                for column, kind, entity in refs:
-                    value = values[column]
-                    if value is None:
-                        continue
-                    for code in (value if kind == CODES else (value,)):
-                        self._check_ref(spec, line, column, entity, code)
-                if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
-                    if (values["campaign"], values["version"]) not in self.notes:
-                        problems.add(spec.name, line, "version",
-                                     f"no note version {values['version']} of campaign {values['campaign']!r}")
+                if fast is None:
+                    fast = rows.fast(records.index)
+                result = fast(line, fields) if fast else None
+                if result is None:
+                    result = slow(line, fields, records.index, code_pairs)
+                staged, key = result
                 if not problems:
-                    yield line, values          # staged for the write only while all is well
-                if spec.repeats_allowed:
-                    continue
-                key = key_of(spec, values)
-                if key is None:
+                    yield staged                # staged for the write only while all is well
+                if repeats or key is None:
                     continue
                 digest = hash(key)
                 if digest in seen_hashes:
                     suspects.add(digest)
                 else:
                     seen_hashes.add(digest)
-                if spec.entity:
-                    self.known[spec.entity].add(key[0])
-                elif spec.name == "notes.csv":
-                    self.notes.add(key)
+                if known is not None:
+                    known.add(key[0])
+                elif notes is not None:
+                    notes.add(key)
 
         if self.stager is not None:
-            self.stager.stage_file(spec, checked_rows())
+            self.stager.stage_file(spec, checked_rows(), code_pairs)
         else:
             for _ in checked_rows():
                 pass
@@ -227,18 +219,69 @@ class _Checker:
     def _report_duplicates(self, spec: FileSpec, path: Path, header: set[str], tz: ZoneInfo,
                            suspects: set[int]) -> None:
         parsers = row_parsers(spec, header, tz)
+        plan = StagePlan(spec, self.dialect, tz)
         first_line: dict[tuple, int] = {}
         label = "+".join(spec.key)
         for line, cells in read_rows(path, spec, Problems()):
             values = parse_cells(spec, parsers, cells, line, Problems())
-            key = key_of(spec, values)
+            key = staged_key(spec, plan, values)
             if key is None or hash(key) not in suspects:
                 continue
             if key in first_line:
-                shown = ", ".join(repr(_show(k)) for k in key if k is not None)
+                shown = ", ".join(repr(_show(values[c])) for c in spec.key if values[c] is not None)
                 self.problems.add(spec.name, line, label, f"duplicate key {shown} (first on line {first_line[key]})")
             else:
                 first_line[key] = line
+
+
+class _FileRows:
+    """Checking the rows of one file: ``fast`` (fastpath.py) for the common case, ``slow`` (the
+    reference: parse every cell, apply the row rules, check references, report every problem)
+    for the rest. Both return (staged tuple, duplicate key)."""
+
+    def __init__(self, checker: _Checker, spec: FileSpec, header: set[str], tz: ZoneInfo):
+        self.checker = checker
+        self.spec = spec
+        self.tz = tz
+        self.parsers = row_parsers(spec, header, tz)
+        self.plan = StagePlan(spec, checker.dialect, tz)
+        self.refs = [(c.name, c.kind, c.ref) for c in spec.columns if c.kind in (REF, CODES) and c.name in header]
+        self.staged_columns = [(c.name, self.plan.stage[c.name]) for c in spec.columns if c.kind != CODES]
+
+    def fast(self, index):
+        fast_row = compile_fast_row(self.spec, index, tz=self.tz, plan=self.plan, known=self.checker.known,
+                                    notes=self.checker.notes)
+        return fast_row or False
+
+    def slow(self, line: int, fields: list[str], index, code_pairs: list) -> tuple[tuple | None, tuple | None]:
+        spec, checker = self.spec, self.checker
+        problems = checker.problems
+        values = parse_cells(spec, self.parsers, cells_of(index, fields), line, problems)
+        _row_rules(spec, values, line, problems)
+        for column, kind, entity in self.refs:
+            value = values[column]
+            if value is None:
+                continue
+            for code in (value if kind == CODES else (value,)):
+                checker._check_ref(spec, line, column, entity, code)
+        if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
+            if (values["campaign"], values["version"]) not in checker.notes:
+                problems.add(spec.name, line, "version",
+                             f"no note version {values['version']} of campaign {values['campaign']!r}")
+        staged = None
+        if not problems:
+            if spec.name == "campaigns.csv" and values.get("territories"):
+                code_pairs.extend((values["code"], t) for t in values["territories"])
+            staged = (line, *[None if values[n] is None else convert(values[n]) for n, convert in self.staged_columns])
+        return staged, (None if spec.repeats_allowed else staged_key(spec, self.plan, values))
+
+
+def staged_key(spec: FileSpec, plan: StagePlan, values: dict):
+    """The key duplicates are found on: the staged form of the key columns (a timestamp as the
+    datetime), so equal keys are equal values; None when a required key column has no value."""
+    if any(values[c] is None and spec.col(c).required for c in spec.key):
+        return None
+    return tuple(None if values[c] is None else plan.key[c](values[c]) for c in spec.key)
 
 
 def _show(value):

@@ -118,3 +118,75 @@ def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], objec
         return lambda value: parse_timestamp(value, tz)
     return {DATE: parse_date, MONEY: parse_money, INT: parse_int, BOOL: parse_bool,
             MONTH: parse_month, JSON: parse_json, CODES: parse_codes}[col.kind]
+
+
+# -- what the staging tables hold ---------------------------------------------------------------
+# A parsed value is staged as exactly what SQLAlchemy binds for the target column (the bind
+# processor of its type), so the set-based statements of load.py write what an ORM insert would.
+# A timestamp's duplicate key is its UTC time (equal keys = the same instant).
+
+def utc_naive(value: datetime):
+    """The UTC wall time of an aware datetime (the instant; the datetime itself if out of range)."""
+    try:
+        return (value - value.utcoffset()).replace(tzinfo=None)
+    except OverflowError:
+        return value
+
+
+def _processor(spec: FileSpec, col: Col, dialect):
+    return spec.table.c[col.db].type.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _same(fast, slow, samples) -> bool:
+    try:
+        return all(fast(a) == slow(b) for a, b in samples)
+    except (ArithmeticError, TypeError, ValueError):
+        return False
+
+
+_STAMPS = tuple(datetime.fromisoformat(t) for t in (
+    "2025-03-04T09:30:00+09:00", "1999-12-31T23:59:59.123456-05:30", "2024-02-29T00:00:00+00:00",
+    "0999-01-01T01:02:03.000001+01:00"))
+
+
+class StagePlan:
+    """Per column of a file: ``stage`` (parsed value → staged value), ``key`` (parsed value → the
+    value duplicate keys are compared on), ``parse`` (the slow path's cell parser); and what the
+    fast path (fastpath.py) may inline: ``utc_stage`` (UTC wall time → staged timestamp; None if
+    it cannot be done faster than the type's own processor) and ``money_cents``."""
+
+    def __init__(self, spec: FileSpec, dialect, tz: ZoneInfo):
+        self.parse: dict[str, Callable] = {}
+        self.stage: dict[str, Callable] = {}
+        self.key: dict[str, Callable] = {}
+        self.utc_stage = None
+        self.money_cents = False
+        for col in spec.columns:
+            self.parse[col.name] = cell_parser(spec, col, tz)
+            if col.kind == CODES:
+                continue
+            process = None if (col.kind == REF or not col.db) else _processor(spec, col, dialect)
+            if col.kind == ENUM and process is not None:
+                convert = {m: process(m) for m in col.enum}.__getitem__
+            else:
+                convert = process or _identity
+            if col.kind == TIMESTAMP:
+                self.key[col.name] = utc_naive
+                samples = [(utc_naive(v), v) for v in _STAMPS]
+                if _same(_identity, convert, samples):                  # PostgreSQL: a naive UTC datetime
+                    self.utc_stage = _identity
+                elif _same(_sqlite_text, convert, samples):             # SQLite: its DATETIME text
+                    self.utc_stage = _sqlite_text
+            if col.kind == MONEY:
+                self.money_cents = _same(lambda v: int(v * 100), convert, [
+                    (v, v) for v in (Decimal("0.00"), Decimal("12.30"), Decimal("9999999999999999.99"))])
+            self.stage[col.name] = convert
+            self.key.setdefault(col.name, convert)
+
+
+def _sqlite_text(value: datetime) -> str:
+    return value.isoformat(" ", "microseconds")
+
+
+def _identity(value):
+    return value
