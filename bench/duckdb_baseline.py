@@ -52,24 +52,30 @@ def raw_kpis(con: duckdb.DuckDBPyConnection, p: Period) -> Raw:
         FROM opportunity WHERE {tf}""")
     r.target_cents = one(f"SELECT COALESCE(SUM(revenue_target), 0) FROM monthly_target "
                          f"WHERE month BETWEEN {s} AND {e} AND {tf}")[0]
+    t_only = "TRUE" if t is None else f"t.territory_id = {int(t)}"
     r.forecast_months = [tuple(map(int, row)) for row in con.execute(f"""
         WITH w AS (SELECT territory_id, date_trunc('month', closed_on) AS m, SUM(COALESCE(amount, 0)) AS a
                    FROM opportunity WHERE stage = 'won' AND closed_on >= {s}
                    AND closed_on < {_d(p.month_after_end)} AND {tf} GROUP BY ALL)
         SELECT t.forecast, w.a FROM monthly_target t JOIN w ON w.territory_id = t.territory_id AND w.m = t.month
-        WHERE t.month BETWEEN {s} AND {e} AND t.forecast IS NOT NULL AND w.a > 0 AND {'TRUE' if t is None else f't.territory_id = {int(t)}'}
+        WHERE t.month BETWEEN {s} AND {e} AND t.forecast IS NOT NULL AND w.a > 0 AND {t_only}
         ORDER BY t.month, t.territory_id""").fetchall()]
 
     if t is None:
-        started = f"SELECT id, 1 AS k, COALESCE(actual_cost, 0) AS cost FROM campaign WHERE start_date BETWEEN {s} AND {e}"
+        started = (f"SELECT id, 1 AS k, COALESCE(actual_cost, 0) AS cost FROM campaign "
+                   f"WHERE start_date BETWEEN {s} AND {e}")
     else:
-        started = f"""SELECT c.id, COALESCE(n.k, (SELECT COUNT(*) FROM territory)) AS k, COALESCE(c.actual_cost, 0) AS cost
+        started = f"""SELECT c.id, COALESCE(n.k, (SELECT COUNT(*) FROM territory)) AS k,
+                   COALESCE(c.actual_cost, 0) AS cost
             FROM campaign c LEFT JOIN (SELECT campaign_id, COUNT(*) AS k, bool_or(territory_id = {int(t)}) AS here
-                                       FROM campaign_territory GROUP BY campaign_id) n ON n.campaign_id = c.id
+                FROM campaign_territory GROUP BY campaign_id) n ON n.campaign_id = c.id
             WHERE c.start_date BETWEEN {s} AND {e} AND (n.campaign_id IS NULL OR n.here)"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE started AS {started}")
     groups = con.execute("SELECT k, SUM(cost), COUNT(*) FROM started GROUP BY k").fetchall()
-    r.spend_groups = [(int(k), int(c)) for k, c, _ in groups] if t is not None else [(1, int(sum(c for _, c, _ in groups)))]
+    if t is None:
+        r.spend_groups = [(1, int(sum(c for _, c, _ in groups)))]
+    else:
+        r.spend_groups = [(int(k), int(c)) for k, c, _ in groups]
     r.campaigns_n = int(sum(n for *_, n in groups))
     con.execute(f"CREATE OR REPLACE TEMP TABLE held AS SELECT id FROM event "
                 f"WHERE starts_at >= {lo} AND starts_at < {hi} AND {tf}")

@@ -99,3 +99,22 @@ def measurements(result: dict) -> list[dict]:
                          "warm p50 ms": f"{run['reruns_per_second']} reruns/s, {run['errors']} err, "
                                         f"RSS {run['peak_rss_mb_total']} MB"})
     return rows
+
+
+def markdown(result: dict) -> str:
+    """The two tables of a result file, for bench/README.md's Performance section."""
+    m = result["machine"]
+    head = (f"`{result['command']}` — {result['generated_at']}, {result['seconds'] / 60:.0f} min; "
+            f"scale {result['plan']['target']} (rep base {result['plan']['base']}), anchor {result['anchor']}; "
+            f"load average {m.get('load_average_at_start')} → {m.get('load_average_at_end')}")
+    return "\n\n".join([head, table(targets(result), ["database", "target", "value", "goal", "verdict"]),
+                        table(measurements(result), ["database", "measure", "cold p50 / p95 ms", "warm p50 ms"])])
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    for path in sys.argv[1:]:
+        with open(path) as fh:
+            print(markdown(json.load(fh)) + "\n")

@@ -116,7 +116,9 @@ def load_section(url: str, dialect: str, p: dict, workdir: Path) -> dict:
     best = max(runs, key=lambda r: (r["errors"] == 0, r["reruns_per_second"] or 0))
     gc, watcher = best["post_script_gc"], best["file_watcher"]
     log(f"[{dialect}] load with the best settings (postScriptGC={str(gc).lower()}, fileWatcherType={watcher}) ...")
-    headline = ((small_users, 1), (big_users, 1), (big_users, 2)) if p["what_if"] else ((small_users, 1), (big_users, 2))
+    headline = ((small_users, 1), (big_users, 1), (big_users, 2))
+    if not p["what_if"]:   # smoke: one run per user count
+        headline = ((small_users, 1), (big_users, 2))
     for users, processes in headline:
         run = load_run(url, users=users, seconds=p["ws_seconds"], processes=processes, post_script_gc=gc,
                        file_watcher=watcher, workdir=workdir, log=log)
@@ -163,8 +165,10 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--anchor", type=date.fromisoformat, default=None,
                         help="the data's 'now' (default: today, so the app's time windows see live data)")
-    parser.add_argument("--ws-seconds", type=int, default=None, help="seconds per load run (default 120 at large, 45 below)")
-    parser.add_argument("--pg-url", default=DEFAULT_PG_SERVER, help="PostgreSQL server URL (databases are created there)")
+    parser.add_argument("--ws-seconds", type=int, default=None,
+                        help="seconds per load run (default 120 at large, 40 below)")
+    parser.add_argument("--pg-url", default=DEFAULT_PG_SERVER,
+                        help="PostgreSQL server URL (databases are created there)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: rep,kpis,apptest,load")
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/run-<scale>.json)")

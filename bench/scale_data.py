@@ -12,11 +12,11 @@ the smallest ~0.2%); campaigns, and so leads, deals and activity, follow a seaso
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 import numpy as np
 
-from models.enums import ActivityKind, Channel, DisqualifyReason, EventKind, FeedbackKind, Segment
+from models.enums import Channel, EventKind, Segment
 
 LARGE = {"territory": 100, "user": 5_000, "account": 100_000, "campaign": 2_000, "event": 20_000,
          "lead": 1_000_000, "opportunity": 500_000, "activity": 10_000_000, "feedback": 20_000}

@@ -226,7 +226,8 @@ def feedback(co: Company) -> Table:
     return Table("feedback", {
         "id": np.arange(1, n + 1), "campaign_id": campaign, "event_id": np.full(n, NULL), "user_id": user,
         "kind": kinds[rng.integers(0, len(kinds), n)],
-        "body": np.where(np.arange(n) % 2 == 0, "고객이 가격을 물어봤습니다", "Competitor X offered 20% off").astype(object),
+        "body": np.where(np.arange(n) % 2 == 0, "고객이 가격을 물어봤습니다",
+                         "Competitor X offered 20% off").astype(object),
         "created_at": as_ts(created), "answer": np.where(answered, "Thanks — see the updated note", None),
         "answered_by_id": np.where(answered, co.marketer_ids[rng.integers(0, len(co.marketer_ids), n)], NULL),
         "answered_at": as_ts(answered_at), "resolved_at": as_ts(np.full(n, NULL))})

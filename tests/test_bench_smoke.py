@@ -42,10 +42,11 @@ def test_generated_data_give_the_same_kpis_as_pandas_and_duckdb(db_url):
 def test_generated_money_is_whole_cents_and_timestamps_are_naive_utc(sqlite_url):
     generate(sqlite_url, "tiny", seed=3, anchor=ANCHOR, log=lambda _: None)
     with get_engine(sqlite_url).connect() as conn:
-        assert conn.exec_driver_sql("SELECT typeof(amount) FROM opportunity WHERE amount IS NOT NULL LIMIT 1").scalar() == "integer"
+        kind = conn.exec_driver_sql("SELECT typeof(amount) FROM opportunity WHERE amount IS NOT NULL LIMIT 1").scalar()
         stamp = conn.exec_driver_sql("SELECT created_at FROM lead LIMIT 1").scalar()
         bad = conn.exec_driver_sql("SELECT COUNT(*) FROM lead WHERE first_touch_at < assigned_at "
                                    "OR assigned_at < created_at OR created_at >= '2026-11-01'").scalar()
+    assert kind == "integer"                          # money: integer cents
     assert len(stamp) == 26 and stamp[10] == " "      # 'YYYY-MM-DD HH:MM:SS.ffffff', as SQLAlchemy writes it
     assert bad == 0
 
