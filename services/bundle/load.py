@@ -280,7 +280,12 @@ class BundleLoader:
                                   f"ORDER BY t.id) AS _n FROM {q(table)} t "
                                   f"WHERE t.{q(key[0])} IN (SELECT {q(key[0])} FROM {staged})")
         self.conn.exec_driver_sql(f"CREATE INDEX ix_{existing} ON {existing} ({q(key[0])}, _n)")
-        match = " AND ".join(["e._n = x._n"] + [self.same(f"e.{q(c)}", f"x.{q(c)}") for c in key])
+        # Plain equality on the key's NOT NULL columns lets the database hash-join the two sides;
+        # null-safe comparison (IS NOT DISTINCT FROM) on the nullable ones only.
+        columns_of = spec.table.c
+        match = " AND ".join(["e._n = x._n"] + [
+            f"e.{q(c)} = x.{q(c)}" if not columns_of[c].nullable else self.same(f"e.{q(c)}", f"x.{q(c)}")
+            for c in key])
         rest = [c for c in columns if c not in key]
         if rest:
             sets = ", ".join(f"{q(c)} = m.{q(c)}" for c in rest)
@@ -295,6 +300,8 @@ class BundleLoader:
     def _create_as(self, name: str, select_sql: str) -> None:
         self.conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         self.conn.exec_driver_sql(f"CREATE TEMP TABLE {name} AS {select_sql}")
+        if self.pg:
+            self.conn.exec_driver_sql(f"ANALYZE {name}")   # autovacuum never analyses temp tables
         self.staged.append(name)
 
     def _link_late(self, spec: FileSpec) -> None:
