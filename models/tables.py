@@ -75,6 +75,7 @@ class User(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("role NOT IN ('rep', 'manager') OR territory_id IS NOT NULL",
                         name="ck_user_field_role_has_territory"),
+        Index("ix_user_territory_role_active", "territory_id", "role", "active"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     username: str = Field(sa_column=Column(String(150), nullable=False, unique=True))
@@ -182,7 +183,8 @@ class CampaignNote(SQLModel, table=True):
 
 class NoteRead(SQLModel, table=True):
     __tablename__ = "note_read"
-    __table_args__ = (UniqueConstraint("note_id", "user_id", name="uq_note_read"),)
+    __table_args__ = (UniqueConstraint("note_id", "user_id", name="uq_note_read"),
+                      Index("ix_note_read_note_user_at", "note_id", "user_id", "read_at"))
     id: Optional[int] = Field(default=None, primary_key=True)
     note_id: int = Field(sa_column=fk("campaign_note.id", nullable=False, ondelete="CASCADE"))
     user_id: int = Field(sa_column=fk("app_user.id", nullable=False, index=True))
@@ -235,6 +237,14 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_created_at", "created_at"),
         Index("ix_lead_assigned_at", "assigned_at"),
         Index("ix_lead_batch", "import_batch_id"),
+        # Covering indexes for the KPI aggregates and the lead queue (migration 0002, bench/README.md).
+        Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "status"),
+        Index("ix_lead_territory_assigned_cover", "territory_id", "assigned_at", "first_touch_at", "status"),
+        Index("ix_lead_created_cover", "created_at", "territory_id", "status"),
+        Index("ix_lead_territory_created_cover", "territory_id", "created_at", "status"),
+        Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
+        Index("ix_lead_event_territory", "event_id", "territory_id"),
+        Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -272,6 +282,11 @@ class Opportunity(SQLModel, table=True):
         Index("ix_opp_stage", "stage"),
         Index("ix_opp_account", "account_id"),
         Index("ix_opp_source_campaign", "source_campaign_id"),
+        Index("ix_opp_stage_closed_cover", "stage", "closed_on", "territory_id", "amount", "source_campaign_id",
+              "opened_on", "account_id"),
+        Index("ix_opp_territory_stage_closed_cover", "territory_id", "stage", "closed_on", "amount",
+              "source_campaign_id", "opened_on", "account_id"),
+        Index("ix_opp_source_campaign_cover", "source_campaign_id", "stage", "closed_on", "amount", "territory_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))

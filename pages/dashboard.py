@@ -261,8 +261,8 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
                  width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)
-    left.download_button("Download CSV", frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
-    right.download_button("Download XLSX", frame_xlsx_bytes(frame, key), f"{name}.xlsx",
+    left.download_button("Download CSV", lambda: frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
+    right.download_button("Download XLSX", lambda: frame_xlsx_bytes(frame, key), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dash_xlsx")
 
 

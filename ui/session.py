@@ -140,7 +140,9 @@ def make_authenticator(viewer: Viewer | None):
     """The one Authenticate object of this rerun (it draws the cookie component: call it after
     st.navigation). Its credentials hold only the signed-in user."""
     authenticator = stauth.Authenticate(_credentials_for(viewer), COOKIE_NAME, cookie_key(),
-                                        load_config().cookie_expiry_days, login_sleep_time=0)
+                                        load_config().cookie_expiry_days, login_sleep_time=0,
+                                        # the placeholder password is never checked: do not bcrypt it every rerun
+                                        auto_hash=False)
     if viewer is not None:
         try:
             authenticator.login(location="unrendered")  # keeps the library's own state in step
