@@ -52,3 +52,9 @@ def render_forced_change() -> None:
     viewer = require_viewer()
     st.title("Choose a new password")
     password_form(viewer, forced=True)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

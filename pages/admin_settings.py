@@ -66,3 +66,9 @@ def render() -> None:
     _settings(viewer)
     st.subheader("Monthly revenue targets and forecasts")
     _targets(viewer)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -50,3 +50,9 @@ def render() -> None:
                 moved = _write(admin.merge_territories, viewer, source, target)
                 if moved is not None:
                     st.success(f"Merged {source} into {target}: " + ", ".join(f"{v} {k}" for k, v in moved.items()))
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -130,3 +130,9 @@ def render() -> None:
         _create_form(viewer, territories)
     with tab_edit:
         _edit_form(viewer, territories)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -49,3 +49,9 @@ def render() -> None:
                                        for r in admin_queries.iter_audit_entries(viewer, f, session=session)))
         st.download_button("Download audit log (CSV)", data, file_name=f"audit_{start}_{end}.csv",
                            mime="text/csv", key="al_download")
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -97,3 +97,9 @@ def render() -> None:
             st.dataframe([{"Reason": reason, "Leads": n} for reason, n in view.disqualify_reasons],
                          hide_index=True, width="stretch")
         _lead_lists(viewer, campaign_id, view, session, settings.tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

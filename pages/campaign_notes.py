@@ -64,3 +64,9 @@ def render() -> None:
     for note in result.rows:
         _note_card(viewer, note, tz)
     pager(result, "notes_page", "notes")
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

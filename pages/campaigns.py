@@ -180,3 +180,9 @@ def render() -> None:
         page = marketing.list_campaigns(viewer, session=session, page=page_no, **filters)
         _campaign_table(page, settings.currency)
         _edit_section(viewer, page, territories, owners, settings, session)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

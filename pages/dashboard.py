@@ -284,3 +284,9 @@ def render() -> None:
     _charts(data, settings.currency)
     st.divider()
     _drilldown(viewer, f, data, settings.currency)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -63,3 +63,9 @@ def render() -> None:
     _import(viewer)
     _export(viewer)
     _erase(viewer)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -69,3 +69,9 @@ def render() -> None:
         st.caption(f"{page.total} items · page {page.page} of {page.pages}")
         for row in page.rows:
             _item(viewer, row, tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -155,3 +155,9 @@ def render() -> None:
         _recent(viewer, rep_id, settings.tz)
     _pipeline(viewer, rep_id, settings.tz, settings.currency)
     _new_opportunity(viewer, settings.tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

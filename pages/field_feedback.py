@@ -67,3 +67,9 @@ def render() -> None:
     _send_form(viewer)
     st.subheader("Sent, with marketing's answers")
     _sent(viewer, tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

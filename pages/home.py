@@ -77,3 +77,9 @@ def render() -> None:
         else:
             _admin(viewer, session, settings)
             _marketing(viewer, session, settings)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

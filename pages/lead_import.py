@@ -156,3 +156,9 @@ def render() -> None:
                 _preview_and_confirm(viewer, session, campaign_id, event_id, uploaded)
         _last_result(viewer, session)
         _batches(viewer, session, tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

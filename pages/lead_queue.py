@@ -186,3 +186,9 @@ def render() -> None:
         except AccessDenied:
             st.session_state.pop(WORKING, None)
             st.info("That lead is no longer in your queue (it was reassigned).")
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -93,3 +93,9 @@ def render() -> None:
                           format_func=rows.get, key="acc_choice")
     if choice is not None:
         _detail(viewer, choice, settings)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -100,3 +100,9 @@ def render() -> None:
             _diff(viewer, campaign_id, versions, session)
         with read_tab:
             _readers(viewer, published, session, tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

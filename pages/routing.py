@@ -88,3 +88,9 @@ def render() -> None:
         if st.button(f"Apply the rule to the {len(page.rows)} leads on this page", key="rt_auto"):
             run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
                       lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

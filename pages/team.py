@@ -124,3 +124,9 @@ def render() -> None:
         _one_opportunity(viewer, reps)
     with tabs[3]:
         _all_of_a_rep(viewer, reps, members)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -144,3 +144,9 @@ def render() -> None:
         _month_calendar(viewer, kinds, campaign_id, settings.tz)
     with tab_campaigns:
         _without_event(viewer, campaign_id, settings.tz)
+
+
+if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
+    from ui.standalone import send_to_app
+
+    send_to_app()

@@ -6,17 +6,14 @@ import io
 import pytest
 
 from services.demo_seed import DEMO_PASSWORD
-from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_ready
+from tests.browser_support import chromium_browser, sign_in, wait_ready
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_template, tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-dashboard")
-    url = seeded_demo_sqlite(sqlite_template, data)
-    with streamlit_server(url, data) as base:
-        yield base
+def server(demo_server):
+    return demo_server[0]
 
 
 def _choose(page, label: str, option: str) -> None:

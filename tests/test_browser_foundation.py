@@ -8,11 +8,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_template, tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-foundation")
-    url = seeded_demo_sqlite(sqlite_template, data)
-    with streamlit_server(url, data) as base:
-        yield base
+def server(demo_server):
+    return demo_server[0]
 
 
 def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
@@ -36,15 +33,19 @@ def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
         assert page.get_by_text("Overdue untouched leads").count() == 0
 
 
-def test_fresh_server_shows_no_data_at_any_page_file_address(server):
-    """Streamlit auto-discovers pages/; a page module run on its own must show nothing."""
+def test_fresh_server_shows_no_data_at_any_page_file_address(sqlite_template, tmp_path):
+    """Streamlit auto-discovers pages/ and, on a freshly started server, may run a page file for
+    the first visitor before st.navigation is in charge: every page module must show nothing.
+    The first request this server ever gets is a page file's address."""
     from pathlib import Path
-    modules = [p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py")]
-    with chromium_browser() as browser:
+    modules = sorted(p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py"))
+    url = seeded_demo_sqlite(sqlite_template, tmp_path)
+    with streamlit_server(url, tmp_path) as base, chromium_browser() as browser:
         page = browser.new_page()
         for name in modules:
-            page.goto(f"{server}/{name}")
-            wait_ready(page)
+            page.goto(f"{base}/{name}")
             page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
-            assert page.locator("[data-testid='stMetric']").count() == 0
-            assert page.locator("[data-testid='stDataFrame']").count() == 0
+            wait_ready(page)
+            assert page.locator("[data-testid='stMetric']").count() == 0, name
+            assert page.locator("[data-testid='stDataFrame']").count() == 0, name
+            assert page.locator("[data-testid='stSidebarNav']").count() == 0, name

@@ -9,7 +9,7 @@ import pytest
 from models.db import get_engine, write_session
 from services import users
 from services.demo_seed import DEMO_PASSWORD
-from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_for_cookie, wait_ready
+from tests.browser_support import chromium_browser, sign_in, wait_for_cookie, wait_ready
 from ui.registry import PAGES
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,8 @@ LOGIN = "input[aria-label='Username']"
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_template, tmp_path_factory):
-    data = tmp_path_factory.mktemp("browser-security")
-    url = seeded_demo_sqlite(sqlite_template, data)
-    with streamlit_server(url, data) as base:
-        yield base, url
+def server(demo_server):
+    return demo_server
 
 
 def _shows_only_sign_in(page) -> None:
