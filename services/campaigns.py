@@ -5,7 +5,6 @@ the caller's transaction (``models.db.write_session``) and appends one audit ent
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +17,7 @@ from models.tables import Campaign, CampaignTerritory, Event, Territory, User
 from models.types import to_money
 from queries.scope import Viewer, require_role
 from services import audit
+from services.field_rules import new_code
 from services.errors import NotFound, StaleEdit, ValidationFailed
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -143,7 +143,7 @@ def _code_taken(model, code: str, exclude_id: int | None, *, session: Session) -
 
 def _new_code(prefix: str, model, *, session: Session) -> str:
     while True:
-        code = f"{prefix}-{secrets.token_hex(3).upper()}"
+        code = new_code(prefix)
         if not _code_taken(model, code, None, session=session):
             return code
 
