@@ -10,8 +10,10 @@ import importlib
 
 import streamlit as st
 
+from i18n import _
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from ui.language import apply_language
 from ui.registry import DEFAULT_URL_PATH, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
@@ -44,6 +46,7 @@ def _navigation_for(viewer):
 def main() -> None:
     try:
         viewer = resolve_viewer()
+        apply_language(viewer)
         nav = _navigation_for(viewer)
         authenticator = make_authenticator(viewer)
         if viewer is None:
@@ -55,12 +58,12 @@ def main() -> None:
             importlib.import_module("pages.home").render()
             return
     except (DatabaseUnavailable, ConfigurationError) as exc:
-        st.error(f"OneVoice cannot start: {exc}")
+        st.error(_("OneVoice cannot start: {problem}").format(problem=exc))
         st.stop()
 
     with st.sidebar:
         st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
-        if st.button("Sign out", key="ov_signout", icon=":material/logout:"):
+        if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()
     nav.run()

@@ -115,3 +115,16 @@ class DisqualifyReason(StrEnum):
     duplicate = "duplicate"
     not_decision_maker = "not_decision_maker"
     other = "other"
+
+
+class Language(StrEnum):
+    """A user's interface language; none chosen = the browser's."""
+    ko = "ko"
+    en = "en"
+
+
+class NotifyPreference(StrEnum):
+    """How a user hears of their notifications besides the portal's inbox."""
+    inbox = "inbox"      # the portal only
+    email = "email"      # an e-mail at once
+    digest = "digest"    # one e-mail a day, in the company time zone

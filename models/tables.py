@@ -33,8 +33,10 @@ from .enums import (
     EventKind,
     EventStatus,
     FeedbackKind,
+    Language,
     LeadStatus,
     NoteStatus,
+    NotifyPreference,
     Role,
     Segment,
     Stage,
@@ -90,6 +92,14 @@ class User(SQLModel, table=True):
     must_change_password: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False))
     # Cookies issued before this moment are refused (sign-out, password/role change, disabling).
     session_epoch: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    # NULL = not chosen yet: the browser's language decides.
+    language: Optional[Language] = Field(default=None, sa_column=enum_col(Language, nullable=True))
+    notify: NotifyPreference = Field(
+        default=NotifyPreference.inbox,
+        sa_column=Column(SAEnum(NotifyPreference, native_enum=False, create_constraint=True, length=20,
+                                name="ck_notifypreference", values_callable=lambda e: [m.value for m in e],
+                                validate_strings=True),
+                         nullable=False, default=NotifyPreference.inbox, server_default="inbox"))
 
 
 class LoginThrottle(SQLModel, table=True):

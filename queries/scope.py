@@ -32,6 +32,7 @@ class Viewer:
     display_name: str
     role: Role
     territory_id: int | None
+    language: str | None = None      # chosen interface language; None = the browser's
 
     @property
     def is_field(self) -> bool:
@@ -44,7 +45,8 @@ class Viewer:
     @classmethod
     def of(cls, user: User) -> "Viewer":
         return cls(id=user.id, username=user.username, display_name=user.display_name,
-                   role=Role(user.role), territory_id=user.territory_id)
+                   role=Role(user.role), territory_id=user.territory_id,
+                   language=user.language.value if user.language else None)
 
 
 def load_viewer(username: str, *, session: Session) -> Viewer | None:
