@@ -13,6 +13,7 @@ import streamlit as st
 from i18n import _
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from ui.labels import label
 from ui.language import apply_language
 from ui.registry import DEFAULT_URL_PATH, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
@@ -26,20 +27,20 @@ def _signed_out_placeholder() -> None:
 
 def _page(spec) -> st.Page:
     module = importlib.import_module(f"pages.{spec.module}")
-    return st.Page(getattr(module, spec.function), title=spec.title, url_path=spec.url_path,
+    return st.Page(getattr(module, spec.function), title=_(spec.title), url_path=spec.url_path,
                    icon=spec.icon or None, default=spec.url_path == DEFAULT_URL_PATH)
 
 
 def _navigation_for(viewer):
     if viewer is None:
-        return st.navigation([st.Page(_signed_out_placeholder, title="Sign in", url_path="sign-in")],
+        return st.navigation([st.Page(_signed_out_placeholder, title=_("Sign in"), url_path="sign-in")],
                              position="hidden")
     if must_change_password(viewer):
-        return st.navigation([st.Page(render_forced_change, title="Choose a new password",
+        return st.navigation([st.Page(render_forced_change, title=_("Choose a new password"),
                                       url_path="change-password")], position="hidden")
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.role):
-        sections.setdefault(spec.section, []).append(_page(spec))
+        sections.setdefault(_(spec.section), []).append(_page(spec))
     return st.navigation(sections, expanded=True)
 
 
@@ -62,7 +63,7 @@ def main() -> None:
         st.stop()
 
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
+        st.markdown(f"**{viewer.display_name}**  \n{label(viewer.role)}")
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()

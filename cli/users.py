@@ -21,6 +21,8 @@ def register(subparsers):
     p.add_argument("--email")
     p.add_argument("--manager", help="the manager's username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--language", choices=["ko", "en"],
+                   help="interface language (default: none, the portal follows the browser)")
     p.set_defaults(handler=run_create)
 
     p = subparsers.add_parser("set-password", help="set a user's password (prompt or --password-stdin)")
@@ -66,7 +68,8 @@ def run_create(args) -> int:
         with write_session(engine) as session:
             users.create_user(session=session, actor="cli", username=args.username, role=args.role,
                               password=password, territory_code=args.territory, display_name=args.display_name,
-                              email=args.email, manager_username=args.manager)
+                              email=args.email, manager_username=args.manager,
+                              language=args.language)
     _run(create)
     print(f"created user {args.username} ({args.role})")
     return 0

@@ -5,24 +5,29 @@ import streamlit as st
 
 from models.db import read_session, write_session
 from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
+from models.enums import Language
+from services import users
 from services.errors import ValidationFailed
+from ui.actions import run_write
+from ui.labels import label
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 
 def password_form(viewer, *, forced: bool = False) -> bool:
     """The change-password form; True once the password was changed in this run."""
     if forced:
-        st.warning("Your password was reset by an administrator. Choose a new one to continue.")
+        st.warning(_("Your password was reset by an administrator. Choose a new one to continue."))
     with st.form("ov_change_password", clear_on_submit=True):
-        current = st.text_input("Current password", type="password")
-        new = st.text_input("New password", type="password",
-                            help=f"At least {MIN_PASSWORD_LENGTH} characters, not your username.")
-        repeat = st.text_input("Repeat the new password", type="password")
-        submitted = st.form_submit_button("Change password", type="primary")
+        current = st.text_input(_("Current password"), type="password")
+        new = st.text_input(_("New password"), type="password",
+                            help=_("At least {n} characters, not your username.").format(n=MIN_PASSWORD_LENGTH))
+        repeat = st.text_input(_("Repeat the new password"), type="password")
+        submitted = st.form_submit_button(_("Change password"), type="primary")
     if not submitted:
         return False
     if new != repeat:
-        st.error("The two new passwords differ.")
+        st.error(_("The two new passwords differ."))
         return False
     try:
         with write_session(app_engine()) as session:
@@ -31,15 +36,35 @@ def password_form(viewer, *, forced: bool = False) -> bool:
         for problem in exc.problems:
             st.error(problem)
         return False
-    st.success("Password changed. Other sessions of yours have been signed out; please sign in again.")
+    st.success(_("Password changed. Other sessions of yours have been signed out; please sign in again."))
     return True
+
+
+BROWSER = ""
+
+
+def language_form(viewer) -> None:
+    """The interface language: Korean, English, or the browser's (saved on the user, audited)."""
+    st.subheader(_("Language"))
+    options = [BROWSER, *(lang.value for lang in Language)]
+    current = viewer.language or BROWSER
+    chosen = st.selectbox(
+        _("Language of the portal"), options, index=options.index(current), key="acc_language",
+        format_func=lambda code: label(code, Language) if code else _("The browser's language"),
+        help=_("Until you choose, the portal speaks your browser's language."))
+    if chosen != current and st.button(_("Save language"), key="acc_language_save", type="primary"):
+        run_write(lambda s: users.set_language(session=s, actor=viewer.username, username=viewer.username,
+                                               language=chosen or None),
+                  success=lambda _user: _("Language saved."), rerun=True)
 
 
 def render() -> None:
     viewer = require_viewer()
-    st.title("My account")
-    st.write(f"**{viewer.display_name}** (`{viewer.username}`), role **{viewer.role.value}**")
-    st.subheader("Change my password")
+    st.title(_("My account"))
+    st.write(_("**{name}** (`{username}`), role **{role}**").format(
+        name=viewer.display_name, username=viewer.username, role=label(viewer.role)))
+    language_form(viewer)
+    st.subheader(_("Change my password"))
     password_form(viewer)
 
 
@@ -50,7 +75,7 @@ def must_change_password(viewer) -> bool:
 
 def render_forced_change() -> None:
     viewer = require_viewer()
-    st.title("Choose a new password")
+    st.title(_("Choose a new password"))
     password_form(viewer, forced=True)
 
 

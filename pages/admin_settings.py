@@ -13,6 +13,7 @@ from queries import admin as admin_queries
 from services import admin
 from services.errors import ValidationFailed
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 
 def _settings(viewer) -> None:
@@ -20,16 +21,16 @@ def _settings(viewer) -> None:
         current = load_settings(session=session)
     with st.form("as_settings"):
         c1, c2, c3 = st.columns(3)
-        sla = c1.text_input("Response-time SLA (hours)", value=f"{current.sla_hours:g}")
-        tz = c2.text_input("Time zone (IANA)", value=current.time_zone)
-        currency = c3.text_input("Currency (ISO code)", value=current.currency)
-        if not st.form_submit_button("Save settings"):
+        sla = c1.text_input(_("Response-time SLA (hours)"), value=f"{current.sla_hours:g}")
+        tz = c2.text_input(_("Time zone (IANA)"), value=current.time_zone)
+        currency = c3.text_input(_("Currency (ISO code)"), value=current.currency)
+        if not st.form_submit_button(_("Save settings")):
             return
     try:
         with write_session(app_engine()) as session:
             for key, value in ((SettingKey.sla_hours, sla), (SettingKey.time_zone, tz), (SettingKey.currency, currency)):
                 admin.update_setting(viewer, key.value, value, session=session)
-        st.success("Settings saved.")
+        st.success(_("Settings saved."))
     except ValidationFailed as exc:
         for problem in exc.problems:
             st.error(problem)
@@ -37,7 +38,7 @@ def _settings(viewer) -> None:
 
 def _targets(viewer) -> None:
     today = date.today()
-    year = st.number_input("Year", min_value=2000, max_value=2100, value=today.year, step=1)
+    year = st.number_input(_("Year"), min_value=2000, max_value=2100, value=today.year, step=1)
     with read_session(app_engine()) as session:
         rows = admin_queries.targets_grid(viewer, session=session, start=date(int(year), 1, 1), months=12)
     frame = pd.DataFrame(rows)
@@ -45,15 +46,15 @@ def _targets(viewer) -> None:
         frame[column] = frame[column].map(lambda v: None if v is None else str(v))
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"as_targets_{year}", disabled=["territory", "month"],
-        column_config={"revenue_target": st.column_config.TextColumn("Revenue target", help="A decimal amount ≥ 0"),
-                       "forecast": st.column_config.TextColumn("Forecast", help="A decimal amount ≥ 0")})
-    if st.button("Save targets and forecasts", key="as_targets_save"):
+        column_config={"revenue_target": st.column_config.TextColumn(_("Revenue target"), help=_("A decimal amount ≥ 0")),
+                       "forecast": st.column_config.TextColumn(_("Forecast"), help=_("A decimal amount ≥ 0"))})
+    if st.button(_("Save targets and forecasts"), key="as_targets_save"):
         changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"])
                    for r in edited.to_dict("records")]
         try:
             with write_session(app_engine()) as session:
                 changed = admin.save_targets(viewer, changes, session=session)
-            st.success(f"Saved: {changed} rows changed.")
+            st.success(_("Saved: {changed} rows changed.").format(changed=changed))
         except ValidationFailed as exc:
             for problem in exc.problems:
                 st.error(problem)
@@ -61,10 +62,10 @@ def _targets(viewer) -> None:
 
 def render() -> None:
     viewer = require_viewer(Role.admin)
-    st.title("Settings, targets and forecasts")
-    st.subheader("Business settings")
+    st.title(_("Settings, targets and forecasts"))
+    st.subheader(_("Business settings"))
     _settings(viewer)
-    st.subheader("Monthly revenue targets and forecasts")
+    st.subheader(_("Monthly revenue targets and forecasts"))
     _targets(viewer)
 
 

@@ -9,6 +9,7 @@ from queries import admin as admin_queries
 from services import admin
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 
 def _write(action, *args, **kwargs):
@@ -18,34 +19,34 @@ def _write(action, *args, **kwargs):
 
 def render() -> None:
     viewer = require_viewer(Role.admin)
-    st.title("Territories")
+    st.title(_("Territories"))
     with read_session(app_engine()) as session:
         rows = admin_queries.territories_overview(viewer, session=session)
-    st.dataframe([{"Code": r.code, "Name": r.name, "Users": r.users, "Accounts": r.accounts,
-                   "Open leads": r.open_leads, "Opportunities": r.opportunities} for r in rows],
+    st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Users"): r.users, _("Accounts"): r.accounts,
+                   _("Open leads"): r.open_leads, _("Opportunities"): r.opportunities} for r in rows],
                  hide_index=True, width="stretch")
     codes = [r.code for r in rows]
     c1, c2, c3 = st.columns(3)
     with c1, st.form("at_create", clear_on_submit=True):
-        st.markdown("**New territory**")
-        code = st.text_input("Code")
-        name = st.text_input("Name")
-        if st.form_submit_button("Create") and _write(admin.create_territory, viewer, code, name):
-            st.success(f"Territory {code} created.")
+        st.markdown(_("**New territory**"))
+        code = st.text_input(_("Code"))
+        name = st.text_input(_("Name"))
+        if st.form_submit_button(_("Create")) and _write(admin.create_territory, viewer, code, name):
+            st.success(_("Territory {code} created.").format(code=code))
     with c2, st.form("at_rename"):
-        st.markdown("**Rename**")
-        code = st.selectbox("Territory", codes, key="at_rename_code")
-        name = st.text_input("New name")
-        if st.form_submit_button("Rename") and _write(admin.rename_territory, viewer, code, name):
-            st.success(f"{code} renamed.")
+        st.markdown(_("**Rename**"))
+        code = st.selectbox(_("Territory"), codes, key="at_rename_code")
+        name = st.text_input(_("New name"))
+        if st.form_submit_button(_("Rename")) and _write(admin.rename_territory, viewer, code, name):
+            st.success(_("{code} renamed.").format(code=code))
     with c3, st.form("at_merge"):
-        st.markdown("**Merge**")
-        source = st.selectbox("Move everything from", codes, key="at_merge_source")
-        target = st.selectbox("into", codes, key="at_merge_target")
-        confirm = st.checkbox("I understand the first territory is deleted afterwards")
-        if st.form_submit_button("Merge"):
+        st.markdown(_("**Merge**"))
+        source = st.selectbox(_("Move everything from"), codes, key="at_merge_source")
+        target = st.selectbox(_("into"), codes, key="at_merge_target")
+        confirm = st.checkbox(_("I understand the first territory is deleted afterwards"))
+        if st.form_submit_button(_("Merge")):
             if not confirm:
-                st.error("Tick the confirmation first.")
+                st.error(_("Tick the confirmation first."))
             else:
                 moved = _write(admin.merge_territories, viewer, source, target)
                 if moved is not None:

@@ -9,6 +9,7 @@ from queries import admin as admin_queries
 from services import admin
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 PAGE_SIZE = 25
 
@@ -20,41 +21,41 @@ def _write(action, *args, **kwargs):
 
 def _user_list(viewer, territories):
     c1, c2, c3 = st.columns([2, 1, 1])
-    search = c1.text_input("Search username or name", key="au_search")
-    role = c2.selectbox("Role", ["(all)"] + [r.value for r in Role], key="au_role")
-    territory = c3.selectbox("Territory", ["(all)"] + territories, key="au_territory")
+    search = c1.text_input(_("Search username or name"), key="au_search")
+    role = c2.selectbox(_("Role"), ["(all)"] + [r.value for r in Role], key="au_role")
+    territory = c3.selectbox(_("Territory"), ["(all)"] + territories, key="au_territory")
     page = st.session_state.get("au_page", 0)
     with read_session(app_engine()) as session:
         rows, total = admin_queries.list_users(viewer, session=session, search=search,
                                                role=None if role == "(all)" else role,
                                                territory_code=None if territory == "(all)" else territory,
                                                limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    st.dataframe([{"Username": r.username, "Name": r.display_name, "Role": r.role, "Territory": r.territory or "",
-                   "Manager": r.manager or "", "Active": r.active, "Must change password": r.must_change_password,
-                   "Locked out": r.locked} for r in rows], hide_index=True, width="stretch")
+    st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): r.role, _("Territory"): r.territory or "",
+                   _("Manager"): r.manager or "", _("Active"): r.active, _("Must change password"): r.must_change_password,
+                   _("Locked out"): r.locked} for r in rows], hide_index=True, width="stretch")
     pages = max(1, -(-total // PAGE_SIZE))
     c1, c2, c3 = st.columns([1, 1, 4])
-    if c1.button("◀ Previous", disabled=page == 0, key="au_prev"):
+    if c1.button(_("◀ Previous"), disabled=page == 0, key="au_prev"):
         st.session_state["au_page"] = page - 1
         st.rerun()
-    if c2.button("Next ▶", disabled=page + 1 >= pages, key="au_next"):
+    if c2.button(_("Next ▶"), disabled=page + 1 >= pages, key="au_next"):
         st.session_state["au_page"] = page + 1
         st.rerun()
-    c3.caption(f"{total} users · page {page + 1} of {pages}")
+    c3.caption(_("{total} users · page {value} of {pages}").format(total=total, value=page + 1, pages=pages))
 
 
 def _create_form(viewer, territories):
     with st.form("au_create", clear_on_submit=False):
-        st.markdown("**New user**")
+        st.markdown(_("**New user**"))
         c1, c2, c3 = st.columns(3)
-        username = c1.text_input("Username")
-        display_name = c2.text_input("Display name")
-        email = c3.text_input("E-mail")
+        username = c1.text_input(_("Username"))
+        display_name = c2.text_input(_("Display name"))
+        email = c3.text_input(_("E-mail"))
         c1, c2, c3 = st.columns(3)
-        role = c1.selectbox("Role", [r.value for r in Role])
-        territory = c2.selectbox("Territory", ["(none)"] + territories)
-        manager = c3.text_input("Manager (username)")
-        submitted = st.form_submit_button("Create user with a one-time password")
+        role = c1.selectbox(_("Role"), [r.value for r in Role])
+        territory = c2.selectbox(_("Territory"), ["(none)"] + territories)
+        manager = c3.text_input(_("Manager (username)"))
+        submitted = st.form_submit_button(_("Create user with a one-time password"))
     if not submitted:
         return
     created = _write(admin.create_user, viewer, username=username.strip(), role=role,
@@ -63,67 +64,66 @@ def _create_form(viewer, territories):
                      manager_username=manager.strip() or None)
     if created is not None:
         one_time = created[1]
-        st.success(f"Created {username}. One-time password (shown once; they must change it at sign-in):")
+        st.success(_("Created {username}. One-time password (shown once; they must change it at sign-in):").format(username=username))
         st.code(one_time, language=None)
 
 
 def _edit_form(viewer, territories):
-    username = st.text_input("Username of the user to change", key="au_edit_username").strip()
+    username = st.text_input(_("Username of the user to change"), key="au_edit_username").strip()
     if not username:
         return
     with read_session(app_engine()) as session:
-        rows, _ = admin_queries.list_users(viewer, session=session, search=username, limit=50)
+        rows, _total = admin_queries.list_users(viewer, session=session, search=username, limit=50)
     user = next((r for r in rows if r.username == username), None)
     if user is None:
-        st.warning(f"No user named {username!r}.")
+        st.warning(_("No user named {username!r}.").format(username=username))
         return
     with st.form("au_edit"):
         c1, c2 = st.columns(2)
-        display_name = c1.text_input("Display name", value=user.display_name)
-        email = c2.text_input("E-mail", value=user.email or "")
+        display_name = c1.text_input(_("Display name"), value=user.display_name)
+        email = c2.text_input(_("E-mail"), value=user.email or "")
         c1, c2, c3 = st.columns(3)
         roles = [r.value for r in Role]
-        role = c1.selectbox("Role", roles, index=roles.index(user.role))
+        role = c1.selectbox(_("Role"), roles, index=roles.index(user.role))
         options = ["(none)"] + territories
-        territory = c2.selectbox("Territory", options, index=options.index(user.territory) if user.territory in options else 0)
-        manager = c3.text_input("Manager (username)", value=user.manager or "")
-        if st.form_submit_button("Save changes"):
+        territory = c2.selectbox(_("Territory"), options, index=options.index(user.territory) if user.territory in options else 0)
+        manager = c3.text_input(_("Manager (username)"), value=user.manager or "")
+        if st.form_submit_button(_("Save changes")):
             if _write(admin.update_user, viewer, username, display_name=display_name, email=email.strip() or None,
                       role=role, territory_code=None if territory == "(none)" else territory,
                       manager_username=manager.strip() or None) is not None:
-                st.success("Saved. A role or territory change signs the user out everywhere.")
+                st.success(_("Saved. A role or territory change signs the user out everywhere."))
     c1, c2 = st.columns(2)
     with c1:
-        st.markdown("**Disable**" if user.active else "**Enable**")
+        st.markdown(_("**Disable**") if user.active else _("**Enable**"))
         if user.active:
             with read_session(app_engine()) as session:
                 reps = [r for r in admin_queries.active_reps_of(viewer, user.territory, session=session)
                         if r != username] if user.territory else []
-            handover = st.selectbox("Hand open leads and deals to", ["(nobody)"] + reps, key="au_handover")
-            if st.button("Disable user", key="au_disable", type="primary"):
+            handover = st.selectbox(_("Hand open leads and deals to"), ["(nobody)"] + reps, key="au_handover")
+            if st.button(_("Disable user"), key="au_disable", type="primary"):
                 moved = _write(admin.disable_user, viewer, username,
                                handover_to=None if handover == "(nobody)" else handover)
                 if moved is not None:
-                    st.success(f"{username} disabled; {moved.leads} open leads and {moved.opportunities} open deals "
-                               f"handed over.")
-        elif st.button("Enable user", key="au_enable"):
+                    st.success(_("{username} disabled; {leads} open leads and {opportunities} open deals handed over.").format(username=username, leads=moved.leads, opportunities=moved.opportunities))
+        elif st.button(_("Enable user"), key="au_enable"):
             if _write(admin.enable_user, viewer, username) is not None:
-                st.success(f"{username} enabled.")
+                st.success(_("{username} enabled.").format(username=username))
     with c2:
-        st.markdown("**Reset password**")
-        if st.button("Issue a one-time password", key="au_reset"):
+        st.markdown(_("**Reset password**"))
+        if st.button(_("Issue a one-time password"), key="au_reset"):
             one_time = _write(admin.reset_password, viewer, username)
             if one_time:
-                st.success("One-time password (shown once; it must be changed at the next sign-in):")
+                st.success(_("One-time password (shown once; it must be changed at the next sign-in):"))
                 st.code(one_time, language=None)
 
 
 def render() -> None:
     viewer = require_viewer(Role.admin)
-    st.title("Users")
+    st.title(_("Users"))
     with read_session(app_engine()) as session:
         territories = admin_queries.territory_codes(viewer, session=session)
-    tab_list, tab_new, tab_edit = st.tabs(["All users", "Create", "Edit / disable / reset"])
+    tab_list, tab_new, tab_edit = st.tabs([_("All users"), _("Create"), _("Edit / disable / reset")])
     with tab_list:
         _user_list(viewer, territories)
     with tab_new:

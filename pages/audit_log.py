@@ -13,6 +13,7 @@ from queries import admin as admin_queries
 from services.spreadsheet_export import csv_bytes
 from ui.format import when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 PAGE_SIZE = 50
 COLUMNS = ["at", "username", "action", "entity", "entity_key", "detail"]
@@ -20,34 +21,34 @@ COLUMNS = ["at", "username", "action", "entity", "entity_key", "detail"]
 
 def render() -> None:
     viewer = require_viewer(Role.admin)
-    st.title("Audit log")
+    st.title(_("Audit log"))
     with read_session(app_engine()) as session:
         settings = load_settings(session=session)
         choices = admin_queries.audit_choices(viewer, session=session)
     c1, c2, c3, c4 = st.columns(4)
-    username = c1.text_input("User", key="al_user").strip() or None
-    entity = c2.selectbox("Entity", ["(all)"] + choices["entity"], key="al_entity")
-    action = c3.selectbox("Action", ["(all)"] + choices["action"], key="al_action")
+    username = c1.text_input(_("User"), key="al_user").strip() or None
+    entity = c2.selectbox(_("Entity"), ["(all)"] + choices["entity"], key="al_entity")
+    action = c3.selectbox(_("Action"), ["(all)"] + choices["action"], key="al_action")
     today = date.today()
-    period = c4.date_input("Dates", value=(today - timedelta(days=30), today), key="al_dates")
+    period = c4.date_input(_("Dates"), value=(today - timedelta(days=30), today), key="al_dates")
     start, end = (period if isinstance(period, tuple) and len(period) == 2 else (today - timedelta(days=30), today))
     lo, hi = period_bounds_utc(start, end, settings.tz)
     f = admin_queries.AuditFilter(username=username, entity=None if entity == "(all)" else entity,
                                   action=None if action == "(all)" else action, start=lo, end=hi)
-    page = st.number_input("Page", min_value=1, value=1, step=1, key="al_page")
+    page = st.number_input(_("Page"), min_value=1, value=1, step=1, key="al_page")
     with read_session(app_engine()) as session:
         rows, total = admin_queries.audit_entries(viewer, f, session=session, limit=PAGE_SIZE,
                                                   offset=(int(page) - 1) * PAGE_SIZE)
-    st.caption(f"{total} entries · times in {settings.time_zone} · append-only")
-    st.dataframe([{"When": when(r.at, settings.tz), "User": r.username or "", "Action": r.action, "Entity": r.entity,
-                   "Key": r.entity_key or "", "Changes": r.detail or ""} for r in rows],
+    st.caption(_("{total} entries · times in {time_zone} · append-only").format(total=total, time_zone=settings.time_zone))
+    st.dataframe([{_("When"): when(r.at, settings.tz), _("User"): r.username or "", _("Action"): r.action, _("Entity"): r.entity,
+                   _("Key"): r.entity_key or "", _("Changes"): r.detail or ""} for r in rows],
                  hide_index=True, width="stretch")
-    if st.button("Prepare CSV export", key="al_export"):
+    if st.button(_("Prepare CSV export"), key="al_export"):
         with read_session(app_engine()) as session:
             data = csv_bytes(COLUMNS, ([r.at.astimezone(settings.tz).isoformat(), r.username, r.action, r.entity,
                                         r.entity_key, r.detail]
                                        for r in admin_queries.iter_audit_entries(viewer, f, session=session)))
-        st.download_button("Download audit log (CSV)", data, file_name=f"audit_{start}_{end}.csv",
+        st.download_button(_("Download audit log (CSV)"), data, file_name=f"audit_{start}_{end}.csv",
                            mime="text/csv", key="al_download")
 
 

@@ -17,6 +17,7 @@ from queries import black_hole
 from ui.campaign_picker import pick_campaign
 from ui.format import money, pct, when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -33,19 +34,19 @@ def _row_dict(r, currency: str) -> dict:
 def _tiles(view, currency: str) -> None:
     t = view.total
     cols = st.columns(6)
-    cols[0].metric("Leads handed over", f"{t.leads_assigned:,}")
-    cols[1].metric(f"Touched within {view.sla_hours:g} h", f"{t.touched_within_sla:,}",
-                   help=f"SLA compliance {pct(t.sla_compliance)}")
-    cols[2].metric("Overdue, never touched", f"{t.untouched_leads:,}",
-                   help="Past the response deadline with no first touch, not disqualified: the black hole.")
-    cols[3].metric("Converted", f"{t.converted:,}", help=f"Conversion rate {pct(t.lead_conversion_rate)}")
-    cols[4].metric("Disqualified", f"{t.disqualified:,}")
-    cols[5].metric("Won revenue", money(t.won_revenue, currency), help=f"{t.won_deals} won deals from this campaign")
+    cols[0].metric(_("Leads handed over"), f"{t.leads_assigned:,}")
+    cols[1].metric(_("Touched within {sla_hours:g} h").format(sla_hours=view.sla_hours), f"{t.touched_within_sla:,}",
+                   help=_("SLA compliance {sla_compliance}").format(sla_compliance=pct(t.sla_compliance)))
+    cols[2].metric(_("Overdue, never touched"), f"{t.untouched_leads:,}",
+                   help=_("Past the response deadline with no first touch, not disqualified: the black hole."))
+    cols[3].metric(_("Converted"), f"{t.converted:,}", help=_("Conversion rate {lead_conversion_rate}").format(lead_conversion_rate=pct(t.lead_conversion_rate)))
+    cols[4].metric(_("Disqualified"), f"{t.disqualified:,}")
+    cols[5].metric(_("Won revenue"), money(t.won_revenue, currency), help=_("{won_deals} won deals from this campaign").format(won_deals=t.won_deals))
 
 
 def _period(viewer, campaign_id, session) -> tuple[date, date]:
     start, end = black_hole.default_period(viewer, campaign_id, session=session)
-    picked = st.date_input("Period (leads handed over / created, deals closed)", value=(start, end),
+    picked = st.date_input(_("Period (leads handed over / created, deals closed)"), value=(start, end),
                            key=f"bh_period_{campaign_id}", format="YYYY-MM-DD")
     if isinstance(picked, (tuple, list)) and len(picked) == 2:
         return picked[0], picked[1]
@@ -54,28 +55,28 @@ def _period(viewer, campaign_id, session) -> tuple[date, date]:
 
 def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
     territories = {r.territory_id: r.territory for r in view.by_territory}
-    territory_id = st.selectbox("Lists for territory", [None, *territories], key="bh_list_territory",
-                                format_func=lambda t: "All territories" if t is None else territories[t])
+    territory_id = st.selectbox(_("Lists for territory"), [None, *territories], key="bh_list_territory",
+                                format_func=lambda t: _("All territories") if t is None else territories[t])
     args = dict(session=session, start=view.start, end=view.end, territory_id=territory_id, as_of=view.as_of)
     overdue = black_hole.overdue_untouched(viewer, campaign_id, page_size=100, **args)
-    st.markdown(f"**Overdue untouched leads: {overdue.total:,}**")
+    st.markdown(_("**Overdue untouched leads: {total:,}**").format(total=overdue.total))
     if overdue.rows:
-        st.dataframe([{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "",
-                       "Territory": r.territory or "", "Rep": r.rep or "", "Handed over": when(r.assigned_at, tz),
-                       "Waiting for": fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
+        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "",
+                       _("Territory"): r.territory or "", _("Rep"): r.rep or "", _("Handed over"): when(r.assigned_at, tz),
+                       _("Waiting for"): fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
                      hide_index=True, width="stretch")
     disqualified = black_hole.disqualified_leads(viewer, campaign_id, page_size=100, **args)
-    st.markdown(f"**Disqualified leads: {disqualified.total:,}**")
+    st.markdown(_("**Disqualified leads: {total:,}**").format(total=disqualified.total))
     if disqualified.rows:
-        st.dataframe([{"Lead": r.code, "Company": r.company, "Territory": r.territory or "", "Rep": r.rep or "",
-                       "Reason": r.disqualify_reason or ""} for r in disqualified.rows],
+        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
+                       _("Reason"): r.disqualify_reason or ""} for r in disqualified.rows],
                      hide_index=True, width="stretch")
 
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
-    st.title("Black hole")
-    st.caption("What happened to a campaign's leads once they reached sales — from spend to revenue.")
+    st.title(_("Black hole"))
+    st.caption(_("What happened to a campaign's leads once they reached sales — from spend to revenue."))
     with read_session(app_engine()) as session:
         settings = load_settings(session=session)
         # Campaigns that have started come first: an upcoming one has no leads to follow yet.
@@ -90,11 +91,10 @@ def render() -> None:
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
                      hide_index=True, width="stretch")
         if view.without_territory:
-            st.warning(f"{view.without_territory} leads of this campaign have no territory yet: "
-                       "route them on the Lead routing page.")
+            st.warning(_("{without_territory} leads of this campaign have no territory yet: route them on the Lead routing page.").format(without_territory=view.without_territory))
         if view.disqualify_reasons:
-            st.markdown("**Disqualified, by reason**")
-            st.dataframe([{"Reason": reason, "Leads": n} for reason, n in view.disqualify_reasons],
+            st.markdown(_("**Disqualified, by reason**"))
+            st.dataframe([{_("Reason"): reason, _("Leads"): n} for reason, n in view.disqualify_reasons],
                          hide_index=True, width="stretch")
         _lead_lists(viewer, campaign_id, view, session, settings.tz)
 

@@ -15,6 +15,7 @@ from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
+from i18n import _
 
 PAGE_SIZE = 5
 ALL_CAMPAIGNS = "All campaigns"
@@ -25,18 +26,17 @@ def _note_card(viewer, note, tz) -> None:
         head = st.columns([5, 2])
         mark = ":blue-badge[Unread] " if note.unread else ""
         head[0].markdown(f"{mark}**{note.title}**")
-        head[0].caption(f"{note.campaign_name} ({note.campaign_code}) · version {note.version} · "
-                        f"published {when(note.published_at, tz)}")
+        head[0].caption(_("{campaign_name} ({campaign_code}) · version {version} · published {published_at}").format(campaign_name=note.campaign_name, campaign_code=note.campaign_code, version=note.version, published_at=when(note.published_at, tz)))
         if note.unread:
-            if head[1].button("I've read this", key=f"note_read_{note.id}", type="primary", width="stretch"):
+            if head[1].button(_("I've read this"), key=f"note_read_{note.id}", type="primary", width="stretch"):
                 written = run_write(lambda s: acknowledge_note(viewer, note.id, session=s),
-                                    success=f"Marked “{note.title}” (v{note.version}) as read.")
+                                    success=_("Marked “{title}” (v{version}) as read.").format(title=note.title, version=note.version))
                 if written is not None:
                     st.rerun()
         else:
-            head[1].caption(f"Read {when(note.read_at, tz)}")
+            head[1].caption(_("Read {read_at}").format(read_at=when(note.read_at, tz)))
         if note.previous_version is not None:
-            with st.expander(f"What changed since version {note.previous_version}", expanded=note.unread):
+            with st.expander(_("What changed since version {previous_version}").format(previous_version=note.previous_version), expanded=note.unread):
                 st.code(notes_feed.note_changes(note.previous_body_md, note.body_md) or "(no change in the text)",
                         language="diff")
         show_markdown(note.body_md)
@@ -45,21 +45,21 @@ def _note_card(viewer, note, tz) -> None:
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     tz = business_settings().tz
-    st.title("Campaign notes")
+    st.title(_("Campaign notes"))
     unread = cached_read(notes_feed.unread_count, viewer)
-    st.caption(f"Talking points of the campaigns targeting your territory · {unread} unread")
+    st.caption(_("Talking points of the campaigns targeting your territory · {unread} unread").format(unread=unread))
     show_flash()
     campaigns = cached_read(territory_campaigns, viewer, since_days=365)
     labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
     cols = st.columns([2, 1, 1])
-    campaign_id = labels[cols[0].selectbox("Campaign", list(labels), key="notes_campaign")]
-    unread_only = cols[1].toggle("Unread only", key="notes_unread")
-    earlier = cols[2].toggle("Earlier versions too", key="notes_earlier")
+    campaign_id = labels[cols[0].selectbox(_("Campaign"), list(labels), key="notes_campaign")]
+    unread_only = cols[1].toggle(_("Unread only"), key="notes_unread")
+    earlier = cols[2].toggle(_("Earlier versions too"), key="notes_earlier")
     offset = page_offset("notes_page", (campaign_id, unread_only, earlier), PAGE_SIZE)
     result = cached_read(notes_feed.notes_for, viewer, unread_only=unread_only, latest_only=not earlier,
                          campaign_id=campaign_id, limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.info("Nothing unread — you are up to date." if unread_only else "No published notes for your territory.")
+        st.info(_("Nothing unread — you are up to date.") if unread_only else _("No published notes for your territory."))
         return
     for note in result.rows:
         _note_card(viewer, note, tz)

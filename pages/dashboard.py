@@ -23,6 +23,7 @@ from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui.format import money, pct, short_money
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 EARLIEST = date(2016, 1, 1)
 PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
@@ -52,26 +53,26 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
 def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     today = datetime.now(tz).date()
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
-    preset = cols[0].selectbox("Period", PRESETS, key="dash_preset")
+    preset = cols[0].selectbox(_("Period"), PRESETS, key="dash_preset")
     if preset == "Custom":
-        picked = cols[1].date_input("From – to", value=(today.replace(day=1), today), min_value=EARLIEST,
+        picked = cols[1].date_input(_("From – to"), value=(today.replace(day=1), today), min_value=EARLIEST,
                                     max_value=date(today.year + 5, 12, 31), key="dash_range", format="YYYY-MM-DD")
         if not isinstance(picked, (tuple, list)) or len(picked) != 2:
-            st.info("Pick the last day of the period too.")
+            st.info(_("Pick the last day of the period too."))
             return None
         start, end = picked
     else:
         start, end = preset_period(preset, today)
-        cols[1].markdown(f"**From – to**  \n{start} – {end}")
+        cols[1].markdown(_("**From – to**  \n{start} – {end}").format(start=start, end=end))
     territories = dict(series.territory_choices(viewer, session=session))
-    territory_id = cols[2].selectbox("Territory", [None, *territories], key="dash_territory",
-                                     format_func=lambda t: "All territories" if t is None else territories[t])
+    territory_id = cols[2].selectbox(_("Territory"), [None, *territories], key="dash_territory",
+                                     format_func=lambda t: _("All territories") if t is None else territories[t])
     campaigns = dict(series.campaign_choices(viewer, start, end, session=session))
-    campaign_id = cols[3].selectbox("Campaign", [None, *campaigns], key="dash_campaign",
-                                    format_func=lambda c: "All campaigns" if c is None else campaigns[c],
-                                    help="Campaigns running during the period.")
-    segment = cols[4].selectbox("Segment", [None, *Segment], key="dash_segment",
-                                format_func=lambda s: "All segments" if s is None else s.value.replace("_", " "))
+    campaign_id = cols[3].selectbox(_("Campaign"), [None, *campaigns], key="dash_campaign",
+                                    format_func=lambda c: _("All campaigns") if c is None else campaigns[c],
+                                    help=_("Campaigns running during the period."))
+    segment = cols[4].selectbox(_("Segment"), [None, *Segment], key="dash_segment",
+                                format_func=lambda s: _("All segments") if s is None else s.value.replace("_", " "))
     # as_of to the minute, so reruns within a minute share cached numbers.
     as_of = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
@@ -143,8 +144,7 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
 
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     before = f.shifted_back()
-    st.caption(f"Change against the previous {(f.end - f.start).days + 1} days ({before.start} – {before.end}). "
-               "Hover a tile's ⓘ for its definition.")
+    st.caption(_("Change against the previous {value} days ({start} – {end}). Hover a tile's ⓘ for its definition.").format(value=(f.end - f.start).days + 1, start=before.start, end=before.end))
     for section, keys in SECTIONS.items():
         st.subheader(section)
         if section == "Customers":
@@ -162,11 +162,11 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
 def _ltv_tiles(data: dict, currency: str) -> None:
     now, before = data["now"]["ltv_by_segment"], data["before"]["ltv_by_segment"]
     if not now:
-        st.caption("No account with a segment has a won deal yet.")
+        st.caption(_("No account with a segment has a won deal yet."))
         return
     cols = st.columns(max(len(now), 3))
     for col, (segment, value) in zip(cols, now.items()):
-        col.metric(f"LTV — {segment.replace('_', ' ')}", short_money(value, currency),
+        col.metric(_("LTV — {replace}").format(replace=segment.replace('_', ' ')), short_money(value, currency),
                    delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
                    help=DEFINITIONS["ltv_by_segment"], border=True)
 
@@ -183,12 +183,12 @@ def _floats(frame: pd.DataFrame, *columns) -> pd.DataFrame:
 def _charts(data: dict, currency: str) -> None:
     left, right = st.columns(2)
     with left:
-        st.markdown("**Funnel** — leads created in the period, followed down")
+        st.markdown(_("**Funnel** — leads created in the period, followed down"))
         fun = data["funnel"]
         st.plotly_chart(go.Figure(go.Funnel(y=fun["step"], x=fun["count"], textinfo="value+percent initial")),
                         key="chart_funnel")
     with right:
-        st.markdown("**Won revenue vs target vs forecast** — per month")
+        st.markdown(_("**Won revenue vs target vs forecast** — per month"))
         monthly = _floats(data["monthly"], "won_revenue", "revenue_target", "forecast")
         fig = go.Figure([go.Bar(x=monthly["month"], y=monthly["won_revenue"], name="Won revenue"),
                          go.Scatter(x=monthly["month"], y=monthly["revenue_target"], name="Target", mode="lines+markers"),
@@ -196,7 +196,7 @@ def _charts(data: dict, currency: str) -> None:
                                     line={"dash": "dot"})])
         fig.update_layout(yaxis_title=currency)
         st.plotly_chart(fig, key="chart_monthly")
-    st.markdown("**Territory comparison** — the territory filter is ignored here; the others apply")
+    st.markdown(_("**Territory comparison** — the territory filter is ignored here; the others apply"))
     terr = _floats(data["territories"], "target_attainment", "win_rate", "sla_compliance")
     left, right = st.columns([2, 1])
     ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
@@ -207,10 +207,10 @@ def _charts(data: dict, currency: str) -> None:
                        key="chart_untouched")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Campaign ROI** — cost vs attributed won revenue, bubble = leads")
+        st.markdown(_("**Campaign ROI** — cost vs attributed won revenue, bubble = leads"))
         camp = _floats(data["campaigns"], "attributed_cost", "attributed_won_revenue")
         if camp.empty:
-            st.caption("No campaign started in the period.")
+            st.caption(_("No campaign started in the period."))
         else:
             camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
             fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
@@ -220,15 +220,15 @@ def _charts(data: dict, currency: str) -> None:
             st.plotly_chart(fig, key="chart_roi")
     with right:
         sla = data["sla_hours"]
-        st.markdown(f"**Response time** — assigned → first touch, SLA {sla:g} h")
+        st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=sla))
         resp = data["response"]
         fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: "within SLA", False: "over SLA"}))
         fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash", annotation_text=f"SLA {sla:g} h")
         st.plotly_chart(fig, key="chart_response")
-    st.markdown("**Lifetime value by segment**")
+    st.markdown(_("**Lifetime value by segment**"))
     ltv = _floats(data["ltv"], "ltv")
     if ltv.empty:
-        st.caption("No account with a segment has a won deal.")
+        st.caption(_("No account with a segment has a won deal."))
     else:
         st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": f"LTV ({currency})"}), key="chart_ltv")
 
@@ -248,36 +248,34 @@ def _exact_text(key: str, value, currency: str) -> str:
 
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
-    st.subheader("Drill down")
-    key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: TITLES[k])
+    st.subheader(_("Drill down"))
+    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: TITLES[k])
     records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
     shown = _exact_text(key, data["now"][key], currency)
     st.caption(f"{len(frame):,} {records}. Tile: {shown}"
                + ("" if truncated else f" — recomputed from these rows: {_exact_text(key, total, currency)}")
                + ". " + DEFINITIONS[key])
     if truncated:
-        st.warning(f"Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.")
+        st.warning(_("Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.").format(DRILL_ROWS=DRILL_ROWS))
     st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
                  width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
-    right.download_button("Download XLSX", lambda: frame_xlsx_bytes(frame, key), f"{name}.xlsx",
+    left.download_button(_("Download CSV"), lambda: frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
+    right.download_button(_("Download XLSX"), lambda: frame_xlsx_bytes(frame, key), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dash_xlsx")
 
 
 def render() -> None:
     viewer = require_viewer(Role.executive, Role.admin)
     engine = app_engine()
-    st.title("Executive dashboard")
+    st.title(_("Executive dashboard"))
     with read_session(engine) as session:
         settings = load_settings(session=session)
         f = _filters(viewer, settings.tz, session)
     if f is None:
         return
-    st.caption(f"{f.start} – {f.end} in {settings.time_zone} · numbers as of "
-               f"{f.as_of.astimezone(settings.tz):%Y-%m-%d %H:%M} · refreshed at least every "
-               f"{load_config().cache_ttl_seconds} s")
+    st.caption(_("{start} – {end} in {time_zone} · numbers as of {astimezone:%Y-%m-%d %H:%M} · refreshed at least every {cache_ttl_seconds} s").format(start=f.start, end=f.end, time_zone=settings.time_zone, astimezone=f.as_of.astimezone(settings.tz), cache_ttl_seconds=load_config().cache_ttl_seconds))
     data = _kpis_cached(*_cache_key(viewer), f)
     _tiles(data, f, settings.currency)
     st.divider()

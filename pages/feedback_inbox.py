@@ -15,6 +15,7 @@ from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -22,51 +23,50 @@ MARKETING = (Role.marketer, Role.admin)
 def _filters(viewer, session) -> dict:
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     campaigns = dict(marketing.campaign_choices(viewer, session=session))
-    campaign_id = c1.selectbox("Campaign", [None, *campaigns], key="fb_campaign",
-                               format_func=lambda c: "All" if c is None else campaigns[c])
+    campaign_id = c1.selectbox(_("Campaign"), [None, *campaigns], key="fb_campaign",
+                               format_func=lambda c: _("All") if c is None else campaigns[c])
     events = dict(marketing.event_choices(viewer, campaign_id, session=session)) if campaign_id else {}
-    event_id = c2.selectbox("Event", [None, *events], key="fb_event",
-                            format_func=lambda e: "All" if e is None else events[e])
-    kind = c3.selectbox("Kind", [None, *FeedbackKind], key="fb_kind", format_func=lambda k: "All" if k is None else k)
-    show_resolved = c4.toggle("Show resolved", value=False, key="fb_resolved")
+    event_id = c2.selectbox(_("Event"), [None, *events], key="fb_event",
+                            format_func=lambda e: _("All") if e is None else events[e])
+    kind = c3.selectbox(_("Kind"), [None, *FeedbackKind], key="fb_kind", format_func=lambda k: _("All") if k is None else k)
+    show_resolved = c4.toggle(_("Show resolved"), value=False, key="fb_resolved")
     return dict(campaign_id=campaign_id, event_id=event_id, kind=kind, show_resolved=show_resolved)
 
 
 def _item(viewer, row, tz) -> None:
     state = "resolved" if row.resolved_at else "answered" if row.answer else "unanswered"
     about = " · ".join(x for x in (row.campaign, row.event) if x) or "general"
-    with st.expander(f"[{state}] {row.kind} from {row.author} ({row.territory or '—'}) · {about} · "
-                     f"{when(row.created_at, tz)}", expanded=row.answer is None):
+    with st.expander(_("[{state}] {kind} from {author} ({territory}) · {about} · {created_at}").format(state=state, kind=row.kind, author=row.author, territory=row.territory or '—', about=about, created_at=when(row.created_at, tz)), expanded=row.answer is None):
         show_markdown(row.body)
         if row.answer:
-            st.markdown(f"**Answer** ({when(row.answered_at, tz)}):")
+            st.markdown(_("**Answer** ({answered_at}):").format(answered_at=when(row.answered_at, tz)))
             show_markdown(row.answer)
-        answer = st.text_area("Answer" if not row.answer else "Change the answer", value=row.answer or "",
+        answer = st.text_area(_("Answer") if not row.answer else _("Change the answer"), value=row.answer or "",
                               key=f"fb_answer_{row.id}")
         c1, c2, c3 = st.columns(3)
-        if c1.button("Send answer", key=f"fb_send_{row.id}", type="primary"):
+        if c1.button(_("Send answer"), key=f"fb_send_{row.id}", type="primary"):
             run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s),
                       "Answer sent; the rep sees it with their feedback.")
-        if not row.resolved_at and c2.button("Answer and resolve", key=f"fb_send_resolve_{row.id}"):
+        if not row.resolved_at and c2.button(_("Answer and resolve"), key=f"fb_send_resolve_{row.id}"):
             run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s, resolve=True),
                       "Answered and resolved.")
         resolved = row.resolved_at is not None
-        if c3.button("Reopen" if resolved else "Mark resolved", key=f"fb_resolve_{row.id}"):
+        if c3.button(_("Reopen") if resolved else _("Mark resolved"), key=f"fb_resolve_{row.id}"):
             run_write_then_rerun(lambda s: feedback_inbox.mark_resolved(viewer, row.id, session=s, resolved=not resolved),
                       "Reopened." if resolved else "Marked resolved.")
 
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
-    st.title("Feedback inbox")
-    st.caption("Questions, objections, competitor intel and win stories from the field — unanswered first.")
+    st.title(_("Feedback inbox"))
+    st.caption(_("Questions, objections, competitor intel and win stories from the field — unanswered first."))
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         filters = _filters(viewer, session)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="fb_page")
+        page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="fb_page")
         page = marketing.feedback_inbox(viewer, session=session, page=page_no, page_size=20, **filters)
-        st.caption(f"{page.total} items · page {page.page} of {page.pages}")
+        st.caption(_("{total} items · page {page} of {pages}").format(total=page.total, page=page.page, pages=page.pages))
         for row in page.rows:
             _item(viewer, row, tz)
 

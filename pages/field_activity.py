@@ -18,13 +18,14 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 PAGE_SIZE = 15
 
 
 def _account_choices(viewer, key: str) -> dict[int, str]:
-    search = st.text_input("Find an account", key=f"{key}_search", max_chars=100,
-                           placeholder="Type part of the name to narrow the list")
+    search = st.text_input(_("Find an account"), key=f"{key}_search", max_chars=100,
+                           placeholder=_("Type part of the name to narrow the list"))
     return dict(cached_read(linkable_accounts, viewer, search=search or None, limit=50))
 
 
@@ -34,45 +35,45 @@ def _pick(label: str, options: list[tuple[int, str]], key: str) -> int | None:
 
 
 def _log_activity(viewer, tz) -> None:
-    st.subheader("Log an activity")
+    st.subheader(_("Log an activity"))
     links = cached_read(activity_q.link_options, viewer)
     accounts = _account_choices(viewer, "fa_account")
     with st.form("fa_log", clear_on_submit=True):
-        kind = st.segmented_control("What", [k.value for k in ActivityKind], default="visit", key="fa_kind")
+        kind = st.segmented_control(_("What"), [k.value for k in ActivityKind], default="visit", key="fa_kind")
         cols = st.columns(2)
-        account_id = cols[0].selectbox("Account", list(accounts), index=None, placeholder="—",
+        account_id = cols[0].selectbox(_("Account"), list(accounts), index=None, placeholder="—",
                                        format_func=accounts.get, key="fa_account_id")
-        lead_id = cols[1].selectbox("Lead", [i for i, _ in links.leads], index=None, placeholder="—",
+        lead_id = cols[1].selectbox(_("Lead"), [i for i, _ in links.leads], index=None, placeholder="—",
                                     format_func=dict(links.leads).get, key="fa_lead_id")
-        opportunity_id = cols[0].selectbox("Opportunity", [i for i, _ in links.opportunities], index=None,
+        opportunity_id = cols[0].selectbox(_("Opportunity"), [i for i, _ in links.opportunities], index=None,
                                            placeholder="—", format_func=dict(links.opportunities).get,
                                            key="fa_opp_id")
-        event_id = cols[1].selectbox("Event", [i for i, _ in links.events], index=None, placeholder="—",
+        event_id = cols[1].selectbox(_("Event"), [i for i, _ in links.events], index=None, placeholder="—",
                                      format_func=dict(links.events).get, key="fa_event_id")
         now_local = utcnow().astimezone(tz)
-        day = cols[0].date_input("Day", value=now_local.date(), max_value=now_local.date(), key="fa_day")
-        at = cols[1].time_input("Time", value=now_local.time().replace(second=0, microsecond=0), key="fa_time",
+        day = cols[0].date_input(_("Day"), value=now_local.date(), max_value=now_local.date(), key="fa_day")
+        at = cols[1].time_input(_("Time"), value=now_local.time().replace(second=0, microsecond=0), key="fa_time",
                                 step=timedelta(minutes=15))
-        notes = st.text_area("Notes", max_chars=2000, key="fa_notes")
-        if st.form_submit_button("Log activity", type="primary"):
+        notes = st.text_area(_("Notes"), max_chars=2000, key="fa_notes")
+        if st.form_submit_button(_("Log activity"), type="primary"):
             occurred = min(datetime.combine(day, at, tzinfo=tz), utcnow())
             if run_write(lambda s: activities.log_activity(
                     viewer, session=s, kind=kind or "visit", occurred_at=occurred, account_id=account_id,
                     lead_id=lead_id, opportunity_id=opportunity_id, event_id=event_id, notes=notes),
-                    success=f"{(kind or 'visit').title()} logged.") is not None:
+                    success=_("{title} logged.").format(title=(kind or 'visit').title())) is not None:
                 st.rerun()
 
 
 def _recent(viewer, rep_id, tz) -> None:
-    st.subheader("Recent activity")
+    st.subheader(_("Recent activity"))
     offset = page_offset("fa_recent_page", (rep_id,), PAGE_SIZE)
     result = cached_read(activity_q.recent_activity, viewer, rep_id=rep_id, limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.caption("No activity logged yet.")
+        st.caption(_("No activity logged yet."))
         return
-    st.dataframe([{"When": when(a.occurred_at, tz), "Kind": a.kind, "By": a.user, "Account": a.account or "",
-                   "Lead": a.lead or "", "Opportunity": a.opportunity or "", "Event": a.event or "",
-                   "Notes": a.notes or ""} for a in result.rows], hide_index=True, width="stretch")
+    st.dataframe([{_("When"): when(a.occurred_at, tz), _("Kind"): a.kind, _("By"): a.user, _("Account"): a.account or "",
+                   _("Lead"): a.lead or "", _("Opportunity"): a.opportunity or "", _("Event"): a.event or "",
+                   _("Notes"): a.notes or ""} for a in result.rows], hide_index=True, width="stretch")
     pager(result, "fa_recent_page", "activities")
 
 
@@ -80,40 +81,40 @@ def _edit_opportunity(viewer, opp, tz) -> None:
     opened_key = f"fa_opp_opened_{opp.id}"
     opened = st.session_state.setdefault(opened_key, opp.version)
     if opened != opp.version:
-        st.warning("This opportunity was changed by someone else since you opened it.")
-        if st.button("Reload it", key=f"fa_opp_reload_{opp.id}"):
+        st.warning(_("This opportunity was changed by someone else since you opened it."))
+        if st.button(_("Reload it"), key=f"fa_opp_reload_{opp.id}"):
             st.session_state[opened_key] = opp.version
             st.rerun()
     with st.form(f"fa_opp_edit_{opp.id}"):
         cols = st.columns(3)
         stages = [s.value for s in Stage]
-        stage = cols[0].selectbox("Stage", stages, index=stages.index(opp.stage), key=f"fa_opp_stage_{opp.id}")
-        amount = cols[1].text_input("Amount", value="" if opp.amount is None else f"{opp.amount:f}",
+        stage = cols[0].selectbox(_("Stage"), stages, index=stages.index(opp.stage), key=f"fa_opp_stage_{opp.id}")
+        amount = cols[1].text_input(_("Amount"), value="" if opp.amount is None else f"{opp.amount:f}",
                                     key=f"fa_opp_amount_{opp.id}")
-        close = cols[2].date_input("Expected close", value=opp.expected_close_on, key=f"fa_opp_close_{opp.id}")
-        if st.form_submit_button("Save"):
+        close = cols[2].date_input(_("Expected close"), value=opp.expected_close_on, key=f"fa_opp_close_{opp.id}")
+        if st.form_submit_button(_("Save")):
             saved = run_write(lambda s: opportunities.update_opportunity(
                 viewer, opp.id, expected_version=opened, session=s, stage=stage, amount=amount,
-                expected_close_on=close), success=f"{opp.name} saved.")
+                expected_close_on=close), success=_("{name} saved.").format(name=opp.name))
             if saved is not None:
                 st.session_state.pop(opened_key, None)
                 st.rerun()
 
 
 def _pipeline(viewer, rep_id, tz, currency) -> None:
-    st.subheader("Open opportunities")
+    st.subheader(_("Open opportunities"))
     offset = page_offset("fa_opp_page", (rep_id,), PAGE_SIZE)
     result = cached_read(activity_q.open_opportunities, viewer, rep_id=rep_id, limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.caption("No open opportunities.")
+        st.caption(_("No open opportunities."))
         return
-    st.dataframe([{"Deal": o.code, "Name": o.name, "Account": o.account or "", "Owner": o.owner or "",
-                   "Stage": o.stage, "Amount": money(o.amount, currency),
-                   "Expected close": "" if o.expected_close_on is None else o.expected_close_on.isoformat()}
+    st.dataframe([{_("Deal"): o.code, _("Name"): o.name, _("Account"): o.account or "", _("Owner"): o.owner or "",
+                   _("Stage"): o.stage, _("Amount"): money(o.amount, currency),
+                   _("Expected close"): "" if o.expected_close_on is None else o.expected_close_on.isoformat()}
                   for o in result.rows], hide_index=True, width="stretch")
     pager(result, "fa_opp_page", "opportunities")
     rows = {o.id: o for o in result.rows}
-    choice = st.selectbox("Edit an opportunity", list(rows), index=None, placeholder="Choose one of this page",
+    choice = st.selectbox(_("Edit an opportunity"), list(rows), index=None, placeholder=_("Choose one of this page"),
                           format_func=lambda i: f"{rows[i].code} · {rows[i].name}", key="fa_opp_choice")
     if choice is not None:
         with read_session(app_engine()) as session:
@@ -121,31 +122,31 @@ def _pipeline(viewer, rep_id, tz, currency) -> None:
 
 
 def _new_opportunity(viewer, tz) -> None:
-    with st.expander("New opportunity (not from a lead)"):
+    with st.expander(_("New opportunity (not from a lead)")):
         accounts = _account_choices(viewer, "fa_new_account")
         with st.form("fa_new_opp", clear_on_submit=True):
-            name = st.text_input("Name", max_chars=300, key="fa_new_name")
+            name = st.text_input(_("Name"), max_chars=300, key="fa_new_name")
             cols = st.columns(2)
-            account_id = cols[0].selectbox("Account", list(accounts), index=None, placeholder="—",
+            account_id = cols[0].selectbox(_("Account"), list(accounts), index=None, placeholder="—",
                                            format_func=accounts.get, key="fa_new_account_id")
-            product = cols[1].text_input("Product", max_chars=200, key="fa_new_product")
-            amount = cols[0].text_input("Amount", key="fa_new_amount")
-            close = cols[1].date_input("Expected close", value=local_date(utcnow(), tz) + timedelta(days=60),
+            product = cols[1].text_input(_("Product"), max_chars=200, key="fa_new_product")
+            amount = cols[0].text_input(_("Amount"), key="fa_new_amount")
+            close = cols[1].date_input(_("Expected close"), value=local_date(utcnow(), tz) + timedelta(days=60),
                                        key="fa_new_close")
-            stage = st.selectbox("Stage", [s.value for s in OPEN_STAGES], key="fa_new_stage")
-            if st.form_submit_button("Create opportunity"):
+            stage = st.selectbox(_("Stage"), [s.value for s in OPEN_STAGES], key="fa_new_stage")
+            if st.form_submit_button(_("Create opportunity")):
                 if run_write(lambda s: opportunities.create_opportunity(
                         viewer, session=s, name=name, account_id=account_id, amount=amount or None,
                         expected_close_on=close, product=product, stage=stage),
-                        success=f"Opportunity “{name.strip()}” created.") is not None:
+                        success=_("Opportunity “{name}” created.").format(name=name.strip())) is not None:
                     st.rerun()
 
 
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
-    st.title("Field activity")
-    st.caption(f"Times in {settings.time_zone}")
+    st.title(_("Field activity"))
+    st.caption(_("Times in {time_zone}").format(time_zone=settings.time_zone))
     show_flash()
     rep_id = rep_filter(viewer, "fa_rep")
     left, right = st.columns([2, 3])

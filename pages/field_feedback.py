@@ -14,6 +14,7 @@ from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
+from i18n import _
 
 PAGE_SIZE = 10
 
@@ -22,19 +23,19 @@ def _send_form(viewer) -> None:
     campaigns = {c.id: f"{c.name} ({c.code})" for c in cached_read(territory_campaigns, viewer, since_days=180)}
     events = dict(cached_read(activity_q.link_options, viewer).events)
     with st.form("fb_send", clear_on_submit=True):
-        kind = st.segmented_control("Kind", list(FeedbackKind), default=FeedbackKind.question,
+        kind = st.segmented_control(_("Kind"), list(FeedbackKind), default=FeedbackKind.question,
                                     format_func=FEEDBACK_LABELS.get, key="fb_kind")
         cols = st.columns(2)
-        campaign_id = cols[0].selectbox("Campaign", list(campaigns), index=None, placeholder="—",
+        campaign_id = cols[0].selectbox(_("Campaign"), list(campaigns), index=None, placeholder="—",
                                         format_func=campaigns.get, key="fb_campaign")
-        event_id = cols[1].selectbox("or event", list(events), index=None, placeholder="—",
+        event_id = cols[1].selectbox(_("or event"), list(events), index=None, placeholder="—",
                                      format_func=events.get, key="fb_event")
-        body = st.text_area("Message", max_chars=2000, key="fb_body",
-                            placeholder="What did you hear? What do you need from marketing?")
-        if st.form_submit_button("Send to marketing", type="primary"):
+        body = st.text_area(_("Message"), max_chars=2000, key="fb_body",
+                            placeholder=_("What did you hear? What do you need from marketing?"))
+        if st.form_submit_button(_("Send to marketing"), type="primary"):
             if run_write(lambda s: send_feedback(viewer, session=s, kind=kind or FeedbackKind.question, body=body,
                                                  campaign_id=campaign_id, event_id=event_id),
-                         success="Sent. Marketing's answer will show below.") is not None:
+                         success=_("Sent. Marketing's answer will show below.")) is not None:
                 st.rerun()
 
 
@@ -43,7 +44,7 @@ def _sent(viewer, tz) -> None:
     offset = page_offset("fb_page", (rep_id,), PAGE_SIZE)
     result = cached_read(activity_q.my_feedback, viewer, rep_id=rep_id, limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.caption("Nothing sent yet.")
+        st.caption(_("Nothing sent yet."))
         return
     for fb in result.rows:
         with st.container(border=True):
@@ -54,7 +55,7 @@ def _sent(viewer, tz) -> None:
             st.text(fb.body)
             if fb.answer:
                 with st.container(border=True):
-                    st.caption(f"Answer from {fb.answered_by or 'marketing'} · {when(fb.answered_at, tz)}")
+                    st.caption(_("Answer from {answered_by} · {answered_at}").format(answered_by=fb.answered_by or 'marketing', answered_at=when(fb.answered_at, tz)))
                     show_markdown(fb.answer)
     pager(result, "fb_page", "messages")
 
@@ -62,10 +63,10 @@ def _sent(viewer, tz) -> None:
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     tz = business_settings().tz
-    st.title("Feedback to marketing")
+    st.title(_("Feedback to marketing"))
     show_flash()
     _send_form(viewer)
-    st.subheader("Sent, with marketing's answers")
+    st.subheader(_("Sent, with marketing's answers"))
     _sent(viewer, tz)
 
 

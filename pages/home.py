@@ -11,55 +11,56 @@ from models.settings_store import load_settings
 from queries import home
 from ui.format import short_money, when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 
 def _events_table(events, tz) -> None:
     if not events:
-        st.caption("No events in the next 7 days.")
+        st.caption(_("No events in the next 7 days."))
         return
     st.dataframe(
-        [{"Starts": when(e.starts_at, tz), "Ends": when(e.ends_at, tz), "Event": e.title, "Campaign": e.campaign,
-          "Territory": e.territory, "Venue": e.venue or "", "Status": e.status} for e in events],
+        [{_("Starts"): when(e.starts_at, tz), _("Ends"): when(e.ends_at, tz), _("Event"): e.title, _("Campaign"): e.campaign,
+          _("Territory"): e.territory, _("Venue"): e.venue or "", _("Status"): e.status} for e in events],
         hide_index=True, width="stretch")
 
 
 def _field(viewer, session, settings) -> None:
     day = home.field_day(viewer, session=session)
     cols = st.columns(5)
-    cols[0].metric("Overdue untouched leads", day.overdue_untouched,
-                   help=f"Assigned more than {settings.sla_hours:g} h ago and not yet touched.")
-    cols[1].metric("Due within 24 h", day.due_today)
-    cols[2].metric("Open leads", day.open_leads)
-    cols[3].metric("Unread campaign notes", day.unread_notes)
-    cols[4].metric("Open pipeline", short_money(day.open_pipeline, settings.currency), help=f"{day.open_deals} open deals")
+    cols[0].metric(_("Overdue untouched leads"), day.overdue_untouched,
+                   help=_("Assigned more than {sla_hours:g} h ago and not yet touched.").format(sla_hours=settings.sla_hours))
+    cols[1].metric(_("Due within 24 h"), day.due_today)
+    cols[2].metric(_("Open leads"), day.open_leads)
+    cols[3].metric(_("Unread campaign notes"), day.unread_notes)
+    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=_("{open_deals} open deals").format(open_deals=day.open_deals))
     if viewer.role is Role.manager and day.unassigned_in_territory:
-        st.warning(f"{day.unassigned_in_territory} leads of your territory wait to be routed to a rep.")
-    st.subheader("Marketing events in your territory — next 7 days")
+        st.warning(_("{unassigned_in_territory} leads of your territory wait to be routed to a rep.").format(unassigned_in_territory=day.unassigned_in_territory))
+    st.subheader(_("Marketing events in your territory — next 7 days"))
     _events_table(day.upcoming, settings.tz)
 
 
 def _marketing(viewer, session, settings) -> None:
     day = home.marketing_day(viewer, session=session)
     cols = st.columns(5)
-    cols[0].metric("Active campaigns", day.active_campaigns)
-    cols[1].metric("Leads in the last 7 days", day.leads_last_7_days)
-    cols[2].metric("Overdue untouched leads", day.overdue_untouched,
-                   help="Handed to sales, past the response deadline, never touched: the black hole.")
-    cols[3].metric("Leads waiting for routing", day.unrouted_leads)
-    cols[4].metric("Unanswered field feedback", day.unanswered_feedback)
-    st.subheader("Events — next 7 days, all territories")
+    cols[0].metric(_("Active campaigns"), day.active_campaigns)
+    cols[1].metric(_("Leads in the last 7 days"), day.leads_last_7_days)
+    cols[2].metric(_("Overdue untouched leads"), day.overdue_untouched,
+                   help=_("Handed to sales, past the response deadline, never touched: the black hole."))
+    cols[3].metric(_("Leads waiting for routing"), day.unrouted_leads)
+    cols[4].metric(_("Unanswered field feedback"), day.unanswered_feedback)
+    st.subheader(_("Events — next 7 days, all territories"))
     _events_table(day.upcoming, settings.tz)
 
 
 def _admin(viewer, session, settings) -> None:
     day = home.admin_day(viewer, session=session)
     cols = st.columns(3)
-    cols[0].metric("Active users", day.active_users)
-    cols[1].metric("Disabled users", day.disabled_users)
-    cols[2].metric("Usernames locked out now", day.locked_usernames)
-    st.subheader("Latest audit entries")
-    st.dataframe([{"When": when(r[0], settings.tz), "User": r[1] or "", "Action": r[2], "Entity": r[3],
-                   "Key": r[4] or ""} for r in day.recent_audit], hide_index=True, width="stretch")
+    cols[0].metric(_("Active users"), day.active_users)
+    cols[1].metric(_("Disabled users"), day.disabled_users)
+    cols[2].metric(_("Usernames locked out now"), day.locked_usernames)
+    st.subheader(_("Latest audit entries"))
+    st.dataframe([{_("When"): when(r[0], settings.tz), _("User"): r[1] or "", _("Action"): r[2], _("Entity"): r[3],
+                   _("Key"): r[4] or ""} for r in day.recent_audit], hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -67,9 +68,8 @@ def render() -> None:
     engine = app_engine()
     with read_session(engine) as session:
         settings = load_settings(session=session)
-        st.title(f"My day — {viewer.display_name}")
-        st.caption(f"{viewer.role.value.title()} · {home.territory_name(viewer.territory_id, session=session)} · "
-                   f"times in {settings.time_zone}")
+        st.title(_("My day — {display_name}").format(display_name=viewer.display_name))
+        st.caption(_("{title} · {territory_name} · times in {time_zone}").format(title=viewer.role.value.title(), territory_name=home.territory_name(viewer.territory_id, session=session), time_zone=settings.time_zone))
         if viewer.role in (Role.rep, Role.manager):
             _field(viewer, session, settings)
         elif viewer.role in (Role.marketer, Role.executive):

@@ -17,6 +17,7 @@ from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
 PREVIEW_KEY = "imp_preview"
@@ -34,10 +35,10 @@ def _progress_bar(label: str):
 def _mapping(headers: list[str], file_id: str) -> dict[str, int | None]:
     guessed = auto_mapping(headers)
     options = [None, *range(len(headers))]
-    st.markdown("**Columns** — matched automatically; change any that is wrong.")
+    st.markdown(_("**Columns** — matched automatically; change any that is wrong."))
     cols = st.columns(len(LEAD_FIELDS))
     return {field: col.selectbox(FIELD_LABELS[field], options, index=options.index(guessed[field]),
-                                 format_func=lambda i: "— not in the file —" if i is None else headers[i] or f"column {i + 1}",
+                                 format_func=lambda i: _("— not in the file —") if i is None else headers[i] or f"column {i + 1}",
                                  key=f"imp_map_{field}_{file_id}")
             for field, col in zip(LEAD_FIELDS, cols)}
 
@@ -59,7 +60,7 @@ def _routing_summary(report) -> None:
 def _rejects_download(report, filename: str, key: str) -> None:
     if report.rejected_rows:
         stem = filename.rsplit(".", 1)[0]
-        st.download_button(f"Download the {report.rejected_rows} rejected rows (CSV)", report.rejects_csv,
+        st.download_button(_("Download the {rejected_rows} rejected rows (CSV)").format(rejected_rows=report.rejected_rows), report.rejects_csv,
                            file_name=f"{stem}-rejects.csv", mime="text/csv", key=key, icon=":material/download:")
 
 
@@ -68,10 +69,10 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         lead_file = open_lead_file(uploaded.name, uploaded.getvalue())
         headers = read_header(lead_file)
         encoding = f", {lead_file.encoding}" if lead_file.encoding else ""
-        st.caption(f"{uploaded.name}: {lead_file.kind.upper()}{encoding}, {len(headers)} columns")
+        st.caption(_("{name}: {upper}{encoding}, {len} columns").format(name=uploaded.name, upper=lead_file.kind.upper(), encoding=encoding, len=len(headers)))
         mapping = _mapping(headers, uploaded.file_id)
         signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id)
-        if st.button("Check the file", key="imp_check"):
+        if st.button(_("Check the file"), key="imp_check"):
             report = lead_import.preview_import(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                 event_id=event_id, session=session,
                                                 progress=_progress_bar("Checking"))
@@ -81,18 +82,18 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
             return
         report = stored[1]
         c1, c2, c3 = st.columns(3)
-        c1.metric("Rows in the file", f"{report.total_rows:,}")
-        c2.metric("Ready to import", f"{report.good_rows:,}")
-        c3.metric("Rows with problems", f"{report.rejected_rows:,}")
+        c1.metric(_("Rows in the file"), f"{report.total_rows:,}")
+        c2.metric(_("Ready to import"), f"{report.good_rows:,}")
+        c3.metric(_("Rows with problems"), f"{report.rejected_rows:,}")
         if report.problems:
-            st.markdown("**Rows that will not be imported**")
+            st.markdown(_("**Rows that will not be imported**"))
             st.dataframe(_problem_rows(report), hide_index=True, width="stretch")
             if report.rejected_rows > len(report.problems):
-                st.caption(f"First {len(report.problems)} shown; the download has all {report.rejected_rows}.")
+                st.caption(_("First {len} shown; the download has all {rejected_rows}.").format(len=len(report.problems), rejected_rows=report.rejected_rows))
         _rejects_download(report, uploaded.name, "imp_rejects_preview")
-        st.markdown("**Where the good rows will go**")
+        st.markdown(_("**Where the good rows will go**"))
         _routing_summary(report)
-        if st.button(f"Import {report.good_rows:,} leads", type="primary", disabled=report.good_rows == 0,
+        if st.button(_("Import {good_rows:,} leads").format(good_rows=report.good_rows), type="primary", disabled=report.good_rows == 0,
                      key="imp_confirm"):
             progress = _progress_bar("Importing")
             result = run_write_then_rerun(lambda s: lead_import.import_leads(viewer, lead_file, mapping, campaign_id=campaign_id,
@@ -109,49 +110,49 @@ def _last_result(viewer, session) -> None:
     if not stored:
         return
     filename, result = stored
-    st.subheader(f"Batch {result.batch_id}: {result.good_rows:,} imported, {result.rejected_rows:,} rejected")
+    st.subheader(_("Batch {batch_id}: {good_rows:,} imported, {rejected_rows:,} rejected").format(batch_id=result.batch_id, good_rows=result.good_rows, rejected_rows=result.rejected_rows))
     _rejects_download(result, filename, "imp_rejects_result")
     _routing_summary(result)
     page = marketing.leads_of_batch(viewer, result.batch_id, session=session, page_size=100)
-    st.dataframe([{"Lead": r.code, "Company": r.company, "Name": r.contact_name or "", "Territory": r.territory or "—",
-                   "Assigned to": r.rep or "unassigned"} for r in page.rows], hide_index=True, width="stretch")
+    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
+                   _("Assigned to"): r.rep or "unassigned"} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
-        st.caption(f"First {len(page.rows)} of {page.total:,} leads.")
+        st.caption(_("First {len} of {total:,} leads.").format(len=len(page.rows), total=page.total))
 
 
 def _batches(viewer, session, tz) -> None:
-    st.subheader("Import batches")
+    st.subheader(_("Import batches"))
     page = marketing.import_batches(viewer, session=session, page_size=20)
     if not page.rows:
-        st.caption("No imports yet.")
+        st.caption(_("No imports yet."))
         return
-    st.dataframe([{"Batch": b.id, "Campaign": b.campaign, "Event": b.event or "", "File": b.filename,
-                   "Imported": when(b.created_at, tz), "By": b.created_by or "", "Leads": b.row_count,
-                   "Undone": when(b.undone_at, tz)} for b in page.rows], hide_index=True, width="stretch")
+    st.dataframe([{_("Batch"): b.id, _("Campaign"): b.campaign, _("Event"): b.event or "", _("File"): b.filename,
+                   _("Imported"): when(b.created_at, tz), _("By"): b.created_by or "", _("Leads"): b.row_count,
+                   _("Undone"): when(b.undone_at, tz)} for b in page.rows], hide_index=True, width="stretch")
     open_batches = {b.id: f"Batch {b.id} · {b.filename} ({b.row_count} leads)" for b in page.rows if not b.undone_at}
     if not open_batches:
         return
     c1, c2 = st.columns([3, 1])
-    batch_id = c1.selectbox("Undo a batch (only while none of its leads has been worked)", list(open_batches),
+    batch_id = c1.selectbox(_("Undo a batch (only while none of its leads has been worked)"), list(open_batches),
                             format_func=open_batches.get, key="imp_undo_batch")
-    if c2.button("Undo import", key="imp_undo"):
+    if c2.button(_("Undo import"), key="imp_undo"):
         run_write_then_rerun(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
                   lambda n: f"Batch {batch_id} undone: {n} leads removed.")
 
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
-    st.title("Import leads")
-    st.caption("CSV (UTF-8 or Korean Excel's CP949) or XLSX with a header row. Nothing is written until you confirm.")
+    st.title(_("Import leads"))
+    st.caption(_("CSV (UTF-8 or Korean Excel's CP949) or XLSX with a header row. Nothing is written until you confirm."))
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         campaign_id = pick_campaign(viewer, session=session, key="imp", include_cancelled=False)
         if campaign_id is not None:
             events = dict(marketing.event_choices(viewer, campaign_id, session=session))
-            event_id = st.selectbox("Event (optional)", [None, *events],
-                                    format_func=lambda e: "— none —" if e is None else events[e], key="imp_event")
-            uploaded = st.file_uploader("Lead list", type=["csv", "xlsx"], key="imp_file")
+            event_id = st.selectbox(_("Event (optional)"), [None, *events],
+                                    format_func=lambda e: _("— none —") if e is None else events[e], key="imp_event")
+            uploaded = st.file_uploader(_("Lead list"), type=["csv", "xlsx"], key="imp_file")
             if uploaded is not None:
                 _preview_and_confirm(viewer, session, campaign_id, event_id, uploaded)
         _last_result(viewer, session)

@@ -20,6 +20,7 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 PAGE_SIZE = 25
 SELECTED = "lq_selected"
@@ -36,9 +37,9 @@ def _queue_table(rows, tz) -> None:
     """Re-drawn every minute so "due in / overdue by" stays live."""
     now = utcnow()
     st.dataframe(
-        [{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "", "Status": r.status,
-          "Due": r.due_label(now), "Deadline": when(r.deadline, tz), "Assigned": when(r.assigned_at, tz),
-          "Rep": r.rep or "—", "Campaign": r.campaign} for r in rows],
+        [{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "", _("Status"): r.status,
+          _("Due"): r.due_label(now), _("Deadline"): when(r.deadline, tz), _("Assigned"): when(r.assigned_at, tz),
+          _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows],
         hide_index=True, width="stretch")
 
 
@@ -55,14 +56,14 @@ def _after_write(lead_id: int, result) -> None:
 
 def _contact_form(viewer, lead) -> None:
     with st.form(f"lq_contact_{lead.id}", clear_on_submit=True):
-        st.markdown("**Log a contact attempt**")
-        kind = st.segmented_control("How", [k.value for k in leads.CONTACT_KINDS], default="call",
+        st.markdown(_("**Log a contact attempt**"))
+        kind = st.segmented_control(_("How"), [k.value for k in leads.CONTACT_KINDS], default="call",
                                     key=f"lq_contact_kind_{lead.id}")
-        notes = st.text_area("Notes", max_chars=2000, key=f"lq_contact_notes_{lead.id}")
-        if st.form_submit_button("Log contact attempt"):
+        notes = st.text_area(_("Notes"), max_chars=2000, key=f"lq_contact_notes_{lead.id}")
+        if st.form_submit_button(_("Log contact attempt")):
             _after_write(lead.id, run_write(
                 lambda s: leads.log_contact_attempt(viewer, lead.id, session=s, kind=kind or "call", notes=notes),
-                success=f"Contact attempt logged on {lead.code}."))
+                success=_("Contact attempt logged on {code}.").format(code=lead.code)))
 
 
 def _status_form(viewer, lead) -> None:
@@ -71,45 +72,45 @@ def _status_form(viewer, lead) -> None:
     if not moves:
         return
     with st.form(f"lq_status_{lead.id}"):
-        st.markdown("**Move status**")
-        target = st.selectbox("New status", moves, key=f"lq_status_to_{lead.id}")
-        if st.form_submit_button("Move"):
+        st.markdown(_("**Move status**"))
+        target = st.selectbox(_("New status"), moves, key=f"lq_status_to_{lead.id}")
+        if st.form_submit_button(_("Move")):
             _after_write(lead.id, run_write(
                 lambda s: leads.move_status(viewer, lead.id, target, expected_version=_opened_version(lead),
                                             session=s),
-                success=f"{lead.code} is now {target}."))
+                success=_("{code} is now {target}.").format(code=lead.code, target=target)))
 
 
 def _convert_form(viewer, lead, tz) -> None:
     if LeadStatus.converted not in leads.next_statuses(lead.status):
         return
     with st.form(f"lq_convert_{lead.id}"):
-        st.markdown("**Convert to an opportunity**")
-        name = st.text_input("Deal name", value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
-        amount = st.text_input("Amount", placeholder="e.g. 45000000", key=f"lq_amount_{lead.id}")
-        close = st.date_input("Expected close date", value=local_date(utcnow(), tz) + timedelta(days=30),
+        st.markdown(_("**Convert to an opportunity**"))
+        name = st.text_input(_("Deal name"), value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
+        amount = st.text_input(_("Amount"), placeholder="e.g. 45000000", key=f"lq_amount_{lead.id}")
+        close = st.date_input(_("Expected close date"), value=local_date(utcnow(), tz) + timedelta(days=30),
                               key=f"lq_close_{lead.id}")
-        if st.form_submit_button("Convert", type="primary"):
+        if st.form_submit_button(_("Convert"), type="primary"):
             _after_write(lead.id, run_write(
                 lambda s: leads.convert_lead(viewer, lead.id, deal_name=name, amount=amount, expected_close_on=close,
                                              expected_version=_opened_version(lead), session=s),
-                success=f"{lead.code} converted: the opportunity “{name.strip()}” was created."))
+                success=_("{code} converted: the opportunity “{name}” was created.").format(code=lead.code, name=name.strip())))
 
 
 def _disqualify_form(viewer, lead) -> None:
     if LeadStatus.disqualified not in leads.next_statuses(lead.status):
         return
     with st.form(f"lq_disqualify_{lead.id}"):
-        st.markdown("**Disqualify**")
-        reason = st.selectbox("Reason", [r.value for r in DisqualifyReason], index=None,
-                              placeholder="Choose a reason", format_func=lambda r: r.replace("_", " "),
+        st.markdown(_("**Disqualify**"))
+        reason = st.selectbox(_("Reason"), [r.value for r in DisqualifyReason], index=None,
+                              placeholder=_("Choose a reason"), format_func=lambda r: r.replace("_", " "),
                               key=f"lq_reason_{lead.id}")
-        text = st.text_input("Explanation (required for “other”)", max_chars=500, key=f"lq_reason_text_{lead.id}")
-        if st.form_submit_button("Disqualify"):
+        text = st.text_input(_("Explanation (required for “other”)"), max_chars=500, key=f"lq_reason_text_{lead.id}")
+        if st.form_submit_button(_("Disqualify")):
             _after_write(lead.id, run_write(
                 lambda s: leads.disqualify_lead(viewer, lead.id, reason=reason, text=text,
                                                 expected_version=_opened_version(lead), session=s),
-                success=f"{lead.code} disqualified."))
+                success=_("{code} disqualified.").format(code=lead.code)))
 
 
 def _work_panel(viewer, lead_id: int, tz) -> None:
@@ -118,20 +119,18 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     lead, now = detail.lead, utcnow()
     st.subheader(f"{lead.code} · {lead.company}")
     cols = st.columns(2)
-    cols[0].metric("Status", lead.status)
-    cols[1].metric("Response", lead.due_label(now))
-    st.write(f"**Handed to sales** {when(lead.assigned_at, tz) or '—'} · **Deadline** {when(lead.deadline, tz) or '—'}"
-             f" · **First touch** {when(lead.first_touch_at, tz) or '—'}")
-    st.write(f"**Contact** {lead.contact_name or '—'} · {lead.email or '—'} · {lead.phone or '—'}")
-    st.write(f"**Campaign** {lead.campaign} · **Event** {lead.event or '—'} · **Account** {lead.account or '—'} · "
-             f"**Rep** {lead.rep or '—'}")
+    cols[0].metric(_("Status"), lead.status)
+    cols[1].metric(_("Response"), lead.due_label(now))
+    st.write(_("**Handed to sales** {assigned_at} · **Deadline** {deadline} · **First touch** {first_touch_at}").format(assigned_at=when(lead.assigned_at, tz) or '—', deadline=when(lead.deadline, tz) or '—', first_touch_at=when(lead.first_touch_at, tz) or '—'))
+    st.write(_("**Contact** {contact_name} · {email} · {phone}").format(contact_name=lead.contact_name or '—', email=lead.email or '—', phone=lead.phone or '—'))
+    st.write(_("**Campaign** {campaign} · **Event** {event} · **Account** {account} · **Rep** {rep}").format(campaign=lead.campaign, event=lead.event or '—', account=lead.account or '—', rep=lead.rep or '—'))
     if detail.disqualify_reason:
-        st.write(f"**Disqualified** {detail.disqualify_reason}")
+        st.write(_("**Disqualified** {disqualify_reason}").format(disqualify_reason=detail.disqualify_reason))
     if detail.opportunity:
-        st.write(f"**Opportunity** {detail.opportunity} (converted {when(detail.converted_at, tz)})")
+        st.write(_("**Opportunity** {opportunity} (converted {converted_at})").format(opportunity=detail.opportunity, converted_at=when(detail.converted_at, tz)))
     if _opened_version(lead) != lead.version:
-        st.warning("This lead was changed by someone else since you opened it. Reload it before you act.")
-        if st.button("Reload this lead", key=f"lq_reload_{lead.id}"):
+        st.warning(_("This lead was changed by someone else since you opened it. Reload it before you act."))
+        if st.button(_("Reload this lead"), key=f"lq_reload_{lead.id}"):
             st.session_state[f"lq_opened_{lead.id}"] = lead.version
             st.rerun()
     if lead.is_open:
@@ -145,19 +144,19 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     elif lead.status == LeadStatus.disqualified:
         _status_form(viewer, lead)
     if detail.activities:
-        st.markdown("**Activity on this lead**")
-        st.dataframe([{"When": when(a[0], tz), "Kind": str(a[1]), "By": a[2], "Notes": a[3] or ""}
+        st.markdown(_("**Activity on this lead**"))
+        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): str(a[1]), _("By"): a[2], _("Notes"): a[3] or ""}
                       for a in detail.activities], hide_index=True, width="stretch")
 
 
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
-    st.title("Lead queue")
+    st.title(_("Lead queue"))
     show_flash()
     cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
-    search = cols[0].text_input("Search code, company, contact or e-mail", key="lq_search", max_chars=100)
-    status = cols[1].selectbox("Status", STATUS_FILTERS, key="lq_status")
+    search = cols[0].text_input(_("Search code, company, contact or e-mail"), key="lq_search", max_chars=100)
+    status = cols[1].selectbox(_("Status"), STATUS_FILTERS, key="lq_status")
     rep_id = None
     if viewer.role is Role.manager:
         with cols[2]:
@@ -166,10 +165,9 @@ def render() -> None:
     result = cached_read(queue_q.lead_queue, viewer, search=search or None, status=status, rep_id=rep_id,
                          limit=PAGE_SIZE, offset=offset)
     overdue = cached_read(queue_q.overdue_count, viewer, rep_id=rep_id)
-    st.caption(f"Response deadline: {settings.sla_hours:g} h after the lead was handed to sales · "
-               f"{overdue} overdue and untouched · times in {settings.time_zone}")
+    st.caption(_("Response deadline: {sla_hours:g} h after the lead was handed to sales · {overdue} overdue and untouched · times in {time_zone}").format(sla_hours=settings.sla_hours, overdue=overdue, time_zone=settings.time_zone))
     if not result.rows:
-        st.info("No leads match." if search else "No leads in your queue.")
+        st.info(_("No leads match.") if search else _("No leads in your queue."))
         return
     _queue_table(result.rows, settings.tz)
     pager(result, "lq_page", "leads")
@@ -177,7 +175,7 @@ def render() -> None:
     # The lead being worked is kept apart from the select box: a write can move it to another page
     # of the queue (touched leads sort after untouched ones), which changes the box's options and
     # makes Streamlit reset the box; the work panel must stay on the lead.
-    st.selectbox("Work on a lead", list(labels), index=None, placeholder="Choose a lead of this page",
+    st.selectbox(_("Work on a lead"), list(labels), index=None, placeholder=_("Choose a lead of this page"),
                  format_func=labels.get, key=SELECTED, on_change=_choose_lead)
     working = st.session_state.get(WORKING)
     if working is not None:
@@ -185,7 +183,7 @@ def render() -> None:
             _work_panel(viewer, working, settings.tz)
         except AccessDenied:
             st.session_state.pop(WORKING, None)
-            st.info("That lead is no longer in your queue (it was reassigned).")
+            st.info(_("That lead is no longer in your queue (it was reassigned)."))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -11,68 +11,68 @@ from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import require_viewer
+from i18n import _
 
 PAGE_SIZE = 20
 
 
 def _deals_table(deals, currency) -> None:
-    st.dataframe([{"Deal": d.code, "Name": d.name, "Stage": d.stage, "Amount": money(d.amount, currency),
-                   "Owner": d.owner or "", "Opened": d.opened_on, "Expected close": d.expected_close_on,
-                   "Closed": d.closed_on} for d in deals], hide_index=True, width="stretch")
+    st.dataframe([{_("Deal"): d.code, _("Name"): d.name, _("Stage"): d.stage, _("Amount"): money(d.amount, currency),
+                   _("Owner"): d.owner or "", _("Opened"): d.opened_on, _("Expected close"): d.expected_close_on,
+                   _("Closed"): d.closed_on} for d in deals], hide_index=True, width="stretch")
 
 
 def _detail(viewer, account_id: int, settings) -> None:
     detail = cached_read(accounts_q.account_detail, viewer, account_id=account_id)
     account, tz = detail.account, settings.tz
     st.subheader(account.name)
-    st.caption(f"{account.sector or 'no sector'} · {account.segment or 'no segment'} · {account.territory} · "
-               f"owner {account.owner or '—'}")
+    st.caption(_("{sector} · {segment} · {territory} · owner {owner}").format(sector=account.sector or 'no sector', segment=account.segment or 'no segment', territory=account.territory, owner=account.owner or '—'))
     cols = st.columns(2)
-    cols[0].metric("Open deals", account.open_deals)
-    cols[1].metric("Open pipeline", money(account.open_pipeline, settings.currency))
+    cols[0].metric(_("Open deals"), account.open_deals)
+    cols[1].metric(_("Open pipeline"), money(account.open_pipeline, settings.currency))
     for label, deals in (("Open deals", detail.open_deals), ("Closed deals", detail.closed_deals)):
         st.markdown(f"**{label}**")
         if deals:
             _deals_table(deals, settings.currency)
         else:
-            st.caption("None in your scope.")
-    st.markdown("**Leads**")
+            st.caption(_("None in your scope."))
+    st.markdown(_("**Leads**"))
     if detail.leads:
-        st.dataframe([{"Lead": lead[0], "Contact": lead[1] or "", "Status": lead[2], "Campaign": lead[3],
-                       "Created": when(lead[4], tz), "First touch": when(lead[5], tz)} for lead in detail.leads],
+        st.dataframe([{_("Lead"): lead[0], _("Contact"): lead[1] or "", _("Status"): lead[2], _("Campaign"): lead[3],
+                       _("Created"): when(lead[4], tz), _("First touch"): when(lead[5], tz)} for lead in detail.leads],
                      hide_index=True, width="stretch")
     else:
-        st.caption("None in your scope.")
-    st.markdown("**Recent activity**")
+        st.caption(_("None in your scope."))
+    st.markdown(_("**Recent activity**"))
     if detail.activities:
-        st.dataframe([{"When": when(a[0], tz), "Kind": a[1], "By": a[2], "Notes": a[3] or ""}
+        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): a[1], _("By"): a[2], _("Notes"): a[3] or ""}
                       for a in detail.activities], hide_index=True, width="stretch")
     else:
-        st.caption("None yet.")
+        st.caption(_("None yet."))
     left, right = st.columns(2)
     with left:
-        st.markdown("**Campaigns that touched it**")
+        st.markdown(_("**Campaigns that touched it**"))
         if detail.campaigns:
-            st.dataframe([{"Campaign": c[1], "Code": c[0], "From": c[2], "To": c[3]} for c in detail.campaigns],
+            st.dataframe([{_("Campaign"): c[1], _("Code"): c[0], _("From"): c[2], _("To"): c[3]} for c in detail.campaigns],
                          hide_index=True, width="stretch")
         else:
-            st.caption("None.")
+            st.caption(_("None."))
     with right:
-        st.markdown("**Events that touched it**")
+        st.markdown(_("**Events that touched it**"))
         if detail.events:
-            st.dataframe([{"Event": e[1], "When": when(e[2], tz), "Venue": e[3] or "", "Status": e[4]}
+            st.dataframe([{_("Event"): e[1], _("When"): when(e[2], tz), _("Venue"): e[3] or "", _("Status"): e[4]}
                           for e in detail.events], hide_index=True, width="stretch")
         else:
-            st.caption("None.")
+            st.caption(_("None."))
 
 
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
-    st.title("My accounts")
-    st.caption("Your territory's accounts, and company-wide accounts you have deals with.")
+    st.title(_("My accounts"))
+    st.caption(_("Your territory's accounts, and company-wide accounts you have deals with."))
     cols = st.columns([3, 2]) if viewer.role is Role.manager else [st.container()]
-    search = cols[0].text_input("Search name or sector", key="acc_search", max_chars=100)
+    search = cols[0].text_input(_("Search name or sector"), key="acc_search", max_chars=100)
     owner_id = None
     if viewer.role is Role.manager:
         with cols[1]:
@@ -81,15 +81,15 @@ def render() -> None:
     result = cached_read(accounts_q.accounts_for, viewer, search=search or None, owner_id=owner_id, limit=PAGE_SIZE,
                          offset=offset)
     if not result.rows:
-        st.info("No accounts match.")
+        st.info(_("No accounts match."))
         return
-    st.dataframe([{"Account": a.name, "Sector": a.sector or "", "Segment": a.segment or "", "Territory": a.territory,
-                   "Owner": a.owner or "", "Open deals": a.open_deals,
-                   "Open pipeline": money(a.open_pipeline, settings.currency)} for a in result.rows],
+    st.dataframe([{_("Account"): a.name, _("Sector"): a.sector or "", _("Segment"): a.segment or "", _("Territory"): a.territory,
+                   _("Owner"): a.owner or "", _("Open deals"): a.open_deals,
+                   _("Open pipeline"): money(a.open_pipeline, settings.currency)} for a in result.rows],
                  hide_index=True, width="stretch")
     pager(result, "acc_page", "accounts")
     rows = {a.id: a.name for a in result.rows}
-    choice = st.selectbox("Open an account", list(rows), index=None, placeholder="Choose an account of this page",
+    choice = st.selectbox(_("Open an account"), list(rows), index=None, placeholder=_("Choose an account of this page"),
                           format_func=rows.get, key="acc_choice")
     if choice is not None:
         _detail(viewer, choice, settings)

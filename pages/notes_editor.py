@@ -16,6 +16,7 @@ from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -30,30 +31,30 @@ def _editor(viewer, campaign_id: int, versions) -> None:
                + ("" if draft or not latest else f", starting from v{latest.version}"))
     left, right = st.columns(2)
     with left:
-        title = st.text_input("Title", value=latest.title if latest else "Key messages", key=f"{key}_title")
-        body = st.text_area("Markdown", value=latest.body_md if latest else "", height=360, key=f"{key}_body",
-                            help="Key messages, the offer, objection handling. Markdown; raw HTML is shown as text.")
+        title = st.text_input(_("Title"), value=latest.title if latest else "Key messages", key=f"{key}_title")
+        body = st.text_area(_("Markdown"), value=latest.body_md if latest else "", height=360, key=f"{key}_body",
+                            help=_("Key messages, the offer, objection handling. Markdown; raw HTML is shown as text."))
     with right:
-        st.markdown("**Preview**")
+        st.markdown(_("**Preview**"))
         with st.container(border=True):
             show_markdown(f"### {title}\n\n{body}" if title else body)
-    c1, c2, _ = st.columns([1, 1, 3])
-    if c1.button("Save draft", key=f"{key}_save"):
+    c1, c2, _spacer = st.columns([1, 1, 3])
+    if c1.button(_("Save draft"), key=f"{key}_save"):
         run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
                   lambda n: f"Draft v{n.version} saved.")
-    if c2.button(f"Publish v{next_version}", type="primary", key=f"{key}_publish"):
+    if c2.button(_("Publish v{next_version}").format(next_version=next_version), type="primary", key=f"{key}_publish"):
         run_write_then_rerun(lambda s: notes.publish_note(viewer, campaign_id, title, body, session=s),
                   lambda n: f"Version v{n.version} published; reps of the target territories see it now.")
 
 
 def _diff(viewer, campaign_id: int, versions, session) -> None:
     if len(versions) < 2:
-        st.caption("A diff needs two versions.")
+        st.caption(_("A diff needs two versions."))
         return
     numbers = [n.version for n in versions]
     c1, c2 = st.columns(2)
-    old = c1.selectbox("From", numbers, index=1, format_func=lambda v: f"v{v}", key=f"diff_old_{campaign_id}")
-    new = c2.selectbox("To", numbers, index=0, format_func=lambda v: f"v{v}", key=f"diff_new_{campaign_id}")
+    old = c1.selectbox(_("From"), numbers, index=1, format_func=lambda v: f"v{v}", key=f"diff_old_{campaign_id}")
+    new = c2.selectbox(_("To"), numbers, index=0, format_func=lambda v: f"v{v}", key=f"diff_new_{campaign_id}")
     with reported_errors():
         lines = notes.diff_versions(viewer, campaign_id, old, new, session=session)
         st.code("\n".join(lines) or "(no differences)", language="diff")
@@ -61,26 +62,26 @@ def _diff(viewer, campaign_id: int, versions, session) -> None:
 
 def _readers(viewer, published, session, tz) -> None:
     if not published:
-        st.caption("Nothing published yet.")
+        st.caption(_("Nothing published yet."))
         return
     labels = {n.id: f"v{n.version} — {n.title} ({when(n.published_at, tz)})" for n in published}
-    note_id = st.selectbox("Version", list(labels), format_func=labels.get, key="note_readers_version")
+    note_id = st.selectbox(_("Version"), list(labels), format_func=labels.get, key="note_readers_version")
     rates = marketing.note_read_rate_by_territory(viewer, note_id, session=session)
-    st.dataframe([{"Territory": r.territory, "Target reps": r.target_reps, "Read": r.read, "Read rate": pct(r.rate)}
+    st.dataframe([{_("Territory"): r.territory, _("Target reps"): r.target_reps, _("Read"): r.read, _("Read rate"): pct(r.rate)}
                   for r in rates], hide_index=True, width="stretch")
     unread = marketing.unread_reps(viewer, note_id, session=session)
-    st.markdown(f"**Target reps who have not read it: {len(unread)}**")
+    st.markdown(_("**Target reps who have not read it: {len}**").format(len=len(unread)))
     if unread:
-        st.dataframe([{"Rep": u[0], "Username": u[1], "Territory": u[2]} for u in unread],
+        st.dataframe([{_("Rep"): u[0], _("Username"): u[1], _("Territory"): u[2]} for u in unread],
                      hide_index=True, width="stretch")
-    with st.expander("Show this version"):
+    with st.expander(_("Show this version")):
         note = next(n for n in published if n.id == note_id)
         show_markdown(f"### {note.title}\n\n{note.body_md}")
 
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
-    st.title("Notes editor")
+    st.title(_("Notes editor"))
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
@@ -90,10 +91,10 @@ def render() -> None:
         versions = marketing.notes_of_campaign(viewer, campaign_id, session=session)
         published = [n for n in versions if n.status == NoteStatus.published]
         if versions:
-            st.dataframe([{"Version": f"v{n.version}", "Title": n.title, "Status": n.status,
-                           "Published": when(n.published_at, tz), "Author": n.author or ""} for n in versions],
+            st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): n.status,
+                           _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
                          hide_index=True, width="stretch")
-        edit_tab, diff_tab, read_tab = st.tabs(["Write", "Compare versions", "Who has read it"])
+        edit_tab, diff_tab, read_tab = st.tabs([_("Write"), _("Compare versions"), _("Who has read it")])
         with edit_tab:
             _editor(viewer, campaign_id, versions)
         with diff_tab:

@@ -15,6 +15,7 @@ from services import routing
 from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.session import app_engine, require_viewer
+from i18n import _
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
 NO_TERRITORY = -1
@@ -25,11 +26,11 @@ def _filters(viewer, session, territories) -> dict:
         return {}
     names = {t.id: t.name for t in territories}
     c1, c2 = st.columns(2)
-    choice = c1.selectbox("Territory", [None, NO_TERRITORY, *names], key="rt_territory",
-                          format_func=lambda t: "All" if t is None else "No territory yet" if t == NO_TERRITORY
+    choice = c1.selectbox(_("Territory"), [None, NO_TERRITORY, *names], key="rt_territory",
+                          format_func=lambda t: _("All") if t is None else _("No territory yet") if t == NO_TERRITORY
                           else names[t])
     campaigns = dict(marketing.campaign_choices(viewer, session=session))
-    campaign = c2.selectbox("Campaign", [None, *campaigns], format_func=lambda c: "All" if c is None else campaigns[c],
+    campaign = c2.selectbox(_("Campaign"), [None, *campaigns], format_func=lambda c: _("All") if c is None else campaigns[c],
                             key="rt_campaign")
     return dict(campaign_id=campaign, without_territory=choice == NO_TERRITORY,
                 territory_id=None if choice in (None, NO_TERRITORY) else choice)
@@ -37,24 +38,24 @@ def _filters(viewer, session, territories) -> dict:
 
 def _route_one(viewer, session, rows, territories) -> None:
     labels = {r.id: f"{r.code} · {r.company}" + (f" · {r.territory}" if r.territory else "") for r in rows}
-    lead_id = st.selectbox("Lead", list(labels), format_func=labels.get, key="rt_lead")
+    lead_id = st.selectbox(_("Lead"), list(labels), format_func=labels.get, key="rt_lead")
     lead = next(r for r in rows if r.id == lead_id)
     names = {t.id: t.name for t in territories}
     if viewer.role is Role.manager:
         territory_id = viewer.territory_id
-        st.caption(f"Territory: {names[territory_id]}")
+        st.caption(_("Territory: {value}").format(value=names[territory_id]))
     else:
         ids = list(names)
-        territory_id = st.selectbox("Territory", ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
+        territory_id = st.selectbox(_("Territory"), ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
                                     index=ids.index(lead.territory_id) if lead.territory_id in names else 0)
     reps = marketing.routable_reps(viewer, territory_id, session=session)
     if not reps:
-        st.warning(f"{names[territory_id]} has no active rep; the lead can be given the territory and wait.")
+        st.warning(_("{value} has no active rep; the lead can be given the territory and wait.").format(value=names[territory_id]))
     rep_names = {r[0]: f"{r[1]} ({r[2]} open leads)" for r in reps}
-    rep_id = st.selectbox("Rep", [None, *rep_names], key=f"rt_rep_{lead_id}_{territory_id}",
-                          format_func=lambda r: "— territory only —" if r is None else rep_names[r],
+    rep_id = st.selectbox(_("Rep"), [None, *rep_names], key=f"rt_rep_{lead_id}_{territory_id}",
+                          format_func=lambda r: _("— territory only —") if r is None else rep_names[r],
                           index=1 if reps else 0)
-    if st.button("Route lead", type="primary", key="rt_route"):
+    if st.button(_("Route lead"), type="primary", key="rt_route"):
         run_write_then_rerun(lambda s: routing.route_lead(viewer, lead_id, territory_id=territory_id, rep_id=rep_id, session=s,
                                                expected_version=lead.version),
                   f"Lead {lead.code} routed to " + (rep_names[rep_id].split(" (")[0] if rep_id else names[territory_id])
@@ -63,29 +64,29 @@ def _route_one(viewer, session, rows, territories) -> None:
 
 def render() -> None:
     viewer = require_viewer(*ROUTERS)
-    st.title("Lead routing")
-    st.caption("Leads that no rep could take automatically: no territory, or no active rep there.")
+    st.title(_("Lead routing"))
+    st.caption(_("Leads that no rep could take automatically: no territory, or no active rep there."))
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         territories = marketing.territories(session=session)
         filters = _filters(viewer, session, territories)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="rt_page")
+        page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="rt_page")
         page = marketing.unassigned_queue(viewer, session=session, page=page_no, **filters)
-        st.metric("Unassigned leads", f"{page.total:,}")
+        st.metric(_("Unassigned leads"), f"{page.total:,}")
         if not page.rows:
-            st.success("Every lead has a rep.")
+            st.success(_("Every lead has a rep."))
             return
-        st.dataframe([{"Lead": r.code, "Company": r.company, "Name": r.contact_name or "", "Email": r.email or "",
-                       "Campaign": r.campaign, "Event": r.event or "", "Territory": r.territory or "—",
-                       "Account": r.account or "", "Created": when(r.created_at, tz)} for r in page.rows],
+        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Email"): r.email or "",
+                       _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
+                       _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
                      hide_index=True, width="stretch")
-        st.caption(f"Page {page.page} of {page.pages}, oldest first.")
-        st.subheader("Route by hand")
+        st.caption(_("Page {page} of {pages}, oldest first.").format(page=page.page, pages=page.pages))
+        st.subheader(_("Route by hand"))
         _route_one(viewer, session, page.rows, territories)
-        st.subheader("Route automatically")
-        st.caption("Owner of the account first, else the territory's rep with the fewest open leads.")
-        if st.button(f"Apply the rule to the {len(page.rows)} leads on this page", key="rt_auto"):
+        st.subheader(_("Route automatically"))
+        st.caption(_("Owner of the account first, else the territory's rep with the fewest open leads."))
+        if st.button(_("Apply the rule to the {len} leads on this page").format(len=len(page.rows)), key="rt_auto"):
             run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
                       lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")
 

@@ -15,53 +15,54 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.session import require_viewer
+from i18n import _
 
 PAGE_SIZE = 20
 
 
 def _rep_choice(reps: dict[int, str], label: str, key: str) -> int | None:
-    return st.selectbox(label, list(reps), index=None, placeholder="Choose a rep", format_func=reps.get, key=key)
+    return st.selectbox(label, list(reps), index=None, placeholder=_("Choose a rep"), format_func=reps.get, key=key)
 
 
 def _team_table(viewer) -> list:
     members = cached_read(team_q.team_load, viewer)
-    st.dataframe([{"Rep": m.display_name, "Active": m.active, "In this territory": m.in_territory,
-                   "Open leads": m.open_leads, "Overdue untouched": m.overdue_leads, "Open deals": m.open_deals}
+    st.dataframe([{_("Rep"): m.display_name, _("Active"): m.active, _("In this territory"): m.in_territory,
+                   _("Open leads"): m.open_leads, _("Overdue untouched"): m.overdue_leads, _("Open deals"): m.open_deals}
                   for m in members], hide_index=True, width="stretch")
     return members
 
 
 def _one_lead(viewer, reps) -> None:
-    search = st.text_input("Find a lead (code, company, contact)", key="tm_lead_search", max_chars=100)
+    search = st.text_input(_("Find a lead (code, company, contact)"), key="tm_lead_search", max_chars=100)
     found = cached_read(queue_q.lead_queue, viewer, search=search or None, status="open", rep_id=None, limit=50,
                         offset=0)
     leads = {r.id: f"{r.code} · {r.company} · {r.rep or 'unassigned'}" for r in found.rows}
     with st.form("tm_lead_form"):
-        lead_id = st.selectbox("Lead", list(leads), index=None, placeholder="—", format_func=leads.get,
+        lead_id = st.selectbox(_("Lead"), list(leads), index=None, placeholder="—", format_func=leads.get,
                                key="tm_lead")
         to = _rep_choice(reps, "Give it to", "tm_lead_to")
-        if st.form_submit_button("Reassign lead"):
+        if st.form_submit_button(_("Reassign lead")):
             if lead_id is None or to is None:
-                st.error("Choose a lead and a rep.")
+                st.error(_("Choose a lead and a rep."))
             elif run_write(lambda s: reassign.reassign_lead(viewer, lead_id, to, session=s),
-                           success=f"Lead reassigned to {reps[to]}.") is not None:
+                           success=_("Lead reassigned to {value}.").format(value=reps[to])) is not None:
                 st.rerun()
 
 
 def _one_opportunity(viewer, reps) -> None:
-    search = st.text_input("Find an opportunity (code or name)", key="tm_opp_search", max_chars=100)
+    search = st.text_input(_("Find an opportunity (code or name)"), key="tm_opp_search", max_chars=100)
     found = cached_read(activity_q.open_opportunities, viewer, search=search or None, rep_id=None, limit=50,
                         offset=0)
     opps = {o.id: f"{o.code} · {o.name} · {o.owner or '—'}" for o in found.rows}
     with st.form("tm_opp_form"):
-        opp_id = st.selectbox("Opportunity", list(opps), index=None, placeholder="—", format_func=opps.get,
+        opp_id = st.selectbox(_("Opportunity"), list(opps), index=None, placeholder="—", format_func=opps.get,
                               key="tm_opp")
         to = _rep_choice(reps, "Give it to", "tm_opp_to")
-        if st.form_submit_button("Reassign opportunity"):
+        if st.form_submit_button(_("Reassign opportunity")):
             if opp_id is None or to is None:
-                st.error("Choose an opportunity and a rep.")
+                st.error(_("Choose an opportunity and a rep."))
             elif run_write(lambda s: reassign.reassign_opportunity(viewer, opp_id, to, session=s),
-                           success=f"Opportunity reassigned to {reps[to]}.") is not None:
+                           success=_("Opportunity reassigned to {value}.").format(value=reps[to])) is not None:
                 st.rerun()
 
 
@@ -69,13 +70,13 @@ def _all_of_a_rep(viewer, reps, members) -> None:
     holders = {m.id: f"{m.display_name}{'' if m.active else ' (disabled)'} — {m.open_leads} leads, "
                      f"{m.open_deals} deals" for m in members if m.open_leads or m.open_deals}
     with st.form("tm_all_form"):
-        source = st.selectbox("From", list(holders), index=None, placeholder="Who is leaving or moving?",
+        source = st.selectbox(_("From"), list(holders), index=None, placeholder=_("Who is leaving or moving?"),
                               format_func=holders.get, key="tm_all_from")
         to = _rep_choice(reps, "To", "tm_all_to")
-        sure = st.checkbox("Move all their open leads and open opportunities of this territory", key="tm_all_sure")
-        if st.form_submit_button("Reassign all"):
+        sure = st.checkbox(_("Move all their open leads and open opportunities of this territory"), key="tm_all_sure")
+        if st.form_submit_button(_("Reassign all")):
             if source is None or to is None or not sure:
-                st.error("Choose both reps and confirm.")
+                st.error(_("Choose both reps and confirm."))
             else:
                 run_write(lambda s: reassign.reassign_all_open(viewer, source, to, session=s),
                           lambda moved: f"Moved {moved.leads} open leads and {moved.opportunities} open "
@@ -83,26 +84,26 @@ def _all_of_a_rep(viewer, reps, members) -> None:
 
 
 def _unassigned(viewer, reps, tz) -> None:
-    search = st.text_input("Search unassigned leads", key="tm_un_search", max_chars=100)
+    search = st.text_input(_("Search unassigned leads"), key="tm_un_search", max_chars=100)
     offset = page_offset("tm_un_page", (search,), PAGE_SIZE)
     result = cached_read(team_q.unassigned_leads, viewer, search=search or None, limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.caption("No unassigned leads in your territory.")
+        st.caption(_("No unassigned leads in your territory."))
         return
-    st.dataframe([{"Lead": u.code, "Company": u.company, "Contact": u.contact_name or "", "Campaign": u.campaign,
-                   "Created": when(u.created_at, tz)} for u in result.rows], hide_index=True, width="stretch")
+    st.dataframe([{_("Lead"): u.code, _("Company"): u.company, _("Contact"): u.contact_name or "", _("Campaign"): u.campaign,
+                   _("Created"): when(u.created_at, tz)} for u in result.rows], hide_index=True, width="stretch")
     pager(result, "tm_un_page", "unassigned leads")
     rows = {u.id: f"{u.code} · {u.company}" for u in result.rows}
     with st.form("tm_route_form"):
-        chosen = st.multiselect("Leads to route", list(rows), format_func=rows.get, key="tm_route_leads")
-        every = st.checkbox("All leads of this page", key="tm_route_page")
+        chosen = st.multiselect(_("Leads to route"), list(rows), format_func=rows.get, key="tm_route_leads")
+        every = st.checkbox(_("All leads of this page"), key="tm_route_page")
         to = _rep_choice(reps, "Route to", "tm_route_to")
-        if st.form_submit_button("Route"):
+        if st.form_submit_button(_("Route")):
             ids = list(rows) if every else chosen
             if not ids or to is None:
-                st.error("Choose the leads and a rep.")
+                st.error(_("Choose the leads and a rep."))
             elif run_write(lambda s: reassign.route_leads(viewer, ids, to, session=s),
-                           success=f"Routed {len(ids)} leads to {reps[to]}; their response clock starts now.") \
+                           success=_("Routed {len} leads to {value}; their response clock starts now.").format(len=len(ids), value=reps[to])) \
                     is not None:
                 st.rerun()
 
@@ -110,12 +111,12 @@ def _unassigned(viewer, reps, tz) -> None:
 def render() -> None:
     viewer = require_viewer(Role.manager)
     tz = business_settings().tz
-    st.title("Team")
-    st.caption("Your territory's reps and their open work. Reassigning keeps each lead's response deadline.")
+    st.title(_("Team"))
+    st.caption(_("Your territory's reps and their open work. Reassigning keeps each lead's response deadline."))
     show_flash()
     members = _team_table(viewer)
     reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
-    tabs = st.tabs(["Route unassigned leads", "Reassign a lead", "Reassign an opportunity", "All of a rep's work"])
+    tabs = st.tabs([_("Route unassigned leads"), _("Reassign a lead"), _("Reassign an opportunity"), _("All of a rep's work")])
     with tabs[0]:
         _unassigned(viewer, reps, tz)
     with tabs[1]:

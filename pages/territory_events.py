@@ -22,6 +22,7 @@ from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
+from i18n import _
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = "All campaigns"
@@ -33,29 +34,29 @@ def _event_card(event, tz) -> None:
         st.markdown(f"**{event.title}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
         st.caption(f"{event.kind.replace('_', ' ')} · {event.campaign_name} ({event.campaign_code})")
         cols = st.columns(3)
-        cols[0].write(f"**When** {when(event.starts_at, tz)} – {when(event.ends_at, tz)}")
-        cols[1].write(f"**Venue** {event.venue or '—'}")
-        cols[2].write(f"**Capacity** {event.capacity if event.capacity is not None else '—'}")
+        cols[0].write(_("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)))
+        cols[1].write(_("**Venue** {venue}").format(venue=event.venue or '—'))
+        cols[2].write(_("**Capacity** {value}").format(value=event.capacity if event.capacity is not None else '—'))
         _latest_note(event.note, tz)
 
 
 def _latest_note(note, tz) -> None:
     if note is None:
-        st.caption("No published note for this campaign yet.")
+        st.caption(_("No published note for this campaign yet."))
         return
-    with st.expander(f"Latest note: {note.title} (v{note.version}, {when(note.published_at, tz)})"):
+    with st.expander(_("Latest note: {title} (v{version}, {published_at})").format(title=note.title, version=note.version, published_at=when(note.published_at, tz))):
         show_markdown(note.body_md)
 
 
 def _filters(viewer):
     campaigns = cached_read(events_q.territory_campaigns, viewer)
     labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
-    window = st.segmented_control("When", list(EventWindow), format_func=WINDOW_LABELS.get,
+    window = st.segmented_control(_("When"), list(EventWindow), format_func=WINDOW_LABELS.get,
                                   default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
     cols = st.columns(2)
-    kinds = cols[0].multiselect("Kind", [k.value for k in EventKind], key="ev_kinds",
+    kinds = cols[0].multiselect(_("Kind"), [k.value for k in EventKind], key="ev_kinds",
                                 format_func=lambda k: k.replace("_", " "))
-    campaign_id = labels[cols[1].selectbox("Campaign", list(labels), key="ev_campaign")]
+    campaign_id = labels[cols[1].selectbox(_("Campaign"), list(labels), key="ev_campaign")]
     return EventWindow(window), tuple(sorted(kinds)), campaign_id
 
 
@@ -64,7 +65,7 @@ def _event_list(viewer, window, kinds, campaign_id, tz) -> None:
     result = cached_read(events_q.events_for, viewer, window=window, kinds=kinds, campaign_id=campaign_id,
                          limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.info(f"No events of your territory — {WINDOW_LABELS[window].lower()}.")
+        st.info(_("No events of your territory — {lower}.").format(lower=WINDOW_LABELS[window].lower()))
         return
     for event in result.rows:
         _event_card(event, tz)
@@ -80,9 +81,9 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
         st.session_state["ev_month"] = date(shown.year + m // 12, m % 12 + 1, 1)
 
     cols = st.columns([1, 3, 1])
-    cols[0].button("◀ Previous", key="ev_prev_month", on_click=move, args=(-1,), width="stretch")
+    cols[0].button(_("◀ Previous"), key="ev_prev_month", on_click=move, args=(-1,), width="stretch")
     cols[1].markdown(f"### {shown:%B %Y}")
-    cols[2].button("Next ▶", key="ev_next_month", on_click=move, args=(1,), width="stretch")
+    cols[2].button(_("Next ▶"), key="ev_next_month", on_click=move, args=(1,), width="stretch")
     events = cached_read(events_q.month_events, viewer, year=shown.year, month=shown.month, kinds=kinds,
                          campaign_id=campaign_id)
     by_day: dict[date, list] = {}
@@ -99,23 +100,22 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
         for cell, day in zip(cells, week):
             with cell.container(border=True, height=130):
                 label = f"**{day.day}**" if day == today else str(day.day)
-                st.markdown(label if day.month == shown.month else f":gray[{day.day}]")
+                st.markdown(label if day.month == shown.month else _(":gray[{day}]").format(day=day.day))
                 for event in by_day.get(day, []):
                     mark = "~~" if event.status == "cancelled" else ""
                     st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{event.title}{mark}")
-    st.caption(f"{len(events)} events this month. Times in {tz.key}.")
+    st.caption(_("{len} events this month. Times in {key}.").format(len=len(events), key=tz.key))
 
 
 def _without_event(viewer, campaign_id, tz) -> None:
     campaigns = cached_read(events_q.campaigns_without_local_event, viewer, campaign_id=campaign_id)
     if not campaigns:
-        st.caption("Every current campaign for your territory has an event here.")
+        st.caption(_("Every current campaign for your territory has an event here."))
         return
     for c in campaigns:
         with st.container(border=True):
             st.markdown(f"**{c.name}** ({c.code})")
-            st.caption(f"{c.channel} · {c.status} · {c.start_date:%Y-%m-%d} – {c.end_date:%Y-%m-%d} · "
-                       "no event in your territory")
+            st.caption(_("{channel} · {status} · {start_date:%Y-%m-%d} – {end_date:%Y-%m-%d} · no event in your territory").format(channel=c.channel, status=c.status, start_date=c.start_date, end_date=c.end_date))
             _latest_note(c.note, tz)
 
 
@@ -123,21 +123,20 @@ def _ics_download(viewer, territory: str) -> None:
     now = utcnow()
     feed = cached_read(events_q.calendar_feed, viewer)
     data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
-    st.download_button("Add to my calendar (.ics)", data=data, file_name="onevoice-territory-events.ics",
+    st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
-                       help=f"{len(feed)} upcoming events of {territory}, cancelled ones included so your "
-                            "calendar removes them.")
+                       help=_("{len} upcoming events of {territory}, cancelled ones included so your calendar removes them.").format(len=len(feed), territory=territory))
 
 
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
     territory = cached_read(viewer_territory_name, viewer)
-    st.title("Territory events")
-    st.caption(f"Marketing in {territory} · times in {settings.time_zone}")
+    st.title(_("Territory events"))
+    st.caption(_("Marketing in {territory} · times in {time_zone}").format(territory=territory, time_zone=settings.time_zone))
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory)
-    tab_list, tab_month, tab_campaigns = st.tabs(["List", "Month calendar", "Campaigns without a local event"])
+    tab_list, tab_month, tab_campaigns = st.tabs([_("List"), _("Month calendar"), _("Campaigns without a local event")])
     with tab_list:
         _event_list(viewer, window, kinds, campaign_id, settings.tz)
     with tab_month:

@@ -17,6 +17,7 @@ from .field_common import (
     ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
 )
 from .scope import AccessDenied, Viewer, account_scope, lead_scope, opportunity_scope
+from i18n import _
 
 DETAIL_ROWS = 20
 
@@ -108,7 +109,7 @@ def account_detail(viewer: Viewer, account_id: int, *, session: Session) -> Acco
     require_field(viewer)
     row = session.exec(_account_select(viewer).where(Account.id == int(account_id))).first()
     if row is None:
-        raise AccessDenied(f"account #{account_id} is not one of your accounts")
+        raise AccessDenied(_("account #{account_id} is not one of your accounts").format(account_id=account_id))
     who = aliased(User, name="who")
     leads = session.exec(
         select(Lead.code, Lead.contact_name, Lead.status, Campaign.name, Lead.created_at, Lead.first_touch_at)
@@ -168,5 +169,5 @@ def linkable_account(viewer: Viewer, account_id: int, *, session: Session) -> Ac
     account = session.exec(select(Account).where(
         Account.id == int(account_id), or_(account_scope(viewer), Account.territory_id.is_(None)))).first()
     if account is None:
-        raise AccessDenied(f"account #{account_id} is not one of your accounts")
+        raise AccessDenied(_("account #{account_id} is not one of your accounts").format(account_id=account_id))
     return account

@@ -23,6 +23,7 @@ from queries.kpis import KpiFilter, ResolvedFilter, handoff, marketing, resolve,
 from queries.marketing import PageOf, paged
 from queries.scope import Viewer, require_role
 from services.errors import NotFound
+from i18n import _
 
 BLACK_HOLE_ROLES = (Role.marketer, Role.admin)
 Rep = aliased(User, name="bh_rep")
@@ -64,7 +65,7 @@ class BlackHole:
 def _campaign(campaign_id: int, *, session: Session) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {campaign_id}").format(campaign_id=campaign_id))
     return campaign
 
 

@@ -18,6 +18,7 @@ from .field_common import (
     ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
 )
 from .scope import AccessDenied, Viewer, event_scope, lead_scope, opportunity_scope
+from i18n import _
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def opportunity_for(viewer: Viewer, opportunity_id: int, *, session: Session) ->
     row = session.exec(_opportunity_select().where(Opportunity.id == int(opportunity_id),
                                                    opportunity_scope(viewer))).first()
     if row is None:
-        raise AccessDenied(f"opportunity #{opportunity_id} is not one of your opportunities")
+        raise AccessDenied(_("opportunity #{opportunity_id} is not one of your opportunities").format(opportunity_id=opportunity_id))
     return _to_opportunity(row)
 
 

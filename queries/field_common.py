@@ -19,6 +19,7 @@ from models.tables import Activity, Territory, User
 from models.timefmt import local_date
 
 from .scope import AccessDenied, Viewer, require_role
+from i18n import _
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
@@ -46,7 +47,7 @@ def page_bounds(limit: int, offset: int) -> tuple[int, int]:
 def require_field(viewer: Viewer) -> None:
     require_role(viewer, Role.rep, Role.manager)
     if viewer.territory_id is None:
-        raise AccessDenied("your user has no territory; ask an administrator to set one")
+        raise AccessDenied(_("your user has no territory; ask an administrator to set one"))
 
 
 def like_pattern(term: str | None) -> str | None:

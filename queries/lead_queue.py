@@ -17,6 +17,7 @@ from models.types import utcnow
 
 from .field_common import ResultPage, like_pattern, matches, page_bounds, rep_filter, require_field
 from .scope import AccessDenied, Viewer, lead_scope
+from i18n import _
 
 STATUS_FILTERS = ("open", "all") + tuple(s.value for s in LeadStatus)
 
@@ -133,7 +134,7 @@ def lead_for(viewer: Viewer, lead_id: int, *, session: Session) -> LeadDetail:
         .outerjoin(Opportunity, Opportunity.id == Lead.opportunity_id)
         .where(Lead.id == int(lead_id), lead_scope(viewer))).first()
     if row is None:
-        raise AccessDenied(f"lead #{lead_id} is not one of your leads")
+        raise AccessDenied(_("lead #{lead_id} is not one of your leads").format(lead_id=lead_id))
     who = aliased(User, name="who")
     activities = session.exec(
         select(Activity.occurred_at, Activity.kind, who.display_name, Activity.notes)
@@ -152,7 +153,7 @@ def scoped_lead(viewer: Viewer, lead_id: int, *, session: Session, for_update: b
         stmt = stmt.with_for_update()
     lead = session.exec(stmt).first()
     if lead is None:
-        raise AccessDenied(f"lead #{lead_id} is not one of your leads")
+        raise AccessDenied(_("lead #{lead_id} is not one of your leads").format(lead_id=lead_id))
     return lead
 
 

@@ -18,6 +18,7 @@ from models.tables import (
     Account, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, ImportBatch, Lead, NoteRead, Territory, User,
 )
 from queries.scope import AccessDenied, Viewer, campaign_targets_territory, require_role
+from i18n import _
 
 T = TypeVar("T")
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -293,7 +294,7 @@ def routable_reps(viewer: Viewer, territory_id: int, *, session: Session) -> lis
     """(id, display name, open leads) of the territory's active reps, fewest open leads first."""
     require_role(viewer, *ROUTING_ROLES)
     if viewer.role is Role.manager and territory_id != viewer.territory_id:
-        raise AccessDenied("a manager routes leads only within their own territory")
+        raise AccessDenied(_("a manager routes leads only within their own territory"))
     open_leads = (select(func.count(Lead.id)).where(Lead.assigned_to_id == User.id,
                                                     Lead.status.in_(OPEN_LEAD_STATUSES)).scalar_subquery())
     rows = session.execute(select(User.id, User.display_name, open_leads)

@@ -19,6 +19,7 @@ from models.tables import Campaign, CampaignNote, NoteRead
 
 from .field_common import ResultPage, page_bounds, require_field
 from .scope import AccessDenied, Viewer, campaign_targets_territory
+from i18n import _
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def note_for(viewer: Viewer, note_id: int, *, session: Session) -> FeedNote:
     require_field(viewer)
     row = session.exec(_feed_select(viewer).where(CampaignNote.id == int(note_id))).first()
     if row is None:
-        raise AccessDenied(f"note #{note_id} is not a published note of a campaign in your territory")
+        raise AccessDenied(_("note #{note_id} is not a published note of a campaign in your territory").format(note_id=note_id))
     return FeedNote(*row)
 
 

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from models.enums import Role
 from models.tables import Account, CampaignTerritory, Event, Lead, Opportunity, User
+from i18n import _
 
 
 class AccessDenied(PermissionError):
@@ -59,7 +60,7 @@ def load_viewer(username: str, *, session: Session) -> Viewer | None:
 
 def require_role(viewer: Viewer, *roles: Role) -> None:
     if viewer.role not in roles:
-        raise AccessDenied(f"your role ({viewer.role}) may not do this")
+        raise AccessDenied(_("your role ({role}) may not do this").format(role=viewer.role))
 
 
 def lead_scope(viewer: Viewer):

@@ -18,6 +18,7 @@ from models.types import utcnow
 
 from .field_common import ResultPage, page_bounds, require_field
 from .scope import AccessDenied, Viewer, campaign_targets_territory, event_scope
+from i18n import _
 
 CALENDAR_LIMIT = 500
 
@@ -167,7 +168,7 @@ def event_for(viewer: Viewer, event_id: int, *, session: Session) -> TerritoryEv
     stmt = _event_select(viewer)
     row = session.exec(stmt.where(Event.id == int(event_id))).first()
     if row is None:
-        raise AccessDenied(f"event #{event_id} is not an event of your territory")
+        raise AccessDenied(_("event #{event_id} is not an event of your territory").format(event_id=event_id))
     return _to_event(row)
 
 
@@ -233,5 +234,5 @@ def campaign_in_territory(viewer: Viewer, campaign_id: int, *, session: Session)
     campaign = session.exec(select(Campaign).where(
         Campaign.id == int(campaign_id), campaign_targets_territory(Campaign.id, viewer.territory_id))).first()
     if campaign is None:
-        raise AccessDenied(f"campaign #{campaign_id} does not target your territory")
+        raise AccessDenied(_("campaign #{campaign_id} does not target your territory").format(campaign_id=campaign_id))
     return campaign

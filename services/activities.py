@@ -17,6 +17,7 @@ from . import audit
 from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_moment, checked_text
 from .leads import record_first_touch
+from i18n import _
 
 ACTIVITY_FIELDS = ["user_id", "kind", "occurred_at", "account_id", "lead_id", "opportunity_id", "event_id", "notes"]
 
@@ -33,10 +34,10 @@ def log_activity(viewer: Viewer, *, session: Session, kind: ActivityKind | str, 
     try:
         kind = ActivityKind(kind)
     except ValueError:
-        raise ValidationFailed(f"kind: unknown activity kind {kind!r}") from None
+        raise ValidationFailed(_("kind: unknown activity kind {kind!r}").format(kind=kind)) from None
     notes = checked_text(notes, "notes", max_length=MAX_NOTE_TEXT, required=False)
     if not any(x is not None for x in (account_id, lead_id, opportunity_id, event_id)):
-        raise ValidationFailed("link the activity to an account, a lead, an opportunity or an event")
+        raise ValidationFailed(_("link the activity to an account, a lead, an opportunity or an event"))
     lead = opportunity = None
     if lead_id is not None:
         lead = scoped_lead(viewer, lead_id, session=session, for_update=True)
@@ -44,10 +45,10 @@ def log_activity(viewer: Viewer, *, session: Session, kind: ActivityKind | str, 
         opportunity = session.exec(select(Opportunity).where(
             Opportunity.id == int(opportunity_id), opportunity_scope(viewer))).first()
         if opportunity is None:
-            raise AccessDenied(f"opportunity #{opportunity_id} is not one of your opportunities")
+            raise AccessDenied(_("opportunity #{opportunity_id} is not one of your opportunities").format(opportunity_id=opportunity_id))
     if event_id is not None and session.exec(select(Event.id).where(
             Event.id == int(event_id), event_scope(viewer))).first() is None:
-        raise AccessDenied(f"event #{event_id} is not an event of your territory")
+        raise AccessDenied(_("event #{event_id} is not an event of your territory").format(event_id=event_id))
     if account_id is not None:
         linkable_account(viewer, account_id, session=session)
     else:

@@ -23,6 +23,7 @@ from services.errors import NotFound, ValidationFailed
 from services.reassign import Moved, move_open_work
 from services.users import USER_FIELDS, find_user, generate_one_time_password, set_password, territory_by_code
 from services.users import create_user as create_user_row
+from i18n import _
 
 TERRITORY_CODE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -53,23 +54,23 @@ def update_user(viewer: Viewer, username: str, *, session: Session, display_name
     try:
         role = Role(role)
     except ValueError:
-        raise ValidationFailed(f"role: unknown role {role!r}") from None
+        raise ValidationFailed(_("role: unknown role {role!r}").format(role=role)) from None
     territory = territory_by_code(territory_code, session=session) if territory_code else None
     if role in (Role.rep, Role.manager) and territory is None:
-        problems.append(f"territory: required for role {role}")
+        problems.append(_("territory: required for role {role}").format(role=role))
     if not (display_name or "").strip() or len(display_name) > 200:
-        problems.append("display name: 1–200 characters")
+        problems.append(_("display name: 1–200 characters"))
     manager = find_user(manager_username, session=session) if manager_username else None
     if manager is not None and manager.id == user.id:
-        problems.append("manager: a user cannot manage themselves")
+        problems.append(_("manager: a user cannot manage themselves"))
     if user.username == viewer.username and role is not Role.admin:
-        problems.append("role: you cannot remove your own admin role")
+        problems.append(_("role: you cannot remove your own admin role"))
     if problems:
         raise ValidationFailed(problems)
     if user.role != role and role not in (Role.rep, Role.manager):
         open_work = _open_work_count(user, session=session)
         if open_work:
-            problems.append(f"role: {user.username} still holds {open_work} open leads/deals; hand them over first")
+            problems.append(_("role: {username} still holds {open_work} open leads/deals; hand them over first").format(username=user.username, open_work=open_work))
             raise ValidationFailed(problems)
     scope_changed = user.role != role or user.territory_id != (territory.id if territory else None)
     user.display_name, user.email, user.role = display_name.strip(), (email or None), role
@@ -96,16 +97,16 @@ def disable_user(viewer: Viewer, username: str, *, session: Session, handover_to
     _admin(viewer)
     user = find_user(username, session=session)
     if user.username == viewer.username:
-        raise ValidationFailed("you cannot disable yourself")
+        raise ValidationFailed(_("you cannot disable yourself"))
     open_work = _open_work_count(user, session=session)
     moved = Moved(0, 0)
     if open_work:
         if not handover_to:
-            raise ValidationFailed(f"{username} holds {open_work} open leads/deals: choose a rep to hand them to")
+            raise ValidationFailed(_("{username} holds {open_work} open leads/deals: choose a rep to hand them to").format(username=username, open_work=open_work))
         target = find_user(handover_to, session=session)
         if target.role is not Role.rep or not target.active or target.territory_id != user.territory_id \
                 or target.id == user.id:
-            raise ValidationFailed(f"handover: {handover_to} is not another active rep of {username}'s territory")
+            raise ValidationFailed(_("handover: {handover_to} is not another active rep of {username}'s territory").format(handover_to=handover_to, username=username))
         moved = move_open_work(session=session, from_user_id=user.id, to_user_id=target.id)
         audit.record(session=session, username=viewer.username, action="handover", entity="user",
                      entity_key=username, detail={"to": target.username, "open_leads": moved.leads,
@@ -140,11 +141,11 @@ def create_territory(viewer: Viewer, code: str, name: str, *, session: Session) 
     code, name = (code or "").strip(), (name or "").strip()
     problems = []
     if not TERRITORY_CODE.match(code):
-        problems.append("code: 1–64 letters, digits, '.', '_' or '-'")
+        problems.append(_("code: 1–64 letters, digits, '.', '_' or '-'"))
     if not name or len(name) > 200:
-        problems.append("name: 1–200 characters")
+        problems.append(_("name: 1–200 characters"))
     if code and session.exec(select(Territory.id).where(Territory.code == code)).first() is not None:
-        problems.append(f"code: {code!r} already exists")
+        problems.append(_("code: {code!r} already exists").format(code=code))
     if problems:
         raise ValidationFailed(problems)
     territory = Territory(code=code, name=name)
@@ -160,7 +161,7 @@ def rename_territory(viewer: Viewer, code: str, new_name: str, *, session: Sessi
     territory = territory_by_code(code, session=session)
     new_name = (new_name or "").strip()
     if not new_name or len(new_name) > 200:
-        raise ValidationFailed("name: 1–200 characters")
+        raise ValidationFailed(_("name: 1–200 characters"))
     before = territory.name
     territory.name = new_name
     audit.record(session=session, username=viewer.username, action="rename", entity="territory", entity_key=code,
@@ -173,7 +174,7 @@ def merge_territories(viewer: Viewer, source_code: str, target_code: str, *, ses
     forecasts of the same month are added together; campaign targeting is unioned."""
     _admin(viewer)
     if source_code == target_code:
-        raise ValidationFailed("choose two different territories")
+        raise ValidationFailed(_("choose two different territories"))
     source = territory_by_code(source_code, session=session)
     target = territory_by_code(target_code, session=session)
     moved: dict[str, int] = {}
@@ -263,7 +264,7 @@ def save_targets(viewer: Viewer, rows: list[TargetRow], *, session: Session) -> 
             problems.append(f"{where}: {exc}")
             continue
         if row.territory not in codes:
-            problems.append(f"{where}: territory: unknown code {row.territory!r}")
+            problems.append(_("{where}: territory: unknown code {territory!r}").format(where=where, territory=row.territory))
             continue
         values = {}
         for field in ("revenue_target", "forecast"):
@@ -274,10 +275,10 @@ def save_targets(viewer: Viewer, rows: list[TargetRow], *, session: Session) -> 
                 problems.append(f"{where}: {field}: {exc}")
                 continue
             if amount is not None and amount < 0:
-                problems.append(f"{where}: {field}: must not be negative")
+                problems.append(_("{where}: {field}: must not be negative").format(where=where, field=field))
             values[field] = amount
         if (row.territory, month) in seen:
-            problems.append(f"{where}: {row.territory} {row.month} appears twice")
+            problems.append(_("{where}: {territory} {month} appears twice").format(where=where, territory=row.territory, month=row.month))
         seen.add((row.territory, month))
         parsed.append((codes[row.territory], row.territory, month, values))
     if problems:
@@ -314,11 +315,11 @@ ZIP_MAGIC = b"PK\x03\x04"
 def check_upload(data: bytes, *, filename: str, allowed_suffixes: tuple[str, ...], max_bytes: int) -> None:
     """Type and size of an uploaded file, checked before anything parses it."""
     if len(data) > max_bytes:
-        raise ValidationFailed(f"{filename}: {len(data):,} bytes is more than the limit of {max_bytes:,}")
+        raise ValidationFailed(_("{filename}: {len:,} bytes is more than the limit of {max_bytes:,}").format(filename=filename, len=len(data), max_bytes=max_bytes))
     if not filename.lower().endswith(allowed_suffixes):
-        raise ValidationFailed(f"{filename}: expected a {' or '.join(allowed_suffixes)} file")
+        raise ValidationFailed(_("{filename}: expected a {join} file").format(filename=filename, join=' or '.join(allowed_suffixes)))
     if filename.lower().endswith((".zip", ".xlsx")) and not data.startswith(ZIP_MAGIC):
-        raise ValidationFailed(f"{filename}: the content is not a zip archive")
+        raise ValidationFailed(_("{filename}: the content is not a zip archive").format(filename=filename))
 
 
 def import_bundle_upload(viewer: Viewer, data: bytes, *, filename: str, engine):

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 from models.tables import LoginThrottle, User
 from models.types import utcnow
 from services import audit
+from i18n import _
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -44,9 +45,9 @@ def check_password(password: str, password_hash: str | None) -> bool:
 def password_problems(password: str, *, username: str) -> list[str]:
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"password: at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(_("password: at least {MIN_PASSWORD_LENGTH} characters").format(MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH))
     if password.strip().lower() == username.strip().lower():
-        problems.append("password: must not be the username")
+        problems.append(_("password: must not be the username"))
     return problems
 
 
@@ -123,12 +124,12 @@ def change_own_password(username: str, current: str, new: str, *, session: Sessi
 
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:
-        raise ValidationFailed("your account is not active")
+        raise ValidationFailed(_("your account is not active"))
     if not check_password(current, user.password_hash):
-        raise ValidationFailed("current password: incorrect")
+        raise ValidationFailed(_("current password: incorrect"))
     problems = password_problems(new, username=username)
     if new == current:
-        problems.append("password: must differ from the current one")
+        problems.append(_("password: must differ from the current one"))
     if problems:
         raise ValidationFailed(problems)
     user.password_hash = hash_password(new)

@@ -19,6 +19,7 @@ from queries.scope import Viewer, require_role
 from services import audit
 from services.field_rules import new_code
 from services.errors import NotFound, StaleEdit, ValidationFailed
+from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 CAMPAIGN_FIELDS = ["code", "name", "channel", "status", "start_date", "end_date", "objective", "budget",
@@ -61,7 +62,7 @@ def _enum(problems: list[str], name: str, enum_cls, value, *, optional: bool = F
     try:
         return enum_cls(value)
     except ValueError:
-        problems.append(f"{name}: unknown value {value!r} (expected one of {', '.join(enum_cls)})")
+        problems.append(_("{name}: unknown value {value!r} (expected one of {join})").format(name=name, value=value, join=', '.join(enum_cls)))
         return None
 
 
@@ -72,7 +73,7 @@ def _money(problems: list[str], name: str, value) -> Decimal | None:
         problems.append(f"{name}: {exc}")
         return None
     if amount is not None and amount < 0:
-        problems.append(f"{name}: must be 0 or more, got {amount}")
+        problems.append(_("{name}: must be 0 or more, got {amount}").format(name=name, amount=amount))
     return amount
 
 
@@ -85,16 +86,16 @@ def _validated_campaign(data: CampaignInput, *, session: Session) -> dict:
     problems: list[str] = []
     name = _clean_text(data.name)
     if not name:
-        problems.append("name: required")
+        problems.append(_("name: required"))
     elif len(name) > 300:
-        problems.append("name: at most 300 characters")
+        problems.append(_("name: at most 300 characters"))
     channel = _enum(problems, "channel", Channel, data.channel)
     status = _enum(problems, "status", CampaignStatus, data.status)
     segment = _enum(problems, "target segment", Segment, data.target_segment, optional=True)
     if not isinstance(data.start_date, date) or not isinstance(data.end_date, date):
-        problems.append("dates: a start and an end date are required")
+        problems.append(_("dates: a start and an end date are required"))
     elif data.end_date < data.start_date:
-        problems.append(f"end date: {data.end_date} is before the start date {data.start_date}")
+        problems.append(_("end date: {end_date} is before the start date {start_date}").format(end_date=data.end_date, start_date=data.start_date))
     budget = _money(problems, "budget", data.budget)
     cost = _money(problems, "actual cost", data.actual_cost)
     territory_ids = sorted(set(data.territory_ids or []))
@@ -102,12 +103,12 @@ def _validated_campaign(data: CampaignInput, *, session: Session) -> dict:
         known = set(session.exec(select(Territory.id).where(Territory.id.in_(territory_ids))).all())
         unknown = [t for t in territory_ids if t not in known]
         if unknown:
-            problems.append(f"target territories: unknown id(s) {unknown}")
+            problems.append(_("target territories: unknown id(s) {unknown}").format(unknown=unknown))
     if data.owner_id is not None and session.get(User, data.owner_id) is None:
-        problems.append(f"owner: unknown user id {data.owner_id}")
+        problems.append(_("owner: unknown user id {owner_id}").format(owner_id=data.owner_id))
     code = _clean_text(data.code)
     if code is not None and len(code) > 64:
-        problems.append("code: at most 64 characters")
+        problems.append(_("code: at most 64 characters"))
     if problems:
         raise ValidationFailed(problems)
     return dict(name=name, channel=channel, status=status, target_segment=segment, start_date=data.start_date,
@@ -151,7 +152,7 @@ def _new_code(prefix: str, model, *, session: Session) -> str:
 def get_campaign(campaign_id: int, *, session: Session) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {campaign_id}").format(campaign_id=campaign_id))
     return campaign
 
 
@@ -161,7 +162,7 @@ def create_campaign(viewer: Viewer, data: CampaignInput, *, session: Session) ->
     territory_ids = values.pop("territory_ids")
     code = values.pop("code")
     if code and _code_taken(Campaign, code, None, session=session):
-        raise ValidationFailed(f"code: {code!r} is already used by another campaign")
+        raise ValidationFailed(_("code: {code!r} is already used by another campaign").format(code=code))
     if values["owner_id"] is None:
         values["owner_id"] = viewer.id
     campaign = Campaign(code=code or _new_code("CMP", Campaign, session=session), **values)
@@ -175,7 +176,7 @@ def create_campaign(viewer: Viewer, data: CampaignInput, *, session: Session) ->
 
 def _check_version(row, expected_version: int | None, what: str) -> None:
     if expected_version is not None and row.version != expected_version:
-        raise StaleEdit(f"{what} was changed by someone else since you opened it; reload and try again")
+        raise StaleEdit(_("{what} was changed by someone else since you opened it; reload and try again").format(what=what))
 
 
 def update_campaign(viewer: Viewer, campaign_id: int, data: CampaignInput, *, session: Session,
@@ -183,21 +184,20 @@ def update_campaign(viewer: Viewer, campaign_id: int, data: CampaignInput, *, se
     require_role(viewer, *MARKETING_ROLES)
     campaign = get_campaign(campaign_id, session=session)
     if campaign.status == CampaignStatus.cancelled:
-        raise ValidationFailed(f"campaign {campaign.code} is cancelled and can no longer be edited")
+        raise ValidationFailed(_("campaign {code} is cancelled and can no longer be edited").format(code=campaign.code))
     _check_version(campaign, expected_version, f"campaign {campaign.code}")
     values = _validated_campaign(data, session=session)
     territory_ids = values.pop("territory_ids")
     code = values.pop("code") or campaign.code
     if code != campaign.code and _code_taken(Campaign, code, campaign.id, session=session):
-        raise ValidationFailed(f"code: {code!r} is already used by another campaign")
+        raise ValidationFailed(_("code: {code!r} is already used by another campaign").format(code=code))
     if territory_ids:
         # Narrowing the targets must not strand an event in a territory the campaign leaves.
         stranded = session.exec(select(Event.code).where(Event.campaign_id == campaign.id,
                                                          Event.status != EventStatus.cancelled,
                                                          Event.territory_id.not_in(territory_ids))).all()
         if stranded:
-            raise ValidationFailed(f"target territories: event(s) {', '.join(sorted(stranded))} take place in a "
-                                   "territory you removed; move or cancel them first")
+            raise ValidationFailed(_("target territories: event(s) {join} take place in a territory you removed; move or cancel them first").format(join=', '.join(sorted(stranded))))
     if values["owner_id"] is None:
         values["owner_id"] = campaign.owner_id
     before = _campaign_snapshot(campaign, session=session)
@@ -220,7 +220,7 @@ def cancel_campaign(viewer: Viewer, campaign_id: int, *, session: Session) -> Ca
     require_role(viewer, *MARKETING_ROLES)
     campaign = get_campaign(campaign_id, session=session)
     if campaign.status == CampaignStatus.cancelled:
-        raise ValidationFailed(f"campaign {campaign.code} is already cancelled")
+        raise ValidationFailed(_("campaign {code} is already cancelled").format(code=campaign.code))
     audit.record(session=session, username=viewer.username, action="cancel", entity="campaign",
                  entity_key=campaign.code,
                  detail=audit.changes({"status": campaign.status}, {"status": CampaignStatus.cancelled}))
@@ -240,28 +240,28 @@ def _validated_event(campaign: Campaign, data: EventInput, *, session: Session) 
     problems: list[str] = []
     title = _clean_text(data.title)
     if not title:
-        problems.append("title: required")
+        problems.append(_("title: required"))
     elif len(title) > 300:
-        problems.append("title: at most 300 characters")
+        problems.append(_("title: at most 300 characters"))
     kind = _enum(problems, "kind", EventKind, data.kind)
     if not isinstance(data.starts_at, datetime) or not isinstance(data.ends_at, datetime):
-        problems.append("times: a start and an end are required")
+        problems.append(_("times: a start and an end are required"))
     elif data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
-        problems.append("times: give the start and end with a time zone")
+        problems.append(_("times: give the start and end with a time zone"))
     elif data.ends_at <= data.starts_at:
-        problems.append("end: must be after the start")
+        problems.append(_("end: must be after the start"))
     if data.capacity is not None and (not isinstance(data.capacity, int) or data.capacity < 0):
-        problems.append(f"capacity: must be a whole number, 0 or more, got {data.capacity!r}")
+        problems.append(_("capacity: must be a whole number, 0 or more, got {capacity!r}").format(capacity=data.capacity))
     territory = session.get(Territory, data.territory_id) if data.territory_id is not None else None
     if territory is None:
-        problems.append(f"territory: unknown territory id {data.territory_id!r}")
+        problems.append(_("territory: unknown territory id {territory_id!r}").format(territory_id=data.territory_id))
     else:
         targets = target_territory_ids(campaign.id, session=session)
         if targets and territory.id not in targets:
-            problems.append(f"territory: {territory.name} is not one of campaign {campaign.code}'s target territories")
+            problems.append(_("territory: {name} is not one of campaign {code}'s target territories").format(name=territory.name, code=campaign.code))
     code = _clean_text(data.code)
     if code is not None and len(code) > 64:
-        problems.append("code: at most 64 characters")
+        problems.append(_("code: at most 64 characters"))
     if problems:
         raise ValidationFailed(problems)
     return dict(title=title, kind=kind, territory_id=territory.id, venue=_clean_text(data.venue),
@@ -271,14 +271,14 @@ def _validated_event(campaign: Campaign, data: EventInput, *, session: Session) 
 def _open_campaign(campaign_id: int, *, session: Session) -> Campaign:
     campaign = get_campaign(campaign_id, session=session)
     if campaign.status == CampaignStatus.cancelled:
-        raise ValidationFailed(f"campaign {campaign.code} is cancelled: its events can no longer change")
+        raise ValidationFailed(_("campaign {code} is cancelled: its events can no longer change").format(code=campaign.code))
     return campaign
 
 
 def get_event(event_id: int, *, session: Session) -> Event:
     event = session.get(Event, event_id)
     if event is None:
-        raise NotFound(f"no event with id {event_id}")
+        raise NotFound(_("no event with id {event_id}").format(event_id=event_id))
     return event
 
 
@@ -288,7 +288,7 @@ def create_event(viewer: Viewer, campaign_id: int, data: EventInput, *, session:
     values = _validated_event(campaign, data, session=session)
     code = values.pop("code")
     if code and _code_taken(Event, code, None, session=session):
-        raise ValidationFailed(f"code: {code!r} is already used by another event")
+        raise ValidationFailed(_("code: {code!r} is already used by another event").format(code=code))
     event = Event(code=code or _new_code("EVT", Event, session=session), campaign_id=campaign.id,
                   status=EventStatus.scheduled, **values)
     session.add(event)
@@ -303,11 +303,11 @@ def update_event(viewer: Viewer, event_id: int, data: EventInput, *, session: Se
     event = get_event(event_id, session=session)
     campaign = _open_campaign(event.campaign_id, session=session)
     if event.status == EventStatus.cancelled:
-        raise ValidationFailed(f"event {event.code} is cancelled and can no longer be edited")
+        raise ValidationFailed(_("event {code} is cancelled and can no longer be edited").format(code=event.code))
     values = _validated_event(campaign, data, session=session)
     code = values.pop("code") or event.code
     if code != event.code and _code_taken(Event, code, event.id, session=session):
-        raise ValidationFailed(f"code: {code!r} is already used by another event")
+        raise ValidationFailed(_("code: {code!r} is already used by another event").format(code=code))
     before = audit.snapshot(event, EVENT_FIELDS)
     for name, value in values.items():
         setattr(event, name, value)
@@ -332,7 +332,7 @@ def cancel_event(viewer: Viewer, event_id: int, *, session: Session) -> Event:
     require_role(viewer, *MARKETING_ROLES)
     event = get_event(event_id, session=session)
     if event.status == EventStatus.cancelled:
-        raise ValidationFailed(f"event {event.code} is already cancelled")
+        raise ValidationFailed(_("event {code} is already cancelled").format(code=event.code))
     _cancel_event_row(viewer, event, session=session)
     session.flush()
     return event

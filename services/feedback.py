@@ -17,6 +17,7 @@ from queries.territory_events import campaign_in_territory, event_for
 from . import audit
 from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_text
+from i18n import _
 
 FEEDBACK_LABELS = {FeedbackKind.question: "Question", FeedbackKind.objection: "Objection heard",
                    FeedbackKind.competitor: "Competitor intel", FeedbackKind.win_story: "Win story",
@@ -32,14 +33,14 @@ def send_feedback(viewer: Viewer, *, session: Session, kind: FeedbackKind | str,
     try:
         kind = FeedbackKind(kind)
     except ValueError:
-        raise ValidationFailed(f"kind: unknown feedback kind {kind!r}") from None
+        raise ValidationFailed(_("kind: unknown feedback kind {kind!r}").format(kind=kind)) from None
     body = checked_text(body, "message", max_length=MAX_NOTE_TEXT)
     if campaign_id is None and event_id is None:
-        raise ValidationFailed("choose the campaign or event the feedback is about")
+        raise ValidationFailed(_("choose the campaign or event the feedback is about"))
     if event_id is not None:
         event = event_for(viewer, event_id, session=session)
         if campaign_id is not None and int(campaign_id) != event.campaign_id:
-            raise ValidationFailed("the event belongs to another campaign than the one chosen")
+            raise ValidationFailed(_("the event belongs to another campaign than the one chosen"))
         campaign_id = event.campaign_id
     else:
         campaign_id = campaign_in_territory(viewer, campaign_id, session=session).id

@@ -9,6 +9,7 @@ from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
 from services.errors import NotFound, ValidationFailed
+from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 FEEDBACK_FIELDS = ["answer", "answered_by_id", "answered_at", "resolved_at"]
@@ -18,7 +19,7 @@ MAX_ANSWER_CHARS = 10_000
 def _feedback(feedback_id: int, *, session: Session) -> Feedback:
     row = session.get(Feedback, feedback_id)
     if row is None:
-        raise NotFound(f"no feedback with id {feedback_id}")
+        raise NotFound(_("no feedback with id {feedback_id}").format(feedback_id=feedback_id))
     return row
 
 
@@ -37,9 +38,9 @@ def answer_feedback(viewer: Viewer, feedback_id: int, answer: str, *, session: S
     row = _feedback(feedback_id, session=session)
     answer = (answer or "").strip()
     if not answer:
-        raise ValidationFailed("answer: write an answer first")
+        raise ValidationFailed(_("answer: write an answer first"))
     if len(answer) > MAX_ANSWER_CHARS:
-        raise ValidationFailed(f"answer: at most {MAX_ANSWER_CHARS:,} characters")
+        raise ValidationFailed(_("answer: at most {MAX_ANSWER_CHARS:,} characters").format(MAX_ANSWER_CHARS=MAX_ANSWER_CHARS))
     before = audit.snapshot(row, FEEDBACK_FIELDS)
     now = utcnow()
     row.answer, row.answered_by_id, row.answered_at = answer, viewer.id, now

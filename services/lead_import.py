@@ -27,6 +27,7 @@ from services.errors import NotFound, ValidationFailed
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
+from i18n import _
 
 Progress = Callable[[int, int], None]
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -76,14 +77,14 @@ def dedup_key(email: str | None, company: str | None, name: str | None) -> tuple
 def _campaign_for_import(campaign_id: int, event_id: int | None, *, session: Session) -> tuple[Campaign, Event | None]:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {campaign_id}").format(campaign_id=campaign_id))
     if campaign.status == CampaignStatus.cancelled:
-        raise ValidationFailed(f"campaign {campaign.code} is cancelled: import leads into a running campaign")
+        raise ValidationFailed(_("campaign {code} is cancelled: import leads into a running campaign").format(code=campaign.code))
     event = None
     if event_id is not None:
         event = session.get(Event, event_id)
         if event is None or event.campaign_id != campaign.id:
-            raise ValidationFailed(f"event: not an event of campaign {campaign.code}")
+            raise ValidationFailed(_("event: not an event of campaign {code}").format(code=campaign.code))
     return campaign, event
 
 
@@ -188,7 +189,7 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
         existing = _existing_keys(campaign.id, outcomes, session=session)
         accounts = _accounts(outcomes, session=session)
         good_rows = []
-        for outcome, (_, cells) in zip(outcomes, chunk):
+        for outcome, (_line, cells) in zip(outcomes, chunk):
             values = outcome.values
             _check_row(outcome, territories)
             key = dedup_key(values["email"], values["company"], values["contact_name"])
@@ -293,14 +294,13 @@ def undo_batch(viewer: Viewer, batch_id: int, *, session: Session) -> int:
     require_role(viewer, *MARKETING_ROLES)
     batch = session.get(ImportBatch, batch_id)
     if batch is None:
-        raise NotFound(f"no import batch {batch_id}")
+        raise NotFound(_("no import batch {batch_id}").format(batch_id=batch_id))
     if batch.undone_at is not None:
-        raise ValidationFailed(f"import batch {batch_id} was already undone")
+        raise ValidationFailed(_("import batch {batch_id} was already undone").format(batch_id=batch_id))
     codes, count = batch_blockers(batch_id, session=session)
     if count:
         more = f" and {count - len(codes)} more" if count > len(codes) else ""
-        raise ValidationFailed(f"cannot undo import {batch_id}: {count} of its leads have been worked by sales "
-                               f"(touched, moved on from 'new' or given activities): {', '.join(codes)}{more}")
+        raise ValidationFailed(_("cannot undo import {batch_id}: {count} of its leads have been worked by sales (touched, moved on from 'new' or given activities): {join}{more}").format(batch_id=batch_id, count=count, join=', '.join(codes), more=more))
     removed = session.execute(delete(Lead).where(Lead.import_batch_id == batch_id)).rowcount
     batch.undone_at = utcnow()
     session.add(batch)

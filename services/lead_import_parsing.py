@@ -17,6 +17,7 @@ from typing import Iterator
 
 from models.config import load_config
 from services.errors import ValidationFailed
+from i18n import _
 
 LEAD_FIELDS = ("company", "email", "contact_name", "phone", "territory")
 FIELD_LABELS = {"company": "Company", "email": "Email", "contact_name": "Contact name", "phone": "Phone",
@@ -77,19 +78,19 @@ def check_upload(filename: str, data: bytes, *, max_mb: int | None = None) -> st
     """The file's kind ("csv"/"xlsx") after checking its size, extension and content; else UploadRejected."""
     max_mb = load_config().max_upload_mb if max_mb is None else max_mb
     if len(data) > max_mb * 1024 * 1024:
-        raise UploadRejected(f"{filename}: {len(data) / 1048576:.1f} MB is over the {max_mb} MB upload limit")
+        raise UploadRejected(_("{filename}: {value:.1f} MB is over the {max_mb} MB upload limit").format(filename=filename, value=len(data) / 1048576, max_mb=max_mb))
     if not data:
-        raise UploadRejected(f"{filename}: the file is empty")
+        raise UploadRejected(_("{filename}: the file is empty").format(filename=filename))
     ext = PurePath(filename or "").suffix.lower()
     if ext == ".xlsx":
         if not _looks_like_xlsx(data):
-            raise UploadRejected(f"{filename}: not an Excel workbook (.xlsx) despite its name")
+            raise UploadRejected(_("{filename}: not an Excel workbook (.xlsx) despite its name").format(filename=filename))
         return "xlsx"
     if ext == ".csv":
         if not _looks_like_text(data):
-            raise UploadRejected(f"{filename}: not a text CSV file despite its name")
+            raise UploadRejected(_("{filename}: not a text CSV file despite its name").format(filename=filename))
         return "csv"
-    raise UploadRejected(f"{filename}: upload a .csv or .xlsx file")
+    raise UploadRejected(_("{filename}: upload a .csv or .xlsx file").format(filename=filename))
 
 
 def _decodes_strictly(data: bytes, encoding: str) -> bool:
@@ -113,7 +114,7 @@ def detect_encoding(data: bytes) -> str:
 
     best = from_bytes(data[:CHUNK]).best()
     if best is None or not _decodes_strictly(data, best.encoding):
-        raise UploadRejected("could not tell the file's text encoding; save it as CSV UTF-8 and upload again")
+        raise UploadRejected(_("could not tell the file's text encoding; save it as CSV UTF-8 and upload again"))
     return best.encoding
 
 
@@ -122,7 +123,7 @@ def open_lead_file(filename: str, data: bytes, *, max_mb: int | None = None) -> 
     encoding = detect_encoding(data) if kind == "csv" else None
     lead_file = LeadFile(filename=filename, kind=kind, data=data, encoding=encoding)
     if not [h for h in read_header(lead_file) if h]:
-        raise UploadRejected(f"{filename}: the first row must name the columns (e.g. Company, Email, Name)")
+        raise UploadRejected(_("{filename}: the first row must name the columns (e.g. Company, Email, Name)").format(filename=filename))
     return lead_file
 
 
@@ -203,15 +204,15 @@ def check_mapping(mapping: dict[str, int | None], headers: list[str]) -> dict[st
     clean = {field: mapping.get(field) for field in LEAD_FIELDS}
     unknown = set(mapping) - set(LEAD_FIELDS)
     if unknown:
-        problems.append(f"mapping: unknown lead field(s) {sorted(unknown)}")
+        problems.append(_("mapping: unknown lead field(s) {sorted}").format(sorted=sorted(unknown)))
     for field, index in clean.items():
         if index is not None and not (0 <= index < len(headers)):
-            problems.append(f"mapping: {FIELD_LABELS[field]} points to column {index}, which the file does not have")
+            problems.append(_("mapping: {value} points to column {index}, which the file does not have").format(value=FIELD_LABELS[field], index=index))
     if clean["company"] is None:
-        problems.append("mapping: choose the column that holds the company")
+        problems.append(_("mapping: choose the column that holds the company"))
     used = [i for i in clean.values() if i is not None]
     if len(used) != len(set(used)):
-        problems.append("mapping: one column is mapped to two lead fields")
+        problems.append(_("mapping: one column is mapped to two lead fields"))
     if problems:
         raise ValidationFailed(problems)
     return clean

@@ -24,6 +24,7 @@ from .errors import StaleEdit, ValidationFailed
 from .field_rules import (
     MAX_NAME, MAX_NOTE_TEXT, checked_amount, checked_date, checked_moment, checked_text, new_code,
 )
+from i18n import _
 
 STALE_LEAD = "this lead was changed by someone else since you opened it; reload"
 MAX_REASON_TEXT = 500
@@ -56,9 +57,9 @@ def check_transition(current: LeadStatus | str, target: LeadStatus | str) -> Non
     current, target = LeadStatus(current), LeadStatus(target)
     if target not in TRANSITIONS[current]:
         if current is LeadStatus.converted:
-            raise IllegalTransition(f"a converted lead is final: it cannot move to {target.value}")
+            raise IllegalTransition(_("a converted lead is final: it cannot move to {value}").format(value=target.value))
         allowed = ", ".join(s.value for s in next_statuses(current)) or "nothing"
-        raise IllegalTransition(f"a {current.value} lead cannot move to {target.value} (allowed: {allowed})")
+        raise IllegalTransition(_("a {value} lead cannot move to {value2} (allowed: {allowed})").format(value=current.value, value2=target.value, allowed=allowed))
 
 
 def record_first_touch(lead: Lead, at: datetime) -> bool:
@@ -92,13 +93,13 @@ def log_contact_attempt(viewer: Viewer, lead_id: int, *, session: Session, kind:
     try:
         kind = ActivityKind(kind)
     except ValueError:
-        raise ValidationFailed(f"kind: unknown contact kind {kind!r}") from None
+        raise ValidationFailed(_("kind: unknown contact kind {kind!r}").format(kind=kind)) from None
     if kind not in CONTACT_KINDS:
-        raise ValidationFailed(f"kind: a contact attempt is one of {', '.join(k.value for k in CONTACT_KINDS)}")
+        raise ValidationFailed(_("kind: a contact attempt is one of {join}").format(join=', '.join(k.value for k in CONTACT_KINDS)))
     notes = checked_text(notes, "notes", max_length=MAX_NOTE_TEXT, required=False)
     lead = _locked(viewer, lead_id, None, session=session)
     if lead.status in (LeadStatus.converted, LeadStatus.disqualified):
-        raise ValidationFailed(f"lead {lead.code} is {lead.status.value}: log activity on its opportunity or reopen it")
+        raise ValidationFailed(_("lead {code} is {value}: log activity on its opportunity or reopen it").format(code=lead.code, value=lead.status.value))
     when = checked_moment(occurred_at or now, "when", now=now, not_before=lead.assigned_at,
                           not_before_reason="the lead was handed to sales")
     before = audit.snapshot(lead, LEAD_FIELDS)
@@ -119,11 +120,11 @@ def move_status(viewer: Viewer, lead_id: int, to: LeadStatus | str, *, expected_
     try:
         to = LeadStatus(to)
     except ValueError:
-        raise ValidationFailed(f"status: unknown status {to!r}") from None
+        raise ValidationFailed(_("status: unknown status {to!r}").format(to=to)) from None
     if to is LeadStatus.converted:
-        raise ValidationFailed("converting needs the deal's name, amount and expected close date: use Convert")
+        raise ValidationFailed(_("converting needs the deal's name, amount and expected close date: use Convert"))
     if to is LeadStatus.disqualified:
-        raise ValidationFailed("disqualifying needs a reason: use Disqualify")
+        raise ValidationFailed(_("disqualifying needs a reason: use Disqualify"))
     lead = _locked(viewer, lead_id, expected_version, session=session)
     check_transition(lead.status, to)
     before = audit.snapshot(lead, LEAD_FIELDS)
@@ -142,11 +143,11 @@ def disqualify_lead(viewer: Viewer, lead_id: int, *, reason: DisqualifyReason | 
     """Disqualify with a reason from the fixed list plus free text (required for `other`)."""
     now = now or utcnow()
     if not reason:
-        raise ValidationFailed("reason: choose why the lead is disqualified")
+        raise ValidationFailed(_("reason: choose why the lead is disqualified"))
     try:
         reason = DisqualifyReason(reason)
     except ValueError:
-        raise ValidationFailed(f"reason: unknown reason {reason!r}") from None
+        raise ValidationFailed(_("reason: unknown reason {reason!r}").format(reason=reason)) from None
     text = checked_text(text, "explanation", max_length=MAX_REASON_TEXT, required=reason is DisqualifyReason.other)
     lead = _locked(viewer, lead_id, expected_version, session=session)
     check_transition(lead.status, LeadStatus.disqualified)

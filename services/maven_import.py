@@ -27,6 +27,7 @@ from models.enums import OPEN_STAGES, Role, Segment, Stage
 from models.types import to_money
 from services.bundle import BundleInvalid, import_bundle
 from services.errors import ValidationFailed
+from i18n import _
 
 FILES = {
     "sales_teams.csv": ("sales_agent", "manager", "regional_office"),
@@ -88,13 +89,13 @@ def _product_key(name: str) -> str:
 def _read(directory: Path, name: str, problems: list[str]) -> list[tuple[int, dict]]:
     path = directory / name
     if not path.is_file():
-        problems.append(f"{name}: file: missing from {directory}")
+        problems.append(_("{name}: file: missing from {directory}").format(name=name, directory=directory))
         return []
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in FILES[name] if c not in (reader.fieldnames or [])]
         for column in missing:
-            problems.append(f"{name}:1: {column}: required column missing")
+            problems.append(_("{name}:1: {column}: required column missing").format(name=name, column=column))
         if missing:
             return []
         rows = []
@@ -272,7 +273,7 @@ def import_maven(directory: Path | str, *, engine: Engine, username: str | None 
     """Import the sample in ``directory``; all or nothing, idempotent. Raises MavenDataInvalid."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise MavenDataInvalid(f"{directory}: not a folder")
+        raise MavenDataInvalid(_("{directory}: not a folder").format(directory=directory))
     mapper = _Mapper(directory)
     files = mapper.run()
     with tempfile.TemporaryDirectory(prefix="maven-bundle-") as tmp:

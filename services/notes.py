@@ -16,6 +16,7 @@ from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
 from services.errors import NotFound, ValidationFailed
+from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 NOTE_FIELDS = ["campaign_id", "version", "title", "body_md", "status", "published_at", "author_id"]
@@ -27,13 +28,13 @@ def _validate(title: str, body_md: str) -> tuple[str, str]:
     title = (title or "").strip()
     body_md = (body_md or "").rstrip()
     if not title:
-        problems.append("title: required")
+        problems.append(_("title: required"))
     elif len(title) > 300:
-        problems.append("title: at most 300 characters")
+        problems.append(_("title: at most 300 characters"))
     if not body_md.strip():
-        problems.append("body: write the note before saving it")
+        problems.append(_("body: write the note before saving it"))
     elif len(body_md) > MAX_BODY_CHARS:
-        problems.append(f"body: at most {MAX_BODY_CHARS:,} characters")
+        problems.append(_("body: at most {MAX_BODY_CHARS:,} characters").format(MAX_BODY_CHARS=MAX_BODY_CHARS))
     if problems:
         raise ValidationFailed(problems)
     return title, body_md
@@ -42,9 +43,9 @@ def _validate(title: str, body_md: str) -> tuple[str, str]:
 def _writable_campaign(campaign_id: int, *, session: Session) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(_("no campaign with id {campaign_id}").format(campaign_id=campaign_id))
     if campaign.status == CampaignStatus.cancelled:
-        raise ValidationFailed(f"campaign {campaign.code} is cancelled: its notes can no longer change")
+        raise ValidationFailed(_("campaign {code} is cancelled: its notes can no longer change").format(code=campaign.code))
     return campaign
 
 
@@ -88,8 +89,7 @@ def update_note(viewer: Viewer, note_id: int, title: str, body_md: str, *, sessi
     require_role(viewer, *MARKETING_ROLES)
     note = get_note(note_id, session=session)
     if note.status == NoteStatus.published:
-        raise ValidationFailed(f"version {note.version} is published and cannot be changed; "
-                               "save a new draft and publish it as the next version")
+        raise ValidationFailed(_("version {version} is published and cannot be changed; save a new draft and publish it as the next version").format(version=note.version))
     return save_draft(viewer, note.campaign_id, title, body_md, session=session)
 
 
@@ -113,7 +113,7 @@ def discard_draft(viewer: Viewer, campaign_id: int, *, session: Session) -> None
     campaign = _writable_campaign(campaign_id, session=session)
     draft = current_draft(campaign.id, session=session)
     if draft is None:
-        raise ValidationFailed("there is no draft to discard")
+        raise ValidationFailed(_("there is no draft to discard"))
     audit.record(session=session, username=viewer.username, action="delete", entity="campaign_note",
                  entity_key=f"{campaign.code} v{draft.version}",
                  detail=audit.changes(audit.snapshot(draft, NOTE_FIELDS), {}))
@@ -124,7 +124,7 @@ def discard_draft(viewer: Viewer, campaign_id: int, *, session: Session) -> None
 def get_note(note_id: int, *, session: Session) -> CampaignNote:
     note = session.get(CampaignNote, note_id)
     if note is None:
-        raise NotFound(f"no note with id {note_id}")
+        raise NotFound(_("no note with id {note_id}").format(note_id=note_id))
     return note
 
 
@@ -143,5 +143,5 @@ def diff_versions(viewer: Viewer, campaign_id: int, old_version: int, new_versio
         CampaignNote.campaign_id == campaign_id, CampaignNote.version.in_([old_version, new_version]))).all()}
     missing = [v for v in (old_version, new_version) if v not in notes]
     if missing:
-        raise NotFound(f"campaign has no note version(s) {missing}")
+        raise NotFound(_("campaign has no note version(s) {missing}").format(missing=missing))
     return note_diff(notes[old_version], notes[new_version])

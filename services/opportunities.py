@@ -18,6 +18,7 @@ from queries.scope import AccessDenied, Viewer, opportunity_scope
 from . import audit
 from .errors import StaleEdit, ValidationFailed
 from .field_rules import MAX_NAME, checked_amount, checked_date, checked_text, new_code
+from i18n import _
 
 STALE_OPPORTUNITY = "this opportunity was changed by someone else since you opened it; reload"
 OPPORTUNITY_FIELDS = ["name", "account_id", "owner_id", "territory_id", "stage", "amount", "product", "opened_on",
@@ -29,11 +30,11 @@ def _owner_for(viewer: Viewer, owner_id: int | None, *, session: Session) -> int
     if owner_id is None or int(owner_id) == viewer.id:
         return viewer.id
     if viewer.role is not Role.manager:
-        raise AccessDenied("a rep opens opportunities for themselves only")
+        raise AccessDenied(_("a rep opens opportunities for themselves only"))
     owner = session.exec(select(User).where(User.id == int(owner_id), User.territory_id == viewer.territory_id,
                                             User.role == Role.rep, User.active.is_(True))).first()
     if owner is None:
-        raise AccessDenied(f"user #{owner_id} is not an active rep of your territory")
+        raise AccessDenied(_("user #{owner_id} is not an active rep of your territory").format(owner_id=owner_id))
     return owner.id
 
 
@@ -41,7 +42,7 @@ def _stage(value) -> Stage:
     try:
         return Stage(value)
     except ValueError:
-        raise ValidationFailed(f"stage: unknown stage {value!r}") from None
+        raise ValidationFailed(_("stage: unknown stage {value!r}").format(value=value)) from None
 
 
 def create_opportunity(viewer: Viewer, *, session: Session, name: str, account_id: int | None, amount=None,
@@ -56,7 +57,7 @@ def create_opportunity(viewer: Viewer, *, session: Session, name: str, account_i
     expected = checked_date(expected_close_on, "expected close date", required=False, not_before=today)
     stage = _stage(stage)
     if stage not in OPEN_STAGES:
-        raise ValidationFailed("stage: a new opportunity starts in an open stage")
+        raise ValidationFailed(_("stage: a new opportunity starts in an open stage"))
     if account_id is not None:
         linkable_account(viewer, account_id, session=session)
     opportunity = Opportunity(code=new_code("OP"), name=name, account_id=account_id,
@@ -76,7 +77,7 @@ def scoped_opportunity(viewer: Viewer, opportunity_id: int, *, session: Session,
     stmt = select(Opportunity).where(Opportunity.id == int(opportunity_id), opportunity_scope(viewer))
     opportunity = session.exec(stmt.with_for_update() if for_update else stmt).first()
     if opportunity is None:
-        raise AccessDenied(f"opportunity #{opportunity_id} is not one of your opportunities")
+        raise AccessDenied(_("opportunity #{opportunity_id} is not one of your opportunities").format(opportunity_id=opportunity_id))
     return opportunity
 
 
@@ -93,7 +94,7 @@ def update_opportunity(viewer: Viewer, opportunity_id: int, *, expected_version:
     if opportunity.version != int(expected_version):
         raise StaleEdit(STALE_OPPORTUNITY)
     if stage in OPEN_STAGES and expected is not None and expected < today and expected != opportunity.expected_close_on:
-        raise ValidationFailed(f"expected close date: {expected.isoformat()} is in the past")
+        raise ValidationFailed(_("expected close date: {isoformat} is in the past").format(isoformat=expected.isoformat()))
     before = audit.snapshot(opportunity, OPPORTUNITY_FIELDS)
     was_closed = opportunity.stage in CLOSED_STAGES
     opportunity.stage, opportunity.amount, opportunity.expected_close_on = stage, amount, expected

@@ -10,6 +10,7 @@ from models.tables import Lead
 from queries.scope import Viewer, require_role
 from services import audit
 from services.errors import NotFound
+from i18n import _
 
 PERSONAL_FIELDS = ("contact_name", "email", "phone")
 
@@ -19,10 +20,10 @@ def erase_lead_personal_data(viewer: Viewer, lead_code: str, *, session: Session
     reason = (reason or "").strip()
     if not reason:
         from services.errors import ValidationFailed
-        raise ValidationFailed("reason: say why (e.g. the request's reference)")
+        raise ValidationFailed(_("reason: say why (e.g. the request's reference)"))
     lead = session.exec(select(Lead).where(Lead.code == lead_code)).first()
     if lead is None:
-        raise NotFound(f"no lead with code {lead_code!r}")
+        raise NotFound(_("no lead with code {lead_code!r}").format(lead_code=lead_code))
     erased = [f for f in PERSONAL_FIELDS if getattr(lead, f) is not None]
     for field in PERSONAL_FIELDS:
         setattr(lead, field, None)

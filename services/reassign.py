@@ -20,6 +20,7 @@ from . import audit
 from .errors import StaleEdit, ValidationFailed
 from .leads import STALE_LEAD
 from .opportunities import STALE_OPPORTUNITY
+from i18n import _
 
 MAX_ROUTE_BATCH = 1000
 
@@ -33,9 +34,9 @@ def _target_rep(viewer: Viewer, user_id: int, *, session: Session) -> User:
     rep = session.exec(select(User).where(User.id == int(user_id), User.territory_id == viewer.territory_id,
                                           User.role == Role.rep)).first()
     if rep is None:
-        raise AccessDenied(f"user #{user_id} is not a rep of your territory")
+        raise AccessDenied(_("user #{user_id} is not a rep of your territory").format(user_id=user_id))
     if not rep.active:
-        raise ValidationFailed(f"{rep.display_name} is disabled; choose an active rep")
+        raise ValidationFailed(_("{display_name} is disabled; choose an active rep").format(display_name=rep.display_name))
     return rep
 
 
@@ -43,7 +44,7 @@ def _territory_lead(viewer: Viewer, lead_id: int, *, session: Session) -> Lead:
     lead = session.exec(select(Lead).where(Lead.id == int(lead_id), Lead.territory_id == viewer.territory_id)
                         .with_for_update()).first()
     if lead is None:
-        raise AccessDenied(f"lead #{lead_id} is not a lead of your territory")
+        raise AccessDenied(_("lead #{lead_id} is not a lead of your territory").format(lead_id=lead_id))
     return lead
 
 
@@ -57,7 +58,7 @@ def reassign_lead(viewer: Viewer, lead_id: int, to_user_id: int, *, session: Ses
     if expected_version is not None and lead.version != int(expected_version):
         raise StaleEdit(STALE_LEAD)
     if lead.status not in OPEN_LEAD_STATUSES:
-        raise ValidationFailed(f"lead {lead.code} is {lead.status.value}; only open leads are reassigned")
+        raise ValidationFailed(_("lead {code} is {value}; only open leads are reassigned").format(code=lead.code, value=lead.status.value))
     before = audit.snapshot(lead, ["assigned_to_id", "assigned_at"])
     lead.assigned_to_id = rep.id
     lead.assigned_at = lead.assigned_at or now or utcnow()
@@ -75,7 +76,7 @@ def reassign_opportunity(viewer: Viewer, opportunity_id: int, to_user_id: int, *
         Opportunity.id == int(opportunity_id), Opportunity.territory_id == viewer.territory_id)
         .with_for_update()).first()
     if opportunity is None:
-        raise AccessDenied(f"opportunity #{opportunity_id} is not an opportunity of your territory")
+        raise AccessDenied(_("opportunity #{opportunity_id} is not an opportunity of your territory").format(opportunity_id=opportunity_id))
     if expected_version is not None and opportunity.version != int(expected_version):
         raise StaleEdit(STALE_OPPORTUNITY)
     before = audit.snapshot(opportunity, ["owner_id"])
@@ -123,15 +124,15 @@ def reassign_all_open(viewer: Viewer, from_user_id: int, to_user_id: int, *, ses
     _manager(viewer)
     rep = _target_rep(viewer, to_user_id, session=session)
     if int(from_user_id) == rep.id:
-        raise ValidationFailed("choose two different reps")
+        raise ValidationFailed(_("choose two different reps"))
     source = session.get(User, int(from_user_id))
     if source is None:
-        raise AccessDenied(f"user #{from_user_id} is unknown")
+        raise AccessDenied(_("user #{from_user_id} is unknown").format(from_user_id=from_user_id))
     if source.territory_id != viewer.territory_id and not _holds_open_work(source.id, viewer.territory_id,
                                                                            session=session):
         # someone of another territory who holds none of this territory's open work is none of
         # this manager's business (and must not even get an audit entry written in their name)
-        raise AccessDenied(f"user #{from_user_id} is not a rep of your territory")
+        raise AccessDenied(_("user #{from_user_id} is not a rep of your territory").format(from_user_id=from_user_id))
     moved = move_open_work(session=session, from_user_id=source.id, to_user_id=rep.id,
                            territory_id=viewer.territory_id)
     audit.record(session=session, username=viewer.username, action="reassign_all", entity="user",
@@ -148,19 +149,19 @@ def route_leads(viewer: Viewer, lead_ids: list[int], to_user_id: int, *, session
     _manager(viewer)
     ids = sorted({int(i) for i in lead_ids})
     if not ids:
-        raise ValidationFailed("choose at least one lead to route")
+        raise ValidationFailed(_("choose at least one lead to route"))
     if len(ids) > MAX_ROUTE_BATCH:
-        raise ValidationFailed(f"route at most {MAX_ROUTE_BATCH} leads at a time")
+        raise ValidationFailed(_("route at most {MAX_ROUTE_BATCH} leads at a time").format(MAX_ROUTE_BATCH=MAX_ROUTE_BATCH))
     rep = _target_rep(viewer, to_user_id, session=session)
     now = now or utcnow()
     leads = session.exec(select(Lead).where(Lead.id.in_(ids), Lead.territory_id == viewer.territory_id)
                          .with_for_update()).all()
     if len(leads) != len(ids):
         missing = sorted(set(ids) - {lead.id for lead in leads})
-        raise AccessDenied(f"not leads of your territory: {', '.join(f'#{i}' for i in missing[:10])}")
+        raise AccessDenied(_("not leads of your territory: {join}").format(join=', '.join(f'#{i}' for i in missing[:10])))
     taken = [lead.code for lead in leads if lead.assigned_to_id is not None or lead.status not in OPEN_LEAD_STATUSES]
     if taken:
-        raise StaleEdit(f"already routed or closed since you opened the list: {', '.join(taken[:10])}; reload")
+        raise StaleEdit(_("already routed or closed since you opened the list: {join}; reload").format(join=', '.join(taken[:10])))
     for lead in leads:
         lead.assigned_to_id = rep.id
         # assigned_at is never before created_at (schema) — a lead created "later" by a skewed clock

@@ -19,6 +19,7 @@ from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
 from services import audit
 from services.errors import NotFound, StaleEdit, ValidationFailed
+from i18n import _
 
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
 LEAD_ROUTING_FIELDS = ["territory_id", "assigned_to_id", "assigned_at"]
@@ -79,13 +80,13 @@ def routed_territory(file_territory_id: int | None, account_territory_id: int | 
 def _lead_for_routing(viewer: Viewer, lead_id: int, expected_version: int | None, *, session: Session) -> Lead:
     lead = session.get(Lead, lead_id)
     if lead is None:
-        raise NotFound(f"no lead with id {lead_id}")
+        raise NotFound(_("no lead with id {lead_id}").format(lead_id=lead_id))
     if viewer.role is Role.manager and lead.territory_id != viewer.territory_id:
-        raise AccessDenied("a manager routes only the leads of their own territory")
+        raise AccessDenied(_("a manager routes only the leads of their own territory"))
     if lead.assigned_to_id is not None:
-        raise ValidationFailed(f"lead {lead.code} is already assigned; reassignments are made from the team's lead list")
+        raise ValidationFailed(_("lead {code} is already assigned; reassignments are made from the team's lead list").format(code=lead.code))
     if expected_version is not None and lead.version != expected_version:
-        raise StaleEdit(f"lead {lead.code} was changed by someone else; reload the queue")
+        raise StaleEdit(_("lead {code} was changed by someone else; reload the queue").format(code=lead.code))
     return lead
 
 
@@ -113,14 +114,14 @@ def route_lead(viewer: Viewer, lead_id: int, *, territory_id: int, rep_id: int |
     """
     require_role(viewer, *ROUTING_ROLES)
     if viewer.role is Role.manager and territory_id != viewer.territory_id:
-        raise AccessDenied("a manager routes leads only within their own territory")
+        raise AccessDenied(_("a manager routes leads only within their own territory"))
     lead = _lead_for_routing(viewer, lead_id, expected_version, session=session)
     if session.get(Territory, territory_id) is None:
-        raise ValidationFailed(f"territory: unknown territory id {territory_id}")
+        raise ValidationFailed(_("territory: unknown territory id {territory_id}").format(territory_id=territory_id))
     if rep_id is not None:
         rep = session.get(User, rep_id)
         if rep is None or rep.role != Role.rep or not rep.active or rep.territory_id != territory_id:
-            raise ValidationFailed("rep: choose an active rep of that territory")
+            raise ValidationFailed(_("rep: choose an active rep of that territory"))
     return _assign(viewer, lead, territory_id, rep_id, utcnow(), "route", session=session)
 
 
@@ -138,7 +139,7 @@ def auto_route(viewer: Viewer, lead_ids: list[int], *, session: Session) -> dict
         territory_id = routed_territory(lead.territory_id, account.territory_id if account else None,
                                         event.territory_id if event else None)
         if viewer.role is Role.manager and territory_id != viewer.territory_id:
-            raise AccessDenied("a manager routes leads only within their own territory")
+            raise AccessDenied(_("a manager routes leads only within their own territory"))
         rep_id = picker.pick(territory_id, account.owner_id if account else None)
         if territory_id is None or rep_id is None:
             still += 1

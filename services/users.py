@@ -11,35 +11,36 @@ from models.tables import Territory, User
 from services import audit
 from services.auth import bump_session_epoch, hash_password, password_problems
 from services.errors import NotFound, ValidationFailed
+from i18n import _
 
-USER_FIELDS = ["username", "display_name", "email", "role", "territory_id", "manager_id", "active"]
+USER_FIELDS = ["username", "display_name", "email", "role", "territory_id", "manager_id", "active", "language"]
 
 
 def find_user(username: str, *, session: Session) -> User:
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None:
-        raise NotFound(f"no user named {username!r}")
+        raise NotFound(_("no user named {username!r}").format(username=username))
     return user
 
 
 def territory_by_code(code: str, *, session: Session) -> Territory:
     territory = session.exec(select(Territory).where(Territory.code == code)).first()
     if territory is None:
-        raise NotFound(f"unknown territory code {code!r}")
+        raise NotFound(_("unknown territory code {code!r}").format(code=code))
     return territory
 
 
 def validate_user_fields(*, username: str, role: str, territory: Territory | None) -> Role:
     problems = []
     if not username or len(username) > 150 or any(c.isspace() for c in username):
-        problems.append("username: 1–150 characters, no spaces")
+        problems.append(_("username: 1–150 characters, no spaces"))
     try:
         role = Role(role)
     except ValueError:
-        problems.append(f"role: unknown role {role!r} (expected one of {', '.join(Role)})")
+        problems.append(_("role: unknown role {role!r} (expected one of {join})").format(role=role, join=', '.join(Role)))
         raise ValidationFailed(problems) from None
     if role in (Role.rep, Role.manager) and territory is None:
-        problems.append(f"territory: required for role {role}")
+        problems.append(_("territory: required for role {role}").format(role=role))
     if problems:
         raise ValidationFailed(problems)
     return role
@@ -47,11 +48,18 @@ def validate_user_fields(*, username: str, role: str, territory: Territory | Non
 
 def create_user(*, session: Session, actor: str | None, username: str, role: str, password: str | None,
                 territory_code: str | None = None, display_name: str | None = None, email: str | None = None,
-                manager_username: str | None = None, must_change_password: bool = False) -> User:
+                manager_username: str | None = None, must_change_password: bool = False,
+                language: str | None = None) -> User:
+    from models.enums import Language
+
+    try:
+        language = Language(language) if language else None
+    except ValueError:
+        raise ValidationFailed(_("language: unknown language {language!r} (expected one of {join})").format(language=language, join=', '.join(Language))) from None
     territory = territory_by_code(territory_code, session=session) if territory_code else None
     role = validate_user_fields(username=username, role=role, territory=territory)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise ValidationFailed(f"username: {username!r} already exists")
+        raise ValidationFailed(_("username: {username!r} already exists").format(username=username))
     manager = find_user(manager_username, session=session) if manager_username else None
     if password is not None:
         problems = password_problems(password, username=username)
@@ -60,7 +68,7 @@ def create_user(*, session: Session, actor: str | None, username: str, role: str
     user = User(username=username, display_name=display_name or username, email=email, role=role,
                 territory_id=territory.id if territory else None, manager_id=manager.id if manager else None,
                 active=True, password_hash=hash_password(password) if password else None,
-                must_change_password=must_change_password)
+                must_change_password=must_change_password, language=language)
     session.add(user)
     session.flush()
     audit.record(session=session, username=actor, action="create", entity="user", entity_key=username,
@@ -95,4 +103,22 @@ def set_active(*, session: Session, actor: str | None, username: str, active: bo
         bump_session_epoch(user)
     audit.record(session=session, username=actor, action="disable" if not active else "enable", entity="user",
                  entity_key=username, detail=audit.changes(before, audit.snapshot(user, ["active"])))
+    return user
+
+
+def set_language(*, session: Session, actor: str | None, username: str, language: str | None) -> User:
+    """The user's interface language ('ko', 'en'; None or '' = follow the browser), audited."""
+    from models.enums import Language
+
+    user = find_user(username, session=session)
+    try:
+        chosen = Language(language) if language else None
+    except ValueError:
+        raise ValidationFailed(_("language: unknown language {language!r} (expected one of {join})").format(language=language, join=', '.join(Language))) from None
+    before = audit.snapshot(user, ["language"])
+    user.language = chosen
+    after = audit.snapshot(user, ["language"])
+    if before != after:
+        audit.record(session=session, username=actor, action="set_language", entity="user", entity_key=username,
+                     detail=audit.changes(before, after))
     return user

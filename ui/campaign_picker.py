@@ -5,16 +5,17 @@ import streamlit as st
 
 from queries import marketing
 from queries.scope import Viewer
+from i18n import _
 
 
 def pick_campaign(viewer: Viewer, *, session, key: str, label: str = "Campaign",
                   include_cancelled: bool = True, started_by=None) -> int | None:
     """A search box and a select box of the matching campaigns (newest first); the chosen id."""
-    search = st.text_input("Find a campaign", key=f"{key}_search", placeholder="name or code")
+    search = st.text_input(_("Find a campaign"), key=f"{key}_search", placeholder=_("name or code"))
     choices = marketing.campaign_choices(viewer, session=session, search=search, include_cancelled=include_cancelled,
                                          started_by=started_by)
     if not choices:
-        st.info("No campaign matches. Create one on the Campaigns page.")
+        st.info(_("No campaign matches. Create one on the Campaigns page."))
         return None
     labels = dict(choices)
     return st.selectbox(label, list(labels), format_func=labels.get, key=f"{key}_campaign")

@@ -11,6 +11,7 @@ from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import ResultPage, territory_reps
 from queries.scope import Viewer
 from ui.session import app_engine
+from i18n import _
 
 ALL_REPS = "All reps of my territory"
 
@@ -27,7 +28,7 @@ def rep_filter(viewer: Viewer, key: str) -> int | None:
     with read_session(app_engine()) as session:
         reps = territory_reps(viewer, session=session, include_inactive=True)
     labels = {ALL_REPS: None} | {f"{r.display_name}{'' if r.active else ' (disabled)'}": r.id for r in reps}
-    return labels[st.selectbox("Rep", list(labels), key=key)]
+    return labels[st.selectbox(_("Rep"), list(labels), key=key)]
 
 
 def page_offset(key: str, signature: tuple, page_size: int) -> int:
@@ -44,12 +45,12 @@ def pager(result: ResultPage, key: str, noun: str = "rows") -> None:
     first = result.offset + 1 if result.total else 0
     last = result.offset + len(result.rows)
     cols = st.columns([3, 1, 1])
-    cols[0].caption(f"{noun} {first}–{last} of {result.total:,} · page {state['page'] + 1} of {result.page_count}")
+    cols[0].caption(_("{noun} {first}–{last} of {total:,} · page {value} of {page_count}").format(noun=noun, first=first, last=last, total=result.total, value=state['page'] + 1, page_count=result.page_count))
 
     def step(delta: int) -> None:
         state["page"] = max(0, min(result.page_count - 1, state["page"] + delta))
 
-    cols[1].button("Previous", key=f"{key}_prev", disabled=state["page"] == 0, on_click=step, args=(-1,),
+    cols[1].button(_("Previous"), key=f"{key}_prev", disabled=state["page"] == 0, on_click=step, args=(-1,),
                    width="stretch")
-    cols[2].button("Next", key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
+    cols[2].button(_("Next"), key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
                    args=(1,), width="stretch")

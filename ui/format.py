@@ -1,36 +1,119 @@
-"""Display formatting shared by pages: money, times in the company zone, durations."""
+"""Display formatting shared by pages, in the current language (Babel): money, numbers, dates and
+times in the company zone, durations, percentages.
+
+Korean reads large won amounts the way people say them (₩6.7억, ₩4,500만); English keeps ₩667.0M.
+Tiles show the short form with the exact amount (``money``) on hover; exports use exact values.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from models.timefmt import fmt_local
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+
+from i18n import _, current_language
+
+DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "EEE, MMM d, y"}
+DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) HH:mm", "en": "EEE, MMM d, y HH:mm"}
+SHORT_DATE_PATTERNS = {"ko": "M월 d일 (E)", "en": "EEE, MMM d"}
+SYMBOLS = {"KRW": "₩", "JPY": "¥", "USD": "$", "EUR": "€"}
+
+
+def _locale() -> str:
+    return current_language()
+
+
+def number(value, decimals: int = 0) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale())
 
 
 def money(amount: Decimal | int | float | None, currency: str = "KRW") -> str:
+    """The exact amount: ₩45,000,000."""
     if amount is None:
         return "—"
     amount = Decimal(amount)
     if currency in ("KRW", "JPY"):
-        return f"₩{amount:,.0f}" if currency == "KRW" else f"¥{amount:,.0f}"
-    return f"{amount:,.2f} {currency}"
+        text = number(amount)
+        sign = "-" if amount < 0 else ""
+        return f"{sign}{SYMBOLS[currency]}{text.lstrip('-')}"
+    return f"{number(amount, 2)} {currency}"
+
+
+def _trim(value: float, decimals: int) -> str:
+    text = format_decimal(round(value, decimals), format="#,##0." + "#" * decimals if decimals else "#,##0",
+                          locale=_locale())
+    return text
+
+
+def _korean_short(value: float) -> str:
+    """6.7억, 4,500만, 1.2조 — to the unit people say."""
+    size = abs(value)
+    if size >= 1e12:
+        return _trim(value / 1e12, 1) + "조"
+    if size >= 1e8:
+        return _trim(value / 1e8, 1) + "억"
+    if size >= 1e4:
+        return _trim(value / 1e4, 0) + "만"
+    return _trim(value, 0)
 
 
 def short_money(amount: Decimal | int | float | None, currency: str = "KRW") -> str:
-    """₩1.2B / ₩350M for tiles."""
+    """For tiles: ₩6.7억 / ₩4,500만 in Korean, ₩667.0M / ₩1.2B in English."""
     if amount is None:
         return "—"
     value = float(amount)
-    sign = "₩" if currency == "KRW" else ""
-    for threshold, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+    sign = SYMBOLS.get(currency, "")
+    suffix = "" if sign else f" {currency}"
+    minus = "-" if value < 0 else ""
+    if _locale() == "ko" and currency in ("KRW", "JPY"):
+        return f"{minus}{sign}{_korean_short(abs(value))}{suffix}"
+    for threshold, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(value) >= threshold:
-            return f"{sign}{value / threshold:,.1f}{suffix}" + ("" if sign else f" {currency}")
+            return f"{minus}{sign}{abs(value) / threshold:,.1f}{unit}{suffix}"
     return money(amount, currency)
 
 
+def day(value: date | datetime | None, tz=None) -> str:
+    """2026년 12월 4일 (금) / Fri, Dec 4, 2026."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(tz).date() if tz is not None else value.date()
+    return format_date(value, DATE_PATTERNS[_locale()], locale=_locale())
+
+
+def short_day(value: date | None) -> str:
+    return "" if value is None else format_date(value, SHORT_DATE_PATTERNS[_locale()], locale=_locale())
+
+
 def when(moment: datetime | None, tz) -> str:
-    return fmt_local(moment, tz)
+    """2026년 12월 4일 (금) 14:00 / Fri, Dec 4, 2026 14:00 — in the company time zone."""
+    if moment is None:
+        return ""
+    return format_datetime(moment.astimezone(tz), DATETIME_PATTERNS[_locale()], tzinfo=tz, locale=_locale())
+
+
+def clock(moment: datetime | None, tz) -> str:
+    return "" if moment is None else moment.astimezone(tz).strftime("%H:%M")
+
+
+def duration(delta: timedelta | None) -> str:
+    """'3일 4시간' / '3d 4h', '5h 12m', '40m' — for 'due in' / 'overdue by' columns."""
+    if delta is None:
+        return ""
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rem = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rem, 60)
+    if days:
+        return _("{d}d {h}h").format(d=days, h=hours)
+    if hours:
+        return _("{h}h {m}m").format(h=hours, m=mins)
+    return _("{m}m").format(m=mins)
 
 
 def pct(ratio) -> str:
-    return "—" if ratio is None else f"{float(ratio) * 100:.1f}%"
+    return "—" if ratio is None else f"{number(float(ratio) * 100, 1)}%"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import N_
 from models.enums import Role
 
 ALL = tuple(Role)
@@ -24,37 +25,37 @@ ADMIN = (Role.admin,)
 @dataclass(frozen=True)
 class PageSpec:
     module: str        # module under pages/ that defines render()
-    title: str
+    title: str         # N_(): translated where shown
     url_path: str
     roles: tuple[Role, ...]
-    section: str
+    section: str       # N_(): translated where shown
     icon: str = ""
     function: str = "render"
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
-    PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
-    PageSpec("territory_events", "Territory events", "events", FIELD, "Field", ":material/event:"),
-    PageSpec("campaign_notes", "Campaign notes", "notes", FIELD, "Field", ":material/campaign:"),
-    PageSpec("lead_queue", "Lead queue", "leads", FIELD, "Field", ":material/inbox:"),
-    PageSpec("field_activity", "Field activity", "activity", FIELD, "Field", ":material/directions_walk:"),
-    PageSpec("my_accounts", "My accounts", "accounts", FIELD, "Field", ":material/business:"),
-    PageSpec("field_feedback", "Feedback to marketing", "feedback-to-marketing", FIELD, "Field", ":material/feedback:"),
-    PageSpec("team", "Team", "my-team", (Role.manager,), "Field", ":material/groups:"),
-    PageSpec("dashboard", "Executive dashboard", "executive-dashboard", LEADERSHIP, "Insights", ":material/monitoring:"),
-    PageSpec("campaigns", "Campaigns & events", "marketing-campaigns", MARKETING, "Marketing", ":material/campaign:"),
-    PageSpec("notes_editor", "Notes editor", "campaign-notes", MARKETING, "Marketing", ":material/edit_note:"),
-    PageSpec("lead_import", "Import leads", "import-leads", MARKETING, "Marketing", ":material/upload_file:"),
-    PageSpec("routing", "Lead routing", "lead-routing", (Role.marketer, Role.admin, Role.manager), "Marketing",
+    PageSpec("home", N_("My day"), "my-day", ALL, N_("Home"), ":material/today:"),
+    PageSpec("account", N_("My account"), "my-account", ALL, N_("Home"), ":material/person:"),
+    PageSpec("territory_events", N_("Territory events"), "events", FIELD, N_("Field"), ":material/event:"),
+    PageSpec("campaign_notes", N_("Campaign notes"), "notes", FIELD, N_("Field"), ":material/campaign:"),
+    PageSpec("lead_queue", N_("Lead queue"), "leads", FIELD, N_("Field"), ":material/inbox:"),
+    PageSpec("field_activity", N_("Field activity"), "activity", FIELD, N_("Field"), ":material/directions_walk:"),
+    PageSpec("my_accounts", N_("My accounts"), "accounts", FIELD, N_("Field"), ":material/business:"),
+    PageSpec("field_feedback", N_("Feedback to marketing"), "feedback-to-marketing", FIELD, N_("Field"), ":material/feedback:"),
+    PageSpec("team", N_("Team"), "my-team", (Role.manager,), N_("Field"), ":material/groups:"),
+    PageSpec("dashboard", N_("Executive dashboard"), "executive-dashboard", LEADERSHIP, N_("Insights"), ":material/monitoring:"),
+    PageSpec("campaigns", N_("Campaigns & events"), "marketing-campaigns", MARKETING, N_("Marketing"), ":material/campaign:"),
+    PageSpec("notes_editor", N_("Notes editor"), "campaign-notes", MARKETING, N_("Marketing"), ":material/edit_note:"),
+    PageSpec("lead_import", N_("Import leads"), "import-leads", MARKETING, N_("Marketing"), ":material/upload_file:"),
+    PageSpec("routing", N_("Lead routing"), "lead-routing", (Role.marketer, Role.admin, Role.manager), N_("Marketing"),
              ":material/alt_route:"),
-    PageSpec("black_hole", "Black hole", "black-hole", MARKETING, "Marketing", ":material/cyclone:"),
-    PageSpec("feedback_inbox", "Feedback inbox", "feedback-inbox", MARKETING, "Marketing", ":material/inbox:"),
-    PageSpec("admin_users", "Users", "admin-users", ADMIN, "Admin", ":material/manage_accounts:"),
-    PageSpec("admin_territories", "Territories", "admin-territories", ADMIN, "Admin", ":material/map:"),
-    PageSpec("admin_settings", "Settings & targets", "admin-settings", ADMIN, "Admin", ":material/tune:"),
-    PageSpec("audit_log", "Audit log", "admin-audit-log", ADMIN, "Admin", ":material/history:"),
-    PageSpec("data_transfer", "Data in & out", "admin-data", ADMIN, "Admin", ":material/import_export:"),
+    PageSpec("black_hole", N_("Black hole"), "black-hole", MARKETING, N_("Marketing"), ":material/cyclone:"),
+    PageSpec("feedback_inbox", N_("Feedback inbox"), "feedback-inbox", MARKETING, N_("Marketing"), ":material/inbox:"),
+    PageSpec("admin_users", N_("Users"), "admin-users", ADMIN, N_("Admin"), ":material/manage_accounts:"),
+    PageSpec("admin_territories", N_("Territories"), "admin-territories", ADMIN, N_("Admin"), ":material/map:"),
+    PageSpec("admin_settings", N_("Settings & targets"), "admin-settings", ADMIN, N_("Admin"), ":material/tune:"),
+    PageSpec("audit_log", N_("Audit log"), "admin-audit-log", ADMIN, N_("Admin"), ":material/history:"),
+    PageSpec("data_transfer", N_("Data in & out"), "admin-data", ADMIN, N_("Admin"), ":material/import_export:"),
 ]
 
 

@@ -29,6 +29,7 @@ from models.db import read_session, write_session
 from models.enums import Role
 from queries.scope import Viewer, load_viewer
 from services import auth
+from i18n import _
 
 COOKIE_NAME = "onevoice_session"
 VIEWER_KEY = "ov_viewer"
@@ -128,7 +129,7 @@ def resolve_viewer() -> Viewer | None:
         viewer = load_viewer(username, session=session) if still_valid else None
     if viewer is None:
         if state.get("authentication_status"):
-            state["ov_notice"] = "Your session has ended. Please sign in again."
+            state["ov_notice"] = _("Your session has ended. Please sign in again.")
         _forget_session()
         return None
     state.update({"authentication_status": True, "username": viewer.username, "name": viewer.display_name,
@@ -158,14 +159,14 @@ def login_form(authenticator) -> Viewer | None:
     box = st.empty()
     with box.container():
         st.title("OneVoice")
-        st.caption("Marketing and sales, one portal.")
+        st.caption(_("Marketing and sales, one portal."))
         if notice:
             st.info(notice)
         with st.form("ov_sign_in", clear_on_submit=False):
-            username = st.text_input("Username", key="ov_login_username", autocomplete="username")
-            password = st.text_input("Password", type="password", key="ov_login_password",
+            username = st.text_input(_("Username"), key="ov_login_username", autocomplete="username")
+            password = st.text_input(_("Password"), type="password", key="ov_login_password",
                                      autocomplete="current-password")
-            submitted = st.form_submit_button("Sign in", type="primary")
+            submitted = st.form_submit_button(_("Sign in"), type="primary")
         if not submitted:
             return None
         with write_session(engine) as session:
@@ -202,6 +203,6 @@ def require_viewer(*roles: Role) -> Viewer:
     """The signed-in viewer, checked by app.py's gate in this rerun; stops the page otherwise."""
     viewer = st.session_state.get(VIEWER_KEY)
     if viewer is None or (roles and viewer.role not in roles):
-        st.error("This page is not available to you.")
+        st.error(_("This page is not available to you."))
         st.stop()
     return viewer

@@ -21,6 +21,7 @@ from models.settings_store import load_settings
 from models.tables import Account, Campaign, CampaignTerritory, Territory
 from models.timefmt import local_date, period_bounds_utc
 from queries.scope import AccessDenied, Viewer, campaign_targets_territory
+from i18n import _
 
 # Who may read KPIs: company-wide roles any filter, a manager only their own territory.
 KPI_ROLES = (Role.executive, Role.admin, Role.marketer, Role.manager)
@@ -166,12 +167,12 @@ def resolve(viewer: Viewer, f: KpiFilter, *, session: Session) -> ResolvedFilter
     A manager's filter is forced to their own territory; asking for another one is refused.
     """
     if viewer.role not in KPI_ROLES:
-        raise AccessDenied(f"your role ({viewer.role}) may not see company KPIs")
+        raise AccessDenied(_("your role ({role}) may not see company KPIs").format(role=viewer.role))
     if viewer.role is Role.manager:
         if f.territory_id is None:
             f = replace(f, territory_id=viewer.territory_id)
         elif f.territory_id != viewer.territory_id:
-            raise AccessDenied("a manager sees the KPIs of their own territory only")
+            raise AccessDenied(_("a manager sees the KPIs of their own territory only"))
     settings = load_settings(session=session)
     tz = settings.tz
     start_utc, end_utc = period_bounds_utc(f.start, f.end, tz)

@@ -20,6 +20,7 @@ from .load import BundleLoader
 from .spec import FILES
 from .progress import NoProgress, Progress
 from .validate import BundleInvalid, check_bundle
+from i18n import _
 
 
 @dataclass
@@ -49,7 +50,7 @@ def import_bundle(directory: Path | str, *, engine: Engine, username: str | None
     started = time.monotonic()
     directory = Path(directory)
     if not directory.is_dir():
-        raise BundleInvalid(f"{directory}: not a folder")
+        raise BundleInvalid(_("{directory}: not a folder").format(directory=directory))
     sizes = sum(p.stat().st_size for p in directory.glob("*.csv"))
     progress = Progress(sizes) if show_progress else NoProgress()
     with engine.connect() as conn:
@@ -72,7 +73,7 @@ def import_bundle(directory: Path | str, *, engine: Engine, username: str | None
                 conn.info.pop("write", None)
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            raise BundleInvalid(f"the database refused the import, nothing was written: {reason}") from exc
+            raise BundleInvalid(_("the database refused the import, nothing was written: {reason}").format(reason=reason)) from exc
         finally:
             if conn.in_transaction():
                 conn.rollback()
@@ -92,20 +93,19 @@ def _safe_members(archive: zipfile.ZipFile, max_unzipped_bytes: int) -> list[zip
         name = info.filename
         parts = PurePosixPath(name.replace("\\", "/")).parts
         if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":") or ".." in parts:
-            problems.append(f"{name}: unsafe path in the zip file (absolute or with '..'); nothing was imported")
+            problems.append(_("{name}: unsafe path in the zip file (absolute or with '..'); nothing was imported").format(name=name))
             continue
         total += info.file_size
         if info.is_dir() or not name.lower().endswith(".csv") or parts[0] == "__MACOSX":
             continue
         members.append(info)
     if total > max_unzipped_bytes:
-        problems.append(f"the zip file unpacks to {total:,} bytes, more than the limit of "
-                        f"{max_unzipped_bytes:,}; nothing was imported")
+        problems.append(_("the zip file unpacks to {total:,} bytes, more than the limit of {max_unzipped_bytes:,}; nothing was imported").format(total=total, max_unzipped_bytes=max_unzipped_bytes))
     if problems:
         raise BundleInvalid(problems)
     folders = {PurePosixPath(m.filename).parent for m in members}
     if len(folders) > 1:
-        raise BundleInvalid("the zip file holds CSV files in several folders; put the bundle's files in one")
+        raise BundleInvalid(_("the zip file holds CSV files in several folders; put the bundle's files in one"))
     return members
 
 
@@ -115,7 +115,7 @@ def import_bundle_zip(zip_bytes: bytes, *, engine: Engine, username: str | None,
     try:
         archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
     except zipfile.BadZipFile:
-        raise BundleInvalid("not a zip file") from None
+        raise BundleInvalid(_("not a zip file")) from None
     with archive, tempfile.TemporaryDirectory(prefix="bundle-") as tmp:
         members = _safe_members(archive, max_unzipped_bytes)
         written = 0
@@ -125,8 +125,7 @@ def import_bundle_zip(zip_bytes: bytes, *, engine: Engine, username: str | None,
                 while chunk := source.read(1 << 20):
                     written += len(chunk)
                     if written > max_unzipped_bytes:      # the zip's sizes may lie
-                        raise BundleInvalid(f"the zip file unpacks to more than {max_unzipped_bytes:,} bytes; "
-                                            "nothing was imported")
+                        raise BundleInvalid(_("the zip file unpacks to more than {max_unzipped_bytes:,} bytes; nothing was imported").format(max_unzipped_bytes=max_unzipped_bytes))
                     out.write(chunk)
         return import_bundle(tmp, engine=engine, username=username, audit_key="upload.zip")
 

@@ -1,0 +1,104 @@
+"""What a person reads for each enumerated value: one ``N_()`` label per StrEnum member.
+
+Codes stay in the database, the bundle and URLs; the screen, exports and messages show
+``label(member)`` (translated into the current language). ``label`` accepts a member or its code
+string, so a dataframe column of codes is relabelled with ``relabel(df, {"stage": Stage})``.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from i18n import N_, _
+from models.enums import (ActivityKind, CampaignStatus, Channel, DisqualifyReason, EventKind, EventStatus,
+                          FeedbackKind, Language, LeadStatus, NoteStatus, NotifyPreference, Role, Segment,
+                          SettingKey, Stage)
+
+LABELS: dict[type[StrEnum], dict[str, str]] = {
+    Role: {
+        Role.rep: N_("Sales rep"), Role.manager: N_("Sales manager"), Role.marketer: N_("Marketer"),
+        Role.executive: N_("Executive"), Role.admin: N_("Administrator"),
+    },
+    Segment: {
+        Segment.enterprise: N_("Enterprise"), Segment.mid_market: N_("Mid-market"), Segment.smb: N_("Small business"),
+    },
+    Channel: {
+        Channel.event: N_("Event"), Channel.webinar: N_("Webinar"), Channel.email: N_("E-mail"),
+        Channel.digital: N_("Digital"), Channel.print: N_("Print"), Channel.partner: N_("Partner"),
+        Channel.other: N_("Other channel"),
+    },
+    CampaignStatus: {
+        CampaignStatus.planned: N_("Planned"), CampaignStatus.active: N_("Active"),
+        CampaignStatus.completed: N_("Completed"), CampaignStatus.cancelled: N_("Cancelled"),
+    },
+    EventKind: {
+        EventKind.seminar: N_("Seminar"), EventKind.trade_show: N_("Trade show"), EventKind.webinar: N_("Webinar"),
+        EventKind.roadshow: N_("Roadshow"), EventKind.workshop: N_("Workshop"), EventKind.promotion: N_("Promotion"),
+        EventKind.other: N_("Other event"),
+    },
+    EventStatus: {EventStatus.scheduled: N_("Scheduled"), EventStatus.cancelled: N_("Cancelled")},
+    NoteStatus: {NoteStatus.draft: N_("Draft"), NoteStatus.published: N_("Published")},
+    LeadStatus: {
+        LeadStatus.new: N_("New"), LeadStatus.working: N_("Working"), LeadStatus.qualified: N_("Qualified"),
+        LeadStatus.converted: N_("Converted"), LeadStatus.disqualified: N_("Disqualified"),
+    },
+    Stage: {
+        Stage.prospecting: N_("Prospecting"), Stage.engaging: N_("Engaging"), Stage.proposal: N_("Proposal"),
+        Stage.won: N_("Won"), Stage.lost: N_("Lost"),
+    },
+    ActivityKind: {
+        ActivityKind.call: N_("Call"), ActivityKind.visit: N_("Visit"), ActivityKind.email: N_("E-mail"),
+        ActivityKind.meeting: N_("Meeting"), ActivityKind.event: N_("Event"),
+    },
+    FeedbackKind: {
+        FeedbackKind.question: N_("Customer question"), FeedbackKind.objection: N_("Objection"),
+        FeedbackKind.competitor: N_("Competitor news"), FeedbackKind.win_story: N_("Win story"),
+        FeedbackKind.other: N_("Other feedback"),
+    },
+    SettingKey: {
+        SettingKey.sla_hours: N_("Lead follow-up deadline (hours)"), SettingKey.time_zone: N_("Company time zone"),
+        SettingKey.currency: N_("Currency"),
+    },
+    DisqualifyReason: {
+        DisqualifyReason.no_budget: N_("No budget"), DisqualifyReason.no_need: N_("No need"),
+        DisqualifyReason.competitor_chosen: N_("Chose a competitor"), DisqualifyReason.unreachable: N_("Unreachable"),
+        DisqualifyReason.duplicate: N_("Duplicate"), DisqualifyReason.not_decision_maker: N_("Not the decision maker"),
+        DisqualifyReason.other: N_("Other reason"),
+    },
+    Language: {Language.ko: N_("Korean (한국어)"), Language.en: N_("English")},
+    NotifyPreference: {
+        NotifyPreference.inbox: N_("In the portal only"), NotifyPreference.email: N_("E-mail at once"),
+        NotifyPreference.digest: N_("One e-mail a day"),
+    },
+}
+
+
+def label(value, enum: type[StrEnum] | None = None) -> str:
+    """The translated label of an enum member (or of its code, given the enum); unknown → the code."""
+    if value is None:
+        return ""
+    if enum is None and isinstance(value, StrEnum):
+        enum = type(value)
+    table = LABELS.get(enum) if enum is not None else None
+    if table is None:
+        return str(value)
+    text = table.get(str(value))
+    return _(text) if text else str(value)
+
+
+def labeller(enum: type[StrEnum]):
+    """A ``format_func`` for selectboxes of codes or members of ``enum``."""
+    return lambda value: label(value, enum)
+
+
+def choices(enum: type[StrEnum]) -> dict[str, str]:
+    """code → translated label, in the enum's order."""
+    return {member.value: label(member) for member in enum}
+
+
+def relabel(frame, columns: dict[str, type[StrEnum]]):
+    """A copy of a DataFrame whose code columns show labels."""
+    frame = frame.copy()
+    for column, enum in columns.items():
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v, e=enum: label(v, e) if v is not None and v == v else v)
+    return frame
