@@ -13,7 +13,7 @@ from queries import admin as admin_queries
 from services import admin
 from services.errors import ValidationFailed
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 
 def _settings(viewer) -> None:
@@ -54,7 +54,7 @@ def _targets(viewer) -> None:
         try:
             with write_session(app_engine()) as session:
                 changed = admin.save_targets(viewer, changes, session=session)
-            st.success(_("Saved: {changed} rows changed.").format(changed=changed))
+            st.success(ngettext("Saved: {n} row changed.", "Saved: {n} rows changed.", changed).format(n=changed))
         except ValidationFailed as exc:
             for problem in exc.problems:
                 st.error(problem)

@@ -9,7 +9,8 @@ from queries import admin as admin_queries
 from services import admin
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label, labeller
+from i18n import _, ngettext
 
 PAGE_SIZE = 25
 
@@ -22,15 +23,17 @@ def _write(action, *args, **kwargs):
 def _user_list(viewer, territories):
     c1, c2, c3 = st.columns([2, 1, 1])
     search = c1.text_input(_("Search username or name"), key="au_search")
-    role = c2.selectbox(_("Role"), ["(all)"] + [r.value for r in Role], key="au_role")
-    territory = c3.selectbox(_("Territory"), ["(all)"] + territories, key="au_territory")
+    role = c2.selectbox(_("Role"), ["(all)"] + [r.value for r in Role], key="au_role",
+                        format_func=lambda r: _("All") if r == "(all)" else label(r, Role))
+    territory = c3.selectbox(_("Territory"), ["(all)"] + territories, key="au_territory",
+                             format_func=lambda t: _("All") if t == "(all)" else t)
     page = st.session_state.get("au_page", 0)
     with read_session(app_engine()) as session:
         rows, total = admin_queries.list_users(viewer, session=session, search=search,
                                                role=None if role == "(all)" else role,
                                                territory_code=None if territory == "(all)" else territory,
                                                limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): r.role, _("Territory"): r.territory or "",
+    st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): label(r.role, Role), _("Territory"): r.territory or "",
                    _("Manager"): r.manager or "", _("Active"): r.active, _("Must change password"): r.must_change_password,
                    _("Locked out"): r.locked} for r in rows], hide_index=True, width="stretch")
     pages = max(1, -(-total // PAGE_SIZE))
@@ -41,7 +44,7 @@ def _user_list(viewer, territories):
     if c2.button(_("Next ▶"), disabled=page + 1 >= pages, key="au_next"):
         st.session_state["au_page"] = page + 1
         st.rerun()
-    c3.caption(_("{total} users · page {value} of {pages}").format(total=total, value=page + 1, pages=pages))
+    c3.caption(ngettext("{n} user · page {page} of {pages}", "{n} users · page {page} of {pages}", total).format(n=total, page=page + 1, pages=pages))
 
 
 def _create_form(viewer, territories):
@@ -52,8 +55,9 @@ def _create_form(viewer, territories):
         display_name = c2.text_input(_("Display name"))
         email = c3.text_input(_("E-mail"))
         c1, c2, c3 = st.columns(3)
-        role = c1.selectbox(_("Role"), [r.value for r in Role])
-        territory = c2.selectbox(_("Territory"), ["(none)"] + territories)
+        role = c1.selectbox(_("Role"), [r.value for r in Role], format_func=labeller(Role))
+        territory = c2.selectbox(_("Territory"), ["(none)"] + territories,
+                                 format_func=lambda t: _("— none —") if t == "(none)" else t)
         manager = c3.text_input(_("Manager (username)"))
         submitted = st.form_submit_button(_("Create user with a one-time password"))
     if not submitted:
@@ -84,9 +88,10 @@ def _edit_form(viewer, territories):
         email = c2.text_input(_("E-mail"), value=user.email or "")
         c1, c2, c3 = st.columns(3)
         roles = [r.value for r in Role]
-        role = c1.selectbox(_("Role"), roles, index=roles.index(user.role))
+        role = c1.selectbox(_("Role"), roles, index=roles.index(user.role), format_func=labeller(Role))
         options = ["(none)"] + territories
-        territory = c2.selectbox(_("Territory"), options, index=options.index(user.territory) if user.territory in options else 0)
+        territory = c2.selectbox(_("Territory"), options, index=options.index(user.territory) if user.territory in options else 0,
+                                 format_func=lambda t: _("— none —") if t == "(none)" else t)
         manager = c3.text_input(_("Manager (username)"), value=user.manager or "")
         if st.form_submit_button(_("Save changes")):
             if _write(admin.update_user, viewer, username, display_name=display_name, email=email.strip() or None,
@@ -105,7 +110,9 @@ def _edit_form(viewer, territories):
                 moved = _write(admin.disable_user, viewer, username,
                                handover_to=None if handover == "(nobody)" else handover)
                 if moved is not None:
-                    st.success(_("{username} disabled; {leads} open leads and {opportunities} open deals handed over.").format(username=username, leads=moved.leads, opportunities=moved.opportunities))
+                    st.success(_("{username} disabled; handed over: {leads}, {deals}.").format(
+                        username=username, leads=ngettext("{n} open lead", "{n} open leads", moved.leads).format(n=moved.leads),
+                        deals=ngettext("{n} open deal", "{n} open deals", moved.opportunities).format(n=moved.opportunities)))
         elif st.button(_("Enable user"), key="au_enable"):
             if _write(admin.enable_user, viewer, username) is not None:
                 st.success(_("{username} enabled.").format(username=username))

@@ -13,7 +13,7 @@ from queries import admin as admin_queries
 from services.spreadsheet_export import csv_bytes
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 PAGE_SIZE = 50
 COLUMNS = ["at", "username", "action", "entity", "entity_key", "detail"]
@@ -39,7 +39,8 @@ def render() -> None:
     with read_session(app_engine()) as session:
         rows, total = admin_queries.audit_entries(viewer, f, session=session, limit=PAGE_SIZE,
                                                   offset=(int(page) - 1) * PAGE_SIZE)
-    st.caption(_("{total} entries · times in {time_zone} · append-only").format(total=total, time_zone=settings.time_zone))
+    st.caption(ngettext("{n} entry · times in {time_zone} · append-only", "{n} entries · times in {time_zone} · append-only", total).format(
+        n=total, time_zone=settings.time_zone))
     st.dataframe([{_("When"): when(r.at, settings.tz), _("User"): r.username or "", _("Action"): r.action, _("Entity"): r.entity,
                    _("Key"): r.entity_key or "", _("Changes"): r.detail or ""} for r in rows],
                  hide_index=True, width="stretch")

@@ -17,7 +17,7 @@ from queries import black_hole
 from ui.campaign_picker import pick_campaign
 from ui.format import money, pct, when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -41,7 +41,7 @@ def _tiles(view, currency: str) -> None:
                    help=_("Past the response deadline with no first touch, not disqualified: the black hole."))
     cols[3].metric(_("Converted"), f"{t.converted:,}", help=_("Conversion rate {lead_conversion_rate}").format(lead_conversion_rate=pct(t.lead_conversion_rate)))
     cols[4].metric(_("Disqualified"), f"{t.disqualified:,}")
-    cols[5].metric(_("Won revenue"), money(t.won_revenue, currency), help=_("{won_deals} won deals from this campaign").format(won_deals=t.won_deals))
+    cols[5].metric(_("Won revenue"), money(t.won_revenue, currency), help=ngettext("{n} won deal from this campaign", "{n} won deals from this campaign", t.won_deals).format(n=t.won_deals))
 
 
 def _period(viewer, campaign_id, session) -> tuple[date, date]:
@@ -91,7 +91,9 @@ def render() -> None:
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
                      hide_index=True, width="stretch")
         if view.without_territory:
-            st.warning(_("{without_territory} leads of this campaign have no territory yet: route them on the Lead routing page.").format(without_territory=view.without_territory))
+            st.warning(ngettext("{n} lead of this campaign has no territory yet: route it on the Lead routing page.",
+                                "{n} leads of this campaign have no territory yet: route them on the Lead routing page.",
+                                view.without_territory).format(n=view.without_territory))
         if view.disqualify_reasons:
             st.markdown(_("**Disqualified, by reason**"))
             st.dataframe([{_("Reason"): reason, _("Leads"): n} for reason, n in view.disqualify_reasons],

@@ -15,7 +15,7 @@ from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
-from i18n import _
+from i18n import N_, _
 
 PAGE_SIZE = 5
 ALL_CAMPAIGNS = "All campaigns"
@@ -63,7 +63,7 @@ def render() -> None:
         return
     for note in result.rows:
         _note_card(viewer, note, tz)
-    pager(result, "notes_page", "notes")
+    pager(result, "notes_page", N_("notes"))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

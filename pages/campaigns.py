@@ -15,9 +15,10 @@ from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
 from ui.actions import run_write_then_rerun, show_flash
-from ui.format import money, when
+from ui.format import day, money, when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label
+from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
 ALL_LABEL = "All"
@@ -36,12 +37,13 @@ def _filters(territories) -> dict:
 
 
 def _campaign_table(page, currency: str) -> None:
-    st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Channel"): r.channel, _("Status"): r.status,
-                   _("Start"): r.start_date.isoformat(), _("End"): r.end_date.isoformat(),
+    st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Channel"): label(r.channel, Channel), _("Status"): label(r.status, CampaignStatus),
+                   _("Start"): day(r.start_date), _("End"): day(r.end_date),
                    _("Budget"): money(r.budget, currency), _("Actual cost"): money(r.actual_cost, currency),
                    _("Owner"): r.owner or "", _("Events"): r.events, _("Leads"): r.leads} for r in page.rows],
                  hide_index=True, width="stretch")
-    st.caption(_("{total} campaigns · page {page} of {pages}").format(total=page.total, page=page.page, pages=page.pages))
+    st.caption(ngettext("{n} campaign · page {page} of {pages}", "{n} campaigns · page {page} of {pages}", page.total).format(
+        n=page.total, page=page.page, pages=page.pages))
 
 
 def _campaign_form(key: str, territories, owners, current=None, targets=()) -> CampaignInput | None:
@@ -55,12 +57,13 @@ def _campaign_form(key: str, territories, owners, current=None, targets=()) -> C
                              key=f"{key}_code")
         c1, c2, c3 = st.columns(3)
         channel = c1.selectbox(_("Channel"), list(Channel), index=list(Channel).index(current.channel) if current else 0,
+                               format_func=label,
                                key=f"{key}_channel")
         statuses = [s for s in CampaignStatus if s != CampaignStatus.cancelled]
-        status = c2.selectbox(_("Status"), statuses, index=statuses.index(current.status) if current else 0,
+        status = c2.selectbox(_("Status"), statuses, index=statuses.index(current.status) if current else 0, format_func=label,
                               key=f"{key}_status")
         segments = [None, *Segment]
-        segment = c3.selectbox(_("Target segment"), segments, format_func=lambda s: s or "Any",
+        segment = c3.selectbox(_("Target segment"), segments, format_func=lambda s: label(s) if s else _("Any segment"),
                                index=segments.index(current.target_segment) if current else 0, key=f"{key}_segment")
         chosen = st.multiselect(_("Target territories (none = every territory)"), list(names), default=list(targets),
                                 format_func=names.get, key=f"{key}_territories")
@@ -117,9 +120,9 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
     st.subheader(_("Events of {name}").format(name=campaign.name))
     events = marketing.events_of_campaign(viewer, campaign.id, session=session)
     if events:
-        st.dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): e.kind, _("Territory"): e.territory,
+        st.dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
                        _("Venue"): e.venue or "", _("Starts"): when(e.starts_at, settings.tz),
-                       _("Ends"): when(e.ends_at, settings.tz), _("Capacity"): e.capacity, _("Status"): e.status,
+                       _("Ends"): when(e.ends_at, settings.tz), _("Capacity"): e.capacity, _("Status"): label(e.status, EventStatus),
                        _("Leads"): e.leads} for e in events], hide_index=True, width="stretch")
     else:
         st.caption(_("No events yet."))

@@ -21,12 +21,15 @@ from queries.drilldown import drilldown, measure_value
 from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
-from ui.format import money, pct, short_money
+from ui.format import day, money, pct, short_money, when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label
+from i18n import N_, _
 
 EARLIEST = date(2016, 1, 1)
 PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
+PRESET_LABELS = {"This month": N_("This month"), "This quarter": N_("This quarter"), "This year": N_("This year"),
+                 "Last 12 months": N_("Last 12 months"), "Custom": N_("Custom")}
 DRILL_ROWS = 20_000
 # A lower value is the better one for these tiles (the delta arrow turns red when they rise).
 LOWER_IS_BETTER = {"lost_deals", "avg_sales_cycle_days", "cost_per_lead", "median_first_touch_hours",
@@ -53,7 +56,7 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
 def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     today = datetime.now(tz).date()
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
-    preset = cols[0].selectbox(_("Period"), PRESETS, key="dash_preset")
+    preset = cols[0].selectbox(_("Period"), PRESETS, key="dash_preset", format_func=lambda p: _(PRESET_LABELS[p]))
     if preset == "Custom":
         picked = cols[1].date_input(_("From – to"), value=(today.replace(day=1), today), min_value=EARLIEST,
                                     max_value=date(today.year + 5, 12, 31), key="dash_range", format="YYYY-MM-DD")
@@ -63,7 +66,7 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
         start, end = picked
     else:
         start, end = preset_period(preset, today)
-        cols[1].markdown(_("**From – to**  \n{start} – {end}").format(start=start, end=end))
+        cols[1].markdown(_("**From – to**  \n{start} – {end}").format(start=day(start), end=day(end)))
     territories = dict(series.territory_choices(viewer, session=session))
     territory_id = cols[2].selectbox(_("Territory"), [None, *territories], key="dash_territory",
                                      format_func=lambda t: _("All territories") if t is None else territories[t])
@@ -72,7 +75,7 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
                                     format_func=lambda c: _("All campaigns") if c is None else campaigns[c],
                                     help=_("Campaigns running during the period."))
     segment = cols[4].selectbox(_("Segment"), [None, *Segment], key="dash_segment",
-                                format_func=lambda s: _("All segments") if s is None else s.value.replace("_", " "))
+                                format_func=lambda s: _("All segments") if s is None else label(s))
     # as_of to the minute, so reruns within a minute share cached numbers.
     as_of = datetime.now(timezone.utc).replace(second=0, microsecond=0)
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
@@ -84,7 +87,7 @@ def _viewer_for(role: str, territory_id: int | None) -> Viewer:
     return Viewer(id=0, username="dashboard", display_name="dashboard", role=Role(role), territory_id=territory_id)
 
 
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Computing KPIs…", max_entries=200)
+@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=200)
 def _kpis_cached(database_url, generation, role, scope_territory, f: KpiFilter) -> dict:
     viewer = _viewer_for(role, scope_territory)
     with read_session(app_engine()) as session:
@@ -275,7 +278,9 @@ def render() -> None:
         f = _filters(viewer, settings.tz, session)
     if f is None:
         return
-    st.caption(_("{start} – {end} in {time_zone} · numbers as of {astimezone:%Y-%m-%d %H:%M} · refreshed at least every {cache_ttl_seconds} s").format(start=f.start, end=f.end, time_zone=settings.time_zone, astimezone=f.as_of.astimezone(settings.tz), cache_ttl_seconds=load_config().cache_ttl_seconds))
+    st.caption(_("{start} – {end} in {time_zone} · numbers as of {as_of} · refreshed at least every {seconds} s").format(
+        start=day(f.start), end=day(f.end), time_zone=settings.time_zone, as_of=when(f.as_of, settings.tz),
+        seconds=load_config().cache_ttl_seconds))
     data = _kpis_cached(*_cache_key(viewer), f)
     _tiles(data, f, settings.currency)
     st.divider()

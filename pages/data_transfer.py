@@ -11,12 +11,12 @@ from services import admin
 from services.errors import NotFound, ValidationFailed
 from services.privacy import erase_lead_personal_data
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 
 def _import(viewer) -> None:
     st.subheader(_("Import a bundle"))
-    st.caption(_("A .zip of the bundle's CSV files (../shared/BUNDLE.md). Every row is checked first; "
+    st.caption(_("A .zip of the bundle's CSV files (format in docs/BUNDLE.md). Every row is checked first; "
                "if any is wrong nothing is written and every problem is listed."))
     upload = st.file_uploader(_("Bundle (.zip)"), type=["zip"], key="dt_upload")
     if upload is None or not st.button(_("Validate and import"), key="dt_import", type="primary"):
@@ -25,10 +25,11 @@ def _import(viewer) -> None:
         with st.spinner(_("Checking and importing…")):
             report = admin.import_bundle_upload(viewer, upload.getvalue(), filename=upload.name, engine=app_engine())
     except ValidationFailed as exc:
-        st.error(_("Nothing was imported: {len} problem(s).").format(len=len(exc.problems)))
+        st.error(ngettext("Nothing was imported: {n} problem.", "Nothing was imported: {n} problems.", len(exc.problems)).format(
+            n=len(exc.problems)))
         st.code("\n".join(exc.problems[:500]), language=None)
         return
-    st.success(_("Imported {total_rows:,} rows.").format(total_rows=report.total_rows))
+    st.success(ngettext("Imported {n:,} row.", "Imported {n:,} rows.", report.total_rows).format(n=report.total_rows))
     st.code("\n".join(report.lines()), language=None)
 
 

@@ -15,7 +15,8 @@ from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label
+from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -34,9 +35,9 @@ def _filters(viewer, session) -> dict:
 
 
 def _item(viewer, row, tz) -> None:
-    state = "resolved" if row.resolved_at else "answered" if row.answer else "unanswered"
-    about = " · ".join(x for x in (row.campaign, row.event) if x) or "general"
-    with st.expander(_("[{state}] {kind} from {author} ({territory}) · {about} · {created_at}").format(state=state, kind=row.kind, author=row.author, territory=row.territory or '—', about=about, created_at=when(row.created_at, tz)), expanded=row.answer is None):
+    state = _("resolved") if row.resolved_at else _("answered") if row.answer else _("unanswered")
+    about = " · ".join(x for x in (row.campaign, row.event) if x) or _("general")
+    with st.expander(_("[{state}] {kind} from {author} ({territory}) · {about} · {created_at}").format(state=state, kind=label(row.kind, FeedbackKind), author=row.author, territory=row.territory or '—', about=about, created_at=when(row.created_at, tz)), expanded=row.answer is None):
         show_markdown(row.body)
         if row.answer:
             st.markdown(_("**Answer** ({answered_at}):").format(answered_at=when(row.answered_at, tz)))
@@ -66,7 +67,8 @@ def render() -> None:
         filters = _filters(viewer, session)
         page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="fb_page")
         page = marketing.feedback_inbox(viewer, session=session, page=page_no, page_size=20, **filters)
-        st.caption(_("{total} items · page {page} of {pages}").format(total=page.total, page=page.page, pages=page.pages))
+        st.caption(ngettext("{n} item · page {page} of {pages}", "{n} items · page {page} of {pages}", page.total).format(
+            n=page.total, page=page.page, pages=page.pages))
         for row in page.rows:
             _item(viewer, row, tz)
 

@@ -16,9 +16,10 @@ from services import activities, opportunities
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
-from ui.format import money, when
+from ui.format import day, money, when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label, labeller
+from i18n import N_, _
 
 PAGE_SIZE = 15
 
@@ -39,7 +40,8 @@ def _log_activity(viewer, tz) -> None:
     links = cached_read(activity_q.link_options, viewer)
     accounts = _account_choices(viewer, "fa_account")
     with st.form("fa_log", clear_on_submit=True):
-        kind = st.segmented_control(_("What"), [k.value for k in ActivityKind], default="visit", key="fa_kind")
+        kind = st.segmented_control(_("What"), [k.value for k in ActivityKind], default="visit", key="fa_kind",
+                                    format_func=labeller(ActivityKind))
         cols = st.columns(2)
         account_id = cols[0].selectbox(_("Account"), list(accounts), index=None, placeholder="—",
                                        format_func=accounts.get, key="fa_account_id")
@@ -71,10 +73,10 @@ def _recent(viewer, rep_id, tz) -> None:
     if not result.rows:
         st.caption(_("No activity logged yet."))
         return
-    st.dataframe([{_("When"): when(a.occurred_at, tz), _("Kind"): a.kind, _("By"): a.user, _("Account"): a.account or "",
+    st.dataframe([{_("When"): when(a.occurred_at, tz), _("Kind"): label(a.kind, ActivityKind), _("By"): a.user, _("Account"): a.account or "",
                    _("Lead"): a.lead or "", _("Opportunity"): a.opportunity or "", _("Event"): a.event or "",
                    _("Notes"): a.notes or ""} for a in result.rows], hide_index=True, width="stretch")
-    pager(result, "fa_recent_page", "activities")
+    pager(result, "fa_recent_page", N_("activities"))
 
 
 def _edit_opportunity(viewer, opp, tz) -> None:
@@ -88,7 +90,8 @@ def _edit_opportunity(viewer, opp, tz) -> None:
     with st.form(f"fa_opp_edit_{opp.id}"):
         cols = st.columns(3)
         stages = [s.value for s in Stage]
-        stage = cols[0].selectbox(_("Stage"), stages, index=stages.index(opp.stage), key=f"fa_opp_stage_{opp.id}")
+        stage = cols[0].selectbox(_("Stage"), stages, index=stages.index(opp.stage), key=f"fa_opp_stage_{opp.id}",
+                                  format_func=labeller(Stage))
         amount = cols[1].text_input(_("Amount"), value="" if opp.amount is None else f"{opp.amount:f}",
                                     key=f"fa_opp_amount_{opp.id}")
         close = cols[2].date_input(_("Expected close"), value=opp.expected_close_on, key=f"fa_opp_close_{opp.id}")
@@ -109,10 +112,10 @@ def _pipeline(viewer, rep_id, tz, currency) -> None:
         st.caption(_("No open opportunities."))
         return
     st.dataframe([{_("Deal"): o.code, _("Name"): o.name, _("Account"): o.account or "", _("Owner"): o.owner or "",
-                   _("Stage"): o.stage, _("Amount"): money(o.amount, currency),
-                   _("Expected close"): "" if o.expected_close_on is None else o.expected_close_on.isoformat()}
+                   _("Stage"): label(o.stage, Stage), _("Amount"): money(o.amount, currency),
+                   _("Expected close"): day(o.expected_close_on)}
                   for o in result.rows], hide_index=True, width="stretch")
-    pager(result, "fa_opp_page", "opportunities")
+    pager(result, "fa_opp_page", N_("opportunities"))
     rows = {o.id: o for o in result.rows}
     choice = st.selectbox(_("Edit an opportunity"), list(rows), index=None, placeholder=_("Choose one of this page"),
                           format_func=lambda i: f"{rows[i].code} · {rows[i].name}", key="fa_opp_choice")
@@ -133,7 +136,7 @@ def _new_opportunity(viewer, tz) -> None:
             amount = cols[0].text_input(_("Amount"), key="fa_new_amount")
             close = cols[1].date_input(_("Expected close"), value=local_date(utcnow(), tz) + timedelta(days=60),
                                        key="fa_new_close")
-            stage = st.selectbox(_("Stage"), [s.value for s in OPEN_STAGES], key="fa_new_stage")
+            stage = st.selectbox(_("Stage"), [s.value for s in OPEN_STAGES], key="fa_new_stage", format_func=labeller(Stage))
             if st.form_submit_button(_("Create opportunity")):
                 if run_write(lambda s: opportunities.create_opportunity(
                         viewer, session=s, name=name, account_id=account_id, amount=amount or None,

@@ -7,14 +7,15 @@ import streamlit as st
 from models.enums import FeedbackKind, Role
 from queries import field_activity as activity_q
 from queries.territory_events import territory_campaigns
-from services.feedback import FEEDBACK_LABELS, send_feedback
+from services.feedback import send_feedback
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
-from i18n import _
+from ui.labels import label
+from i18n import N_, _
 
 PAGE_SIZE = 10
 
@@ -24,7 +25,7 @@ def _send_form(viewer) -> None:
     events = dict(cached_read(activity_q.link_options, viewer).events)
     with st.form("fb_send", clear_on_submit=True):
         kind = st.segmented_control(_("Kind"), list(FeedbackKind), default=FeedbackKind.question,
-                                    format_func=FEEDBACK_LABELS.get, key="fb_kind")
+                                    format_func=label, key="fb_kind")
         cols = st.columns(2)
         campaign_id = cols[0].selectbox(_("Campaign"), list(campaigns), index=None, placeholder="—",
                                         format_func=campaigns.get, key="fb_campaign")
@@ -50,14 +51,14 @@ def _sent(viewer, tz) -> None:
         with st.container(border=True):
             about = " · ".join(x for x in (fb.campaign, fb.event) if x)
             state = "resolved" if fb.resolved_at else "answered" if fb.answer else "waiting for an answer"
-            st.markdown(f"**{FEEDBACK_LABELS.get(FeedbackKind(fb.kind), fb.kind)}** — {about}")
+            st.markdown(f"**{label(fb.kind, FeedbackKind)}** — {about}")
             st.caption(f"{fb.author} · {when(fb.created_at, tz)} · {state}")
             st.text(fb.body)
             if fb.answer:
                 with st.container(border=True):
                     st.caption(_("Answer from {answered_by} · {answered_at}").format(answered_by=fb.answered_by or 'marketing', answered_at=when(fb.answered_at, tz)))
                     show_markdown(fb.answer)
-    pager(result, "fb_page", "messages")
+    pager(result, "fb_page", N_("messages"))
 
 
 def render() -> None:

@@ -11,7 +11,9 @@ from models.settings_store import load_settings
 from queries import home
 from ui.format import short_money, when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label
+from models.enums import EventStatus
+from i18n import _, ngettext
 
 
 def _events_table(events, tz) -> None:
@@ -20,7 +22,7 @@ def _events_table(events, tz) -> None:
         return
     st.dataframe(
         [{_("Starts"): when(e.starts_at, tz), _("Ends"): when(e.ends_at, tz), _("Event"): e.title, _("Campaign"): e.campaign,
-          _("Territory"): e.territory, _("Venue"): e.venue or "", _("Status"): e.status} for e in events],
+          _("Territory"): e.territory, _("Venue"): e.venue or "", _("Status"): label(e.status, EventStatus)} for e in events],
         hide_index=True, width="stretch")
 
 
@@ -32,9 +34,11 @@ def _field(viewer, session, settings) -> None:
     cols[1].metric(_("Due within 24 h"), day.due_today)
     cols[2].metric(_("Open leads"), day.open_leads)
     cols[3].metric(_("Unread campaign notes"), day.unread_notes)
-    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=_("{open_deals} open deals").format(open_deals=day.open_deals))
+    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=ngettext("{n} open deal", "{n} open deals", day.open_deals).format(n=day.open_deals))
     if viewer.role is Role.manager and day.unassigned_in_territory:
-        st.warning(_("{unassigned_in_territory} leads of your territory wait to be routed to a rep.").format(unassigned_in_territory=day.unassigned_in_territory))
+        st.warning(ngettext("{n} lead of your territory waits to be routed to a rep.",
+                            "{n} leads of your territory wait to be routed to a rep.",
+                            day.unassigned_in_territory).format(n=day.unassigned_in_territory))
     st.subheader(_("Marketing events in your territory — next 7 days"))
     _events_table(day.upcoming, settings.tz)
 
@@ -69,7 +73,7 @@ def render() -> None:
     with read_session(engine) as session:
         settings = load_settings(session=session)
         st.title(_("My day — {display_name}").format(display_name=viewer.display_name))
-        st.caption(_("{title} · {territory_name} · times in {time_zone}").format(title=viewer.role.value.title(), territory_name=home.territory_name(viewer.territory_id, session=session), time_zone=settings.time_zone))
+        st.caption(_("{title} · {territory_name} · times in {time_zone}").format(title=label(viewer.role), territory_name=home.territory_name(viewer.territory_id, session=session), time_zone=settings.time_zone))
         if viewer.role in (Role.rep, Role.manager):
             _field(viewer, session, settings)
         elif viewer.role in (Role.marketer, Role.executive):

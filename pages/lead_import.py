@@ -17,7 +17,7 @@ from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
 PREVIEW_KEY = "imp_preview"
@@ -60,7 +60,8 @@ def _routing_summary(report) -> None:
 def _rejects_download(report, filename: str, key: str) -> None:
     if report.rejected_rows:
         stem = filename.rsplit(".", 1)[0]
-        st.download_button(_("Download the {rejected_rows} rejected rows (CSV)").format(rejected_rows=report.rejected_rows), report.rejects_csv,
+        st.download_button(ngettext("Download the {n} rejected row (CSV)", "Download the {n} rejected rows (CSV)",
+                                    report.rejected_rows).format(n=report.rejected_rows), report.rejects_csv,
                            file_name=f"{stem}-rejects.csv", mime="text/csv", key=key, icon=":material/download:")
 
 
@@ -93,7 +94,7 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         _rejects_download(report, uploaded.name, "imp_rejects_preview")
         st.markdown(_("**Where the good rows will go**"))
         _routing_summary(report)
-        if st.button(_("Import {good_rows:,} leads").format(good_rows=report.good_rows), type="primary", disabled=report.good_rows == 0,
+        if st.button(ngettext("Import {n:,} lead", "Import {n:,} leads", report.good_rows).format(n=report.good_rows), type="primary", disabled=report.good_rows == 0,
                      key="imp_confirm"):
             progress = _progress_bar("Importing")
             result = run_write_then_rerun(lambda s: lead_import.import_leads(viewer, lead_file, mapping, campaign_id=campaign_id,
@@ -117,7 +118,8 @@ def _last_result(viewer, session) -> None:
     st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
                    _("Assigned to"): r.rep or "unassigned"} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
-        st.caption(_("First {len} of {total:,} leads.").format(len=len(page.rows), total=page.total))
+        st.caption(ngettext("First {shown} of {n:,} lead.", "First {shown} of {n:,} leads.", page.total).format(
+            shown=len(page.rows), n=page.total))
 
 
 def _batches(viewer, session, tz) -> None:

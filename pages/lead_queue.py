@@ -20,7 +20,9 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.labels import label, labeller
+from models.enums import ActivityKind
+from i18n import N_, _
 
 PAGE_SIZE = 25
 SELECTED = "lq_selected"
@@ -37,7 +39,7 @@ def _queue_table(rows, tz) -> None:
     """Re-drawn every minute so "due in / overdue by" stays live."""
     now = utcnow()
     st.dataframe(
-        [{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "", _("Status"): r.status,
+        [{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "", _("Status"): label(r.status, LeadStatus),
           _("Due"): r.due_label(now), _("Deadline"): when(r.deadline, tz), _("Assigned"): when(r.assigned_at, tz),
           _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows],
         hide_index=True, width="stretch")
@@ -58,6 +60,7 @@ def _contact_form(viewer, lead) -> None:
     with st.form(f"lq_contact_{lead.id}", clear_on_submit=True):
         st.markdown(_("**Log a contact attempt**"))
         kind = st.segmented_control(_("How"), [k.value for k in leads.CONTACT_KINDS], default="call",
+                                    format_func=labeller(ActivityKind),
                                     key=f"lq_contact_kind_{lead.id}")
         notes = st.text_area(_("Notes"), max_chars=2000, key=f"lq_contact_notes_{lead.id}")
         if st.form_submit_button(_("Log contact attempt")):
@@ -73,12 +76,12 @@ def _status_form(viewer, lead) -> None:
         return
     with st.form(f"lq_status_{lead.id}"):
         st.markdown(_("**Move status**"))
-        target = st.selectbox(_("New status"), moves, key=f"lq_status_to_{lead.id}")
+        target = st.selectbox(_("New status"), moves, key=f"lq_status_to_{lead.id}", format_func=labeller(LeadStatus))
         if st.form_submit_button(_("Move")):
             _after_write(lead.id, run_write(
                 lambda s: leads.move_status(viewer, lead.id, target, expected_version=_opened_version(lead),
                                             session=s),
-                success=_("{code} is now {target}.").format(code=lead.code, target=target)))
+                success=_("{code} is now {status}.").format(code=lead.code, status=label(target, LeadStatus))))
 
 
 def _convert_form(viewer, lead, tz) -> None:
@@ -87,7 +90,7 @@ def _convert_form(viewer, lead, tz) -> None:
     with st.form(f"lq_convert_{lead.id}"):
         st.markdown(_("**Convert to an opportunity**"))
         name = st.text_input(_("Deal name"), value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
-        amount = st.text_input(_("Amount"), placeholder="e.g. 45000000", key=f"lq_amount_{lead.id}")
+        amount = st.text_input(_("Amount"), placeholder=_("e.g. 45,000,000 or 4,500만"), key=f"lq_amount_{lead.id}")
         close = st.date_input(_("Expected close date"), value=local_date(utcnow(), tz) + timedelta(days=30),
                               key=f"lq_close_{lead.id}")
         if st.form_submit_button(_("Convert"), type="primary"):
@@ -103,7 +106,7 @@ def _disqualify_form(viewer, lead) -> None:
     with st.form(f"lq_disqualify_{lead.id}"):
         st.markdown(_("**Disqualify**"))
         reason = st.selectbox(_("Reason"), [r.value for r in DisqualifyReason], index=None,
-                              placeholder=_("Choose a reason"), format_func=lambda r: r.replace("_", " "),
+                              placeholder=_("Choose a reason"), format_func=labeller(DisqualifyReason),
                               key=f"lq_reason_{lead.id}")
         text = st.text_input(_("Explanation (required for “other”)"), max_chars=500, key=f"lq_reason_text_{lead.id}")
         if st.form_submit_button(_("Disqualify")):
@@ -119,7 +122,7 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     lead, now = detail.lead, utcnow()
     st.subheader(f"{lead.code} · {lead.company}")
     cols = st.columns(2)
-    cols[0].metric(_("Status"), lead.status)
+    cols[0].metric(_("Status"), label(lead.status, LeadStatus))
     cols[1].metric(_("Response"), lead.due_label(now))
     st.write(_("**Handed to sales** {assigned_at} · **Deadline** {deadline} · **First touch** {first_touch_at}").format(assigned_at=when(lead.assigned_at, tz) or '—', deadline=when(lead.deadline, tz) or '—', first_touch_at=when(lead.first_touch_at, tz) or '—'))
     st.write(_("**Contact** {contact_name} · {email} · {phone}").format(contact_name=lead.contact_name or '—', email=lead.email or '—', phone=lead.phone or '—'))
@@ -145,7 +148,7 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         _status_form(viewer, lead)
     if detail.activities:
         st.markdown(_("**Activity on this lead**"))
-        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): str(a[1]), _("By"): a[2], _("Notes"): a[3] or ""}
+        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): label(a[1], ActivityKind), _("By"): a[2], _("Notes"): a[3] or ""}
                       for a in detail.activities], hide_index=True, width="stretch")
 
 
@@ -170,7 +173,7 @@ def render() -> None:
         st.info(_("No leads match.") if search else _("No leads in your queue."))
         return
     _queue_table(result.rows, settings.tz)
-    pager(result, "lq_page", "leads")
+    pager(result, "lq_page", N_("leads"))
     labels = {r.id: f"{r.code} · {r.company}" for r in result.rows}
     # The lead being worked is kept apart from the select box: a write can move it to another page
     # of the queue (touched leads sort after untouched ones), which changes the box's options and

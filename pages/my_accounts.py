@@ -11,13 +11,15 @@ from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import require_viewer
-from i18n import _
+from ui.labels import label
+from models.enums import Segment, Stage
+from i18n import N_, _
 
 PAGE_SIZE = 20
 
 
 def _deals_table(deals, currency) -> None:
-    st.dataframe([{_("Deal"): d.code, _("Name"): d.name, _("Stage"): d.stage, _("Amount"): money(d.amount, currency),
+    st.dataframe([{_("Deal"): d.code, _("Name"): d.name, _("Stage"): label(d.stage, Stage), _("Amount"): money(d.amount, currency),
                    _("Owner"): d.owner or "", _("Opened"): d.opened_on, _("Expected close"): d.expected_close_on,
                    _("Closed"): d.closed_on} for d in deals], hide_index=True, width="stretch")
 
@@ -26,12 +28,13 @@ def _detail(viewer, account_id: int, settings) -> None:
     detail = cached_read(accounts_q.account_detail, viewer, account_id=account_id)
     account, tz = detail.account, settings.tz
     st.subheader(account.name)
-    st.caption(_("{sector} · {segment} · {territory} · owner {owner}").format(sector=account.sector or 'no sector', segment=account.segment or 'no segment', territory=account.territory, owner=account.owner or '—'))
+    st.caption(_("{sector} · {segment} · {territory} · owner {owner}").format(sector=account.sector or _('no sector'),
+        segment=label(account.segment, Segment) if account.segment else _('no segment'), territory=account.territory, owner=account.owner or '—'))
     cols = st.columns(2)
     cols[0].metric(_("Open deals"), account.open_deals)
     cols[1].metric(_("Open pipeline"), money(account.open_pipeline, settings.currency))
-    for label, deals in (("Open deals", detail.open_deals), ("Closed deals", detail.closed_deals)):
-        st.markdown(f"**{label}**")
+    for heading, deals in ((_("Open deals"), detail.open_deals), (_("Closed deals"), detail.closed_deals)):
+        st.markdown(f"**{heading}**")
         if deals:
             _deals_table(deals, settings.currency)
         else:
@@ -83,11 +86,11 @@ def render() -> None:
     if not result.rows:
         st.info(_("No accounts match."))
         return
-    st.dataframe([{_("Account"): a.name, _("Sector"): a.sector or "", _("Segment"): a.segment or "", _("Territory"): a.territory,
+    st.dataframe([{_("Account"): a.name, _("Sector"): a.sector or "", _("Segment"): label(a.segment, Segment), _("Territory"): a.territory,
                    _("Owner"): a.owner or "", _("Open deals"): a.open_deals,
                    _("Open pipeline"): money(a.open_pipeline, settings.currency)} for a in result.rows],
                  hide_index=True, width="stretch")
-    pager(result, "acc_page", "accounts")
+    pager(result, "acc_page", N_("accounts"))
     rows = {a.id: a.name for a in result.rows}
     choice = st.selectbox(_("Open an account"), list(rows), index=None, placeholder=_("Choose an account of this page"),
                           format_func=rows.get, key="acc_choice")

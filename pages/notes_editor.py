@@ -16,6 +16,7 @@ from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
+from ui.labels import label
 from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
@@ -91,7 +92,7 @@ def render() -> None:
         versions = marketing.notes_of_campaign(viewer, campaign_id, session=session)
         published = [n for n in versions if n.status == NoteStatus.published]
         if versions:
-            st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): n.status,
+            st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): label(n.status, NoteStatus),
                            _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
                          hide_index=True, width="stretch")
         edit_tab, diff_tab, read_tab = st.tabs([_("Write"), _("Compare versions"), _("Who has read it")])

@@ -15,7 +15,7 @@ from services import routing
 from ui.actions import run_write_then_rerun, show_flash
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from i18n import _
+from i18n import _, ngettext
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
 NO_TERRITORY = -1
@@ -86,7 +86,8 @@ def render() -> None:
         _route_one(viewer, session, page.rows, territories)
         st.subheader(_("Route automatically"))
         st.caption(_("Owner of the account first, else the territory's rep with the fewest open leads."))
-        if st.button(_("Apply the rule to the {len} leads on this page").format(len=len(page.rows)), key="rt_auto"):
+        if st.button(ngettext("Apply the rule to the {n} lead on this page", "Apply the rule to the {n} leads on this page",
+                              len(page.rows)).format(n=len(page.rows)), key="rt_auto"):
             run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
                       lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")
 

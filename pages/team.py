@@ -15,7 +15,7 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.session import require_viewer
-from i18n import _
+from i18n import N_, _, ngettext
 
 PAGE_SIZE = 20
 
@@ -92,7 +92,7 @@ def _unassigned(viewer, reps, tz) -> None:
         return
     st.dataframe([{_("Lead"): u.code, _("Company"): u.company, _("Contact"): u.contact_name or "", _("Campaign"): u.campaign,
                    _("Created"): when(u.created_at, tz)} for u in result.rows], hide_index=True, width="stretch")
-    pager(result, "tm_un_page", "unassigned leads")
+    pager(result, "tm_un_page", N_("unassigned leads"))
     rows = {u.id: f"{u.code} · {u.company}" for u in result.rows}
     with st.form("tm_route_form"):
         chosen = st.multiselect(_("Leads to route"), list(rows), format_func=rows.get, key="tm_route_leads")
@@ -103,7 +103,9 @@ def _unassigned(viewer, reps, tz) -> None:
             if not ids or to is None:
                 st.error(_("Choose the leads and a rep."))
             elif run_write(lambda s: reassign.route_leads(viewer, ids, to, session=s),
-                           success=_("Routed {len} leads to {value}; their response clock starts now.").format(len=len(ids), value=reps[to])) \
+                           success=ngettext("Routed {n} lead to {rep}; its response clock starts now.",
+                                            "Routed {n} leads to {rep}; their response clock starts now.",
+                                            len(ids)).format(n=len(ids), rep=reps[to])) \
                     is not None:
                 st.rerun()
 

@@ -19,10 +19,12 @@ from queries.territory_events import WINDOW_LABELS, EventWindow
 from services import ics
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager
-from ui.format import when
+from ui.format import day, when
 from ui.markdown import show_markdown
 from ui.session import require_viewer
-from i18n import _
+from ui.labels import label, labeller
+from models.enums import CampaignStatus, Channel
+from i18n import N_, _, ngettext
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = "All campaigns"
@@ -32,7 +34,7 @@ def _event_card(event, tz) -> None:
     with st.container(border=True):
         cancelled = event.status == "cancelled"
         st.markdown(f"**{event.title}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
-        st.caption(f"{event.kind.replace('_', ' ')} · {event.campaign_name} ({event.campaign_code})")
+        st.caption(f"{label(event.kind, EventKind)} · {event.campaign_name} ({event.campaign_code})")
         cols = st.columns(3)
         cols[0].write(_("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)))
         cols[1].write(_("**Venue** {venue}").format(venue=event.venue or '—'))
@@ -55,7 +57,7 @@ def _filters(viewer):
                                   default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
     cols = st.columns(2)
     kinds = cols[0].multiselect(_("Kind"), [k.value for k in EventKind], key="ev_kinds",
-                                format_func=lambda k: k.replace("_", " "))
+                                format_func=labeller(EventKind))
     campaign_id = labels[cols[1].selectbox(_("Campaign"), list(labels), key="ev_campaign")]
     return EventWindow(window), tuple(sorted(kinds)), campaign_id
 
@@ -69,7 +71,7 @@ def _event_list(viewer, window, kinds, campaign_id, tz) -> None:
         return
     for event in result.rows:
         _event_card(event, tz)
-    pager(result, "ev_page", "events")
+    pager(result, "ev_page", N_("events"))
 
 
 def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
@@ -104,7 +106,8 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
                 for event in by_day.get(day, []):
                     mark = "~~" if event.status == "cancelled" else ""
                     st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{event.title}{mark}")
-    st.caption(_("{len} events this month. Times in {key}.").format(len=len(events), key=tz.key))
+    st.caption(ngettext("{n} event this month. Times in {time_zone}.", "{n} events this month. Times in {time_zone}.",
+                        len(events)).format(n=len(events), time_zone=tz.key))
 
 
 def _without_event(viewer, campaign_id, tz) -> None:
@@ -115,7 +118,9 @@ def _without_event(viewer, campaign_id, tz) -> None:
     for c in campaigns:
         with st.container(border=True):
             st.markdown(f"**{c.name}** ({c.code})")
-            st.caption(_("{channel} · {status} · {start_date:%Y-%m-%d} – {end_date:%Y-%m-%d} · no event in your territory").format(channel=c.channel, status=c.status, start_date=c.start_date, end_date=c.end_date))
+            st.caption(_("{channel} · {status} · {start} – {end} · no event in your territory").format(
+                channel=label(c.channel, Channel), status=label(c.status, CampaignStatus),
+                start=day(c.start_date), end=day(c.end_date)))
             _latest_note(c.note, tz)
 
 
@@ -125,7 +130,9 @@ def _ics_download(viewer, territory: str) -> None:
     data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
-                       help=_("{len} upcoming events of {territory}, cancelled ones included so your calendar removes them.").format(len=len(feed), territory=territory))
+                       help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar removes them.",
+                                "{n} upcoming events of {territory}, cancelled ones included so your calendar removes them.",
+                                len(feed)).format(n=len(feed), territory=territory))
 
 
 def render() -> None:

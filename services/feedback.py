@@ -17,11 +17,10 @@ from queries.territory_events import campaign_in_territory, event_for
 from . import audit
 from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_text
+from i18n.labels import LABELS
 from i18n import _
 
-FEEDBACK_LABELS = {FeedbackKind.question: "Question", FeedbackKind.objection: "Objection heard",
-                   FeedbackKind.competitor: "Competitor intel", FeedbackKind.win_story: "Win story",
-                   FeedbackKind.other: "Other"}
+FEEDBACK_LABELS = LABELS[FeedbackKind]  # N_() texts: show with i18n.labels.label
 
 
 def send_feedback(viewer: Viewer, *, session: Session, kind: FeedbackKind | str, body: str,

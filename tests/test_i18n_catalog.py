@@ -36,3 +36,33 @@ def test_an_unknown_message_falls_back_to_its_source_text():
         assert _("no such message in any catalog") == "no such message in any catalog"
         assert ngettext("{n} thing", "{n} things", 2) == "{n} things"
     assert translations("ko") is translations("ko")
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {name for _text, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_translation_keeps_the_placeholders_of_its_source_text():
+    problems = []
+    for language in ("ko", "en"):
+        for message in load(language):
+            if not message.id:
+                continue
+            ids = [message.id] if isinstance(message.id, str) else list(message.id)
+            texts = [message.string] if isinstance(message.string, str) else list(message.string)
+            wanted = set().union(*(_fields(i) for i in ids))
+            for text in texts:
+                if text and _fields(text) != wanted:
+                    problems.append(f"{language}: {ids[0]!r}: {sorted(_fields(text))} != {sorted(wanted)}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_plural_messages_read_right_in_both_languages():
+    with use_language("en"):
+        assert ngettext("{n} open deal", "{n} open deals", 1).format(n=1) == "1 open deal"
+        assert ngettext("{n} open deal", "{n} open deals", 3).format(n=3) == "3 open deals"
+    with use_language("ko"):
+        assert ngettext("{n} open deal", "{n} open deals", 1).format(n=1) == "진행 중인 거래 1건"
+        assert ngettext("{n} open deal", "{n} open deals", 3).format(n=3) == "진행 중인 거래 3건"

@@ -11,7 +11,7 @@ from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import ResultPage, territory_reps
 from queries.scope import Viewer
 from ui.session import app_engine
-from i18n import _
+from i18n import N_, _
 
 ALL_REPS = "All reps of my territory"
 
@@ -39,13 +39,14 @@ def page_offset(key: str, signature: tuple, page_size: int) -> int:
     return state["page"] * page_size
 
 
-def pager(result: ResultPage, key: str, noun: str = "rows") -> None:
+def pager(result: ResultPage, key: str, noun: str = N_("rows")) -> None:
     """'rows 21–40 of 95' with previous/next buttons."""
     state = st.session_state[key]
     first = result.offset + 1 if result.total else 0
     last = result.offset + len(result.rows)
     cols = st.columns([3, 1, 1])
-    cols[0].caption(_("{noun} {first}–{last} of {total:,} · page {value} of {page_count}").format(noun=noun, first=first, last=last, total=result.total, value=state['page'] + 1, page_count=result.page_count))
+    cols[0].caption(_("{noun} {first}–{last} of {total:,} · page {page} of {pages}").format(
+        noun=_(noun), first=first, last=last, total=result.total, page=state["page"] + 1, pages=result.page_count))
 
     def step(delta: int) -> None:
         state["page"] = max(0, min(result.page_count - 1, state["page"] + delta))
