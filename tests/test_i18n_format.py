@@ -78,5 +78,5 @@ def test_dataframes_are_relabelled_not_shown_as_codes():
     frame = pd.DataFrame({"stage": ["won", "proposal", None], "n": [1, 2, 3]})
     with use_language("ko"):
         shown = relabel(frame, {"stage": enums.Stage})
-    assert list(shown["stage"][:2]) == ["수주", "제안"] and shown["stage"][2] is None
+    assert list(shown["stage"][:2]) == ["수주", "제안"] and shown["stage"].isna()[2]
     assert list(frame["stage"][:2]) == ["won", "proposal"]
