@@ -19,7 +19,7 @@ from sqlalchemy import delete, exists, func, insert, or_, select
 from sqlmodel import Session
 
 from models.enums import CampaignStatus, LeadStatus, Role
-from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, Territory, User
+from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
@@ -27,6 +27,7 @@ from services.errors import NotFound, ValidationFailed
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
+from services.territory_names import TerritoryIndex
 from i18n import _
 
 Progress = Callable[[int, int], None]
@@ -88,19 +89,6 @@ def _campaign_for_import(campaign_id: int, event_id: int | None, *, session: Ses
     return campaign, event
 
 
-class _Territories:
-    """Territory by code or name, case-insensitively (100 territories at most: kept in memory)."""
-
-    def __init__(self, *, session: Session):
-        self.by_key: dict[str, int] = {}
-        for tid, code, name in session.execute(select(Territory.id, Territory.code, Territory.name)).all():
-            self.by_key.setdefault(normalize_text(code), tid)
-            self.by_key.setdefault(normalize_text(name), tid)
-
-    def find(self, text: str) -> int | None:
-        return self.by_key.get(normalize_text(text))
-
-
 def _existing_keys(campaign_id: int, outcomes: list[RowOutcome], *, session: Session) -> dict[tuple, str]:
     """Dedup keys of the campaign's leads that may match this chunk -> their lead code."""
     emails = {normalize_email(o.values["email"]) for o in outcomes if o.values["email"]}
@@ -136,19 +124,22 @@ def _row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, s
     return {f: (" ".join(cells[i].split()) if i is not None and i < len(cells) else "") for f, i in mapping.items()}
 
 
-def _check_row(outcome: RowOutcome, territories: _Territories) -> None:
+def _check_row(outcome: RowOutcome, territories: TerritoryIndex, columns: dict[str, str]) -> None:
+    """Problems of one row, each named by its column as the file spells it (``지역: …``)."""
     values = outcome.values
     if not values["company"]:
-        outcome.reasons.append("company: missing")
+        outcome.reasons.append(_("{column}: missing").format(column=columns.get("company") or _("company")))
     if values["email"] and not EMAIL.match(values["email"]):
-        outcome.reasons.append(f"email: not a valid address {values['email']!r}")
+        outcome.reasons.append(_("{column}: not a valid e-mail address {value!r}").format(
+            column=columns["email"], value=values["email"]))
     for name, limit in MAX_LENGTHS.items():
         if len(values[name]) > limit:
-            outcome.reasons.append(f"{name}: longer than {limit} characters")
+            outcome.reasons.append(_("{column}: longer than {n} characters").format(column=columns[name], n=limit))
     if values["territory"]:
         outcome.territory_id = territories.find(values["territory"])
         if outcome.territory_id is None:
-            outcome.reasons.append(f"territory: unknown territory {values['territory']!r}")
+            outcome.reasons.append(_("{column}: unknown territory {value!r}; use a code or a name: {accepted}").format(
+                column=columns["territory"], value=values["territory"], accepted=territories.accepted()))
 
 
 def _chunks(records: Iterable[tuple[int, list[str]]], size: int):
@@ -173,13 +164,14 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     mapping = check_mapping(mapping, headers)
     total = count_records(lead_file)
     report = ImportReport(total_rows=total)
-    territories = _Territories(session=session)
+    territories = TerritoryIndex(session=session)
+    columns = {f: headers[i] for f, i in mapping.items() if i is not None}
     picker = RepPicker(session=session)
     seen: dict[tuple, int] = {}
     assigned: dict[int, int] = {}
     rejects = io.StringIO()
     writer = csv.writer(rejects)
-    writer.writerow(["row", *headers, "reasons"])
+    writer.writerow([_("row"), *headers, _("reasons")])
     now = batch.created_at if batch is not None else utcnow()
     done = 0
     if progress:
@@ -191,13 +183,13 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
         good_rows = []
         for outcome, (_line, cells) in zip(outcomes, chunk):
             values = outcome.values
-            _check_row(outcome, territories)
+            _check_row(outcome, territories, columns)
             key = dedup_key(values["email"], values["company"], values["contact_name"])
             if values["company"] or values["email"]:
                 if key in seen:
-                    outcome.reasons.append(f"duplicate of row {seen[key]} in this file")
+                    outcome.reasons.append(_("duplicate of row {row} in this file").format(row=seen[key]))
                 if key in existing:
-                    outcome.reasons.append(f"already a lead of this campaign ({existing[key]})")
+                    outcome.reasons.append(_("already a lead of this campaign ({code})").format(code=existing[key]))
                 if not outcome.reasons:
                     # Only a row that will be imported shadows later ones: a fixed copy of a bad row may follow.
                     seen[key] = outcome.row_no

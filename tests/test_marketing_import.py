@@ -105,9 +105,11 @@ def test_preview_lists_every_problem_row_with_its_reasons_and_writes_nothing(eng
                                             campaign_id=world.campaign.id, session=s)
     assert (report.total_rows, report.good_rows, report.rejected_rows) == (7, 3, 4)
     reasons = {p.row_no: p.reasons for p in report.problems}
-    assert reasons == {5: ["email: not a valid address 'not-an-email'"],
-                       6: ["territory: unknown territory 'NOPE'"],
-                       7: ["company: missing"],
+    # Each problem names its column as the file spells it; an unknown territory lists what is accepted.
+    assert reasons == {5: ["Email: not a valid e-mail address 'not-an-email'"],
+                       6: ["Region: unknown territory 'NOPE'; use a code or a name: "
+                           "BSN (Busan 부산), GGD (Gyeonggi 경기), SEL (Seoul 서울)"],
+                       7: ["Company: missing"],
                        8: ["duplicate of row 3 in this file"]}
     assert _count_leads(engine) == 0
     with read_session(engine) as s:
@@ -125,7 +127,7 @@ def test_import_takes_only_the_good_rows_and_returns_the_rejects_with_reasons(en
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["row", *HEADER, "reasons"]
     assert [r[0] for r in rows[1:]] == ["5", "6", "7", "8", "9"]
-    assert rows[2][-1] == "territory: unknown territory 'NOPE'"
+    assert rows[2][-1].startswith("Region: unknown territory 'NOPE'; use a code or a name: BSN (Busan 부산)")
     assert rows[5][1] == "'=HYPERLINK(\"http://evil\")" and rows[5][3] == "'@SUM(1)" and rows[5][4] == "'+1"
     with read_session(engine) as s:
         batch = s.get(ImportBatch, report.batch_id)
@@ -253,3 +255,31 @@ def test_a_50000_row_file_streams_with_progress_and_bounded_memory(engine):
     assert _count_leads(engine, import_batch_id=report.batch_id) == 50_000
     # Fewest open leads first: SEL's two reps share 25,000 leads, BSN's one rep takes the other 25,000.
     assert report.assigned_by_rep == {"Bsn.Dana": 25_000, "Sel.Alice": 12_500, "Sel.Bora": 12_500}
+
+
+def test_a_korean_lead_list_with_korean_region_names_imports_every_row(engine):
+    """지역 = 서울/부산/경기 (and the official forms, English names and codes) all find their territory;
+    a region that is no territory is refused in Korean, named by the file's own column, with the
+    accepted values."""
+    from i18n import use_language
+
+    world = build_world(engine)
+    regions = ["서울", "부산", "경기", "서울특별시", "부산광역시", "경기도", "Seoul", "busan", "GGD", "서울 "] * 2
+    rows = [["회사명", "이메일", "이름", "지역"]] + [[f"회사{i}", f"p{i}@corp.example", f"담당{i}", r]
+                                                  for i, r in enumerate(regions)]
+    data = csv_bytes(rows, "cp949")
+    report = _import(engine, world.marketer, data, "리드.csv", world.campaign.id)
+    assert (report.total_rows, report.good_rows, report.rejected_rows) == (20, 20, 0)
+    with read_session(engine) as s:
+        by_region = dict(s.exec(select(Lead.company, Lead.territory_id)).all())
+    assert {by_region[f"회사{i}"] for i in (0, 3, 6, 9)} == {world.sel.id}
+    assert {by_region[f"회사{i}"] for i in (1, 4, 7)} == {world.bsn.id}
+    assert {by_region[f"회사{i}"] for i in (2, 5, 8)} == {world.ggd.id}
+
+    bad = csv_bytes([["회사명", "지역"], ["제주상사", "제주"]])
+    lead_file = open_lead_file("리드.csv", bad)
+    with use_language("ko"), read_session(engine) as s:
+        preview = lead_import.preview_import(world.marketer, lead_file, auto_mapping(read_header(lead_file)),
+                                             campaign_id=world.campaign.id, session=s)
+    assert [p.reasons for p in preview.problems] == [
+        ["지역: 알 수 없는 지역 '제주'. 코드나 이름으로 쓰세요: BSN (Busan 부산), GGD (Gyeonggi 경기), SEL (Seoul 서울)"]]
