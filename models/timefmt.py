@@ -1,6 +1,7 @@
 """Time-zone arithmetic: local periods to UTC bounds, parsing and display."""
 from __future__ import annotations
 
+from i18n import _
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,7 @@ def fmt_duration(delta: timedelta) -> str:
     days, rem = divmod(minutes, 24 * 60)
     hours, mins = divmod(rem, 60)
     if days:
-        return f"{days}d {hours}h"
+        return _("{d}d {h}h").format(d=days, h=hours)
     if hours:
-        return f"{hours}h {mins}m"
-    return f"{mins}m"
+        return _("{h}h {m}m").format(h=hours, m=mins)
+    return _("{m}m").format(m=mins)

@@ -50,7 +50,8 @@ def render() -> None:
             else:
                 moved = _write(admin.merge_territories, viewer, source, target)
                 if moved is not None:
-                    st.success(f"Merged {source} into {target}: " + ", ".join(f"{v} {k}" for k, v in moved.items()))
+                    st.success(_("Merged {source} into {target}: {moved}").format(
+                        source=source, target=target, moved=", ".join(f"{k} {v:,}" for k, v in moved.items())))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

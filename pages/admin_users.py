@@ -105,7 +105,8 @@ def _edit_form(viewer, territories):
             with read_session(app_engine()) as session:
                 reps = [r for r in admin_queries.active_reps_of(viewer, user.territory, session=session)
                         if r != username] if user.territory else []
-            handover = st.selectbox(_("Hand open leads and deals to"), ["(nobody)"] + reps, key="au_handover")
+            handover = st.selectbox(_("Hand open leads and deals to"), ["(nobody)"] + reps, key="au_handover",
+                                    format_func=lambda r: _("— nobody —") if r == "(nobody)" else r)
             if st.button(_("Disable user"), key="au_disable", type="primary"):
                 moved = _write(admin.disable_user, viewer, username,
                                handover_to=None if handover == "(nobody)" else handover)

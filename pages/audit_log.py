@@ -27,8 +27,9 @@ def render() -> None:
         choices = admin_queries.audit_choices(viewer, session=session)
     c1, c2, c3, c4 = st.columns(4)
     username = c1.text_input(_("User"), key="al_user").strip() or None
-    entity = c2.selectbox(_("Entity"), ["(all)"] + choices["entity"], key="al_entity")
-    action = c3.selectbox(_("Action"), ["(all)"] + choices["action"], key="al_action")
+    all_or = lambda v: _("All") if v == "(all)" else v  # noqa: E731 - entity and action codes are the log's own
+    entity = c2.selectbox(_("Entity"), ["(all)"] + choices["entity"], key="al_entity", format_func=all_or)
+    action = c3.selectbox(_("Action"), ["(all)"] + choices["action"], key="al_action", format_func=all_or)
     today = date.today()
     period = c4.date_input(_("Dates"), value=(today - timedelta(days=30), today), key="al_dates")
     start, end = (period if isinstance(period, tuple) and len(period) == 2 else (today - timedelta(days=30), today))

@@ -15,7 +15,7 @@ from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole
 from ui.campaign_picker import pick_campaign
-from ui.format import money, pct, when
+from ui.format import money, number, pct, when
 from ui.session import app_engine, require_viewer
 from i18n import _, ngettext
 
@@ -23,12 +23,14 @@ MARKETING = (Role.marketer, Role.admin)
 
 
 def _row_dict(r, currency: str) -> dict:
-    return {"Territory": r.territory, "Handed over": r.leads_assigned, "Touched within SLA": r.touched_within_sla,
-            "SLA compliance": pct(r.sla_compliance), "Overdue untouched": r.untouched_leads,
-            "Median first touch (h)": "—" if r.median_first_touch_hours is None else f"{r.median_first_touch_hours:.1f}",
-            "Created": r.leads_created, "Converted": r.converted, "Conversion": pct(r.lead_conversion_rate),
-            "Disqualified": r.disqualified, "Open deals": r.open_deals, "Open pipeline": money(r.open_pipeline, currency),
-            "Won deals": r.won_deals, "Won revenue": money(r.won_revenue, currency)}
+    return {_("Territory"): r.territory, _("Handed over"): r.leads_assigned,
+            _("Touched within SLA"): r.touched_within_sla, _("SLA compliance"): pct(r.sla_compliance),
+            _("Overdue untouched"): r.untouched_leads,
+            _("Median first touch (h)"): "—" if r.median_first_touch_hours is None else number(r.median_first_touch_hours, 1),
+            _("Created"): r.leads_created, _("Converted"): r.converted, _("Conversion"): pct(r.lead_conversion_rate),
+            _("Disqualified"): r.disqualified, _("Open deals"): r.open_deals,
+            _("Open pipeline"): money(r.open_pipeline, currency), _("Won deals"): r.won_deals,
+            _("Won revenue"): money(r.won_revenue, currency)}
 
 
 def _tiles(view, currency: str) -> None:

@@ -18,13 +18,14 @@ from ui.session import require_viewer
 from i18n import N_, _
 
 PAGE_SIZE = 5
-ALL_CAMPAIGNS = "All campaigns"
+ALL_CAMPAIGNS = N_("All campaigns")
 
 
 def _note_card(viewer, note, tz) -> None:
     with st.container(border=True):
         head = st.columns([5, 2])
-        mark = ":blue-badge[Unread] " if note.unread else ""
+        unread = _("Unread")
+        mark = f":blue-badge[{unread}] " if note.unread else ""
         head[0].markdown(f"{mark}**{note.title}**")
         head[0].caption(_("{campaign_name} ({campaign_code}) · version {version} · published {published_at}").format(campaign_name=note.campaign_name, campaign_code=note.campaign_code, version=note.version, published_at=when(note.published_at, tz)))
         if note.unread:
@@ -37,7 +38,7 @@ def _note_card(viewer, note, tz) -> None:
             head[1].caption(_("Read {read_at}").format(read_at=when(note.read_at, tz)))
         if note.previous_version is not None:
             with st.expander(_("What changed since version {previous_version}").format(previous_version=note.previous_version), expanded=note.unread):
-                st.code(notes_feed.note_changes(note.previous_body_md, note.body_md) or "(no change in the text)",
+                st.code(notes_feed.note_changes(note.previous_body_md, note.body_md) or _("(no change in the text)"),
                         language="diff")
         show_markdown(note.body_md)
 
@@ -50,7 +51,7 @@ def render() -> None:
     st.caption(_("Talking points of the campaigns targeting your territory · {unread} unread").format(unread=unread))
     show_flash()
     campaigns = cached_read(territory_campaigns, viewer, since_days=365)
-    labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
+    labels = {_(ALL_CAMPAIGNS): None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
     cols = st.columns([2, 1, 1])
     campaign_id = labels[cols[0].selectbox(_("Campaign"), list(labels), key="notes_campaign")]
     unread_only = cols[1].toggle(_("Unread only"), key="notes_unread")

@@ -21,16 +21,20 @@ from ui.labels import label
 from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
-ALL_LABEL = "All"
+
+
+def _all_or_label(value) -> str:
+    return _("All") if value == ALL_LABEL else label(value)
+ALL_LABEL = "(all)"
 
 
 def _filters(territories) -> dict:
     cols = st.columns([2, 1, 1, 1])
     search = cols[0].text_input(_("Search"), key="cmp_search", placeholder=_("name or code"))
-    status = cols[1].selectbox(_("Status"), [ALL_LABEL, *CampaignStatus], key="cmp_status")
-    channel = cols[2].selectbox(_("Channel"), [ALL_LABEL, *Channel], key="cmp_channel")
+    status = cols[1].selectbox(_("Status"), [ALL_LABEL, *CampaignStatus], key="cmp_status", format_func=_all_or_label)
+    channel = cols[2].selectbox(_("Channel"), [ALL_LABEL, *Channel], key="cmp_channel", format_func=_all_or_label)
     names = {t.id: t.name for t in territories}
-    territory = cols[3].selectbox(_("Territory"), [None, *names], format_func=lambda t: names.get(t, ALL_LABEL),
+    territory = cols[3].selectbox(_("Territory"), [None, *names], format_func=lambda t: names.get(t, _("All")),
                                   key="cmp_territory")
     return dict(search=search, status=None if status == ALL_LABEL else status,
                 channel=None if channel == ALL_LABEL else channel, territory_id=territory)
@@ -132,14 +136,14 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
     data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
     if data is not None:
         run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
-                  lambda e: f"Event {e.code} added.")
+                  lambda e: _("Event {code} added.").format(code=e.code))
     scheduled = {e.id: f"{e.code} · {e.title}" for e in events if e.status == EventStatus.scheduled}
     if scheduled:
         c1, c2 = st.columns([3, 1])
         chosen = c1.selectbox(_("Cancel an event"), list(scheduled), format_func=scheduled.get, key="cmp_cancel_event")
         if c2.button(_("Cancel event"), key="cmp_cancel_event_btn"):
             run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
-                      f"Event {scheduled[chosen]} cancelled; reps' calendars show it as cancelled.")
+                      _("Event {value} cancelled; reps' calendars show it as cancelled.").format(value=scheduled[chosen]))
 
 
 def _edit_section(viewer, page, territories, owners, settings, session) -> None:
@@ -158,11 +162,11 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
             if data is not None:
                 run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
                                                               expected_version=campaign.version),
-                          f"Campaign {campaign.code} saved.")
+                          _("Campaign {code} saved.").format(code=campaign.code))
             confirm = st.checkbox(_("Yes, cancel this campaign and its scheduled events"), key=f"cmp_cancel_ok_{chosen}")
             if st.button(_("Cancel campaign"), disabled=not confirm, key=f"cmp_cancel_{chosen}"):
                 run_write_then_rerun(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
-                          f"Campaign {campaign.code} cancelled.")
+                          _("Campaign {code} cancelled.").format(code=campaign.code))
     _events_section(viewer, campaign, territories, settings, session)
 
 
@@ -178,7 +182,7 @@ def render() -> None:
             data = _campaign_form("new_campaign", territories, owners)
             if data is not None:
                 run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
-                          lambda c: f"Campaign {c.code} created.")
+                          lambda c: _("Campaign {code} created.").format(code=c.code))
         filters = _filters(territories)
         page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="cmp_page")
         page = marketing.list_campaigns(viewer, session=session, page=page_no, **filters)

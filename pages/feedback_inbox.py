@@ -47,14 +47,14 @@ def _item(viewer, row, tz) -> None:
         c1, c2, c3 = st.columns(3)
         if c1.button(_("Send answer"), key=f"fb_send_{row.id}", type="primary"):
             run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s),
-                      "Answer sent; the rep sees it with their feedback.")
+                      _("Answer sent; the rep sees it with their feedback."))
         if not row.resolved_at and c2.button(_("Answer and resolve"), key=f"fb_send_resolve_{row.id}"):
             run_write_then_rerun(lambda s: feedback_inbox.answer_feedback(viewer, row.id, answer, session=s, resolve=True),
-                      "Answered and resolved.")
+                      _("Answered and resolved."))
         resolved = row.resolved_at is not None
         if c3.button(_("Reopen") if resolved else _("Mark resolved"), key=f"fb_resolve_{row.id}"):
             run_write_then_rerun(lambda s: feedback_inbox.mark_resolved(viewer, row.id, session=s, resolved=not resolved),
-                      "Reopened." if resolved else "Marked resolved.")
+                      _("Reopened.") if resolved else _("Marked resolved."))
 
 
 def render() -> None:

@@ -50,7 +50,7 @@ def _sent(viewer, tz) -> None:
     for fb in result.rows:
         with st.container(border=True):
             about = " · ".join(x for x in (fb.campaign, fb.event) if x)
-            state = "resolved" if fb.resolved_at else "answered" if fb.answer else "waiting for an answer"
+            state = _("resolved") if fb.resolved_at else _("answered") if fb.answer else _("waiting for an answer")
             st.markdown(f"**{label(fb.kind, FeedbackKind)}** — {about}")
             st.caption(f"{fb.author} · {when(fb.created_at, tz)} · {state}")
             st.text(fb.body)

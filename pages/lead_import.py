@@ -28,7 +28,7 @@ def _progress_bar(label: str):
     bar = st.progress(0.0, text=label)
 
     def update(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / total) if total else 1.0, text=f"{label} {done:,} of {total:,} rows")
+        bar.progress(min(1.0, done / total) if total else 1.0, text=_("{step} {done:,} of {total:,} rows").format(step=label, done=done, total=total))
     return update
 
 
@@ -37,22 +37,22 @@ def _mapping(headers: list[str], file_id: str) -> dict[str, int | None]:
     options = [None, *range(len(headers))]
     st.markdown(_("**Columns** — matched automatically; change any that is wrong."))
     cols = st.columns(len(LEAD_FIELDS))
-    return {field: col.selectbox(FIELD_LABELS[field], options, index=options.index(guessed[field]),
-                                 format_func=lambda i: _("— not in the file —") if i is None else headers[i] or f"column {i + 1}",
+    return {field: col.selectbox(_(FIELD_LABELS[field]), options, index=options.index(guessed[field]),
+                                 format_func=lambda i: _("— not in the file —") if i is None else headers[i] or _("column {n}").format(n=i + 1),
                                  key=f"imp_map_{field}_{file_id}")
             for field, col in zip(LEAD_FIELDS, cols)}
 
 
 def _problem_rows(report) -> list[dict]:
-    return [{"Row": p.row_no, "Problem": "; ".join(p.reasons), "Company": p.values["company"],
-             "Email": p.values["email"], "Name": p.values["contact_name"], "Territory": p.values["territory"]}
+    return [{_("Row"): p.row_no, _("Problem"): "; ".join(p.reasons), _("Company"): p.values["company"],
+             _("Email"): p.values["email"], _("Name"): p.values["contact_name"], _("Territory"): p.values["territory"]}
             for p in report.problems]
 
 
 def _routing_summary(report) -> None:
-    rows = [{"Rep": rep, "Leads": n} for rep, n in report.assigned_by_rep.items()]
+    rows = [{_("Rep"): rep, _("Leads"): n} for rep, n in report.assigned_by_rep.items()]
     if report.unassigned:
-        rows.append({"Rep": "Unassigned (routing queue)", "Leads": report.unassigned})
+        rows.append({_("Rep"): _("Unassigned (routing queue)"), _("Leads"): report.unassigned})
     if rows:
         st.table(rows)  # a few lines: a plain table keeps the rep names readable (and copyable)
 
@@ -76,7 +76,7 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         if st.button(_("Check the file"), key="imp_check"):
             report = lead_import.preview_import(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                 event_id=event_id, session=session,
-                                                progress=_progress_bar("Checking"))
+                                                progress=_progress_bar(_("Checking")))
             st.session_state[PREVIEW_KEY] = (signature, report)
         stored = st.session_state.get(PREVIEW_KEY)
         if not stored or stored[0] != signature:
@@ -96,10 +96,11 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         _routing_summary(report)
         if st.button(ngettext("Import {n:,} lead", "Import {n:,} leads", report.good_rows).format(n=report.good_rows), type="primary", disabled=report.good_rows == 0,
                      key="imp_confirm"):
-            progress = _progress_bar("Importing")
+            progress = _progress_bar(_("Importing"))
             result = run_write_then_rerun(lambda s: lead_import.import_leads(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                                   event_id=event_id, session=s, progress=progress),
-                               lambda r: f"Imported {r.good_rows:,} leads as batch {r.batch_id}.", rerun=False)
+                               lambda r: ngettext("Imported {n:,} lead as batch {batch_id}.", "Imported {n:,} leads as batch {batch_id}.",
+                                                  r.good_rows).format(n=r.good_rows, batch_id=r.batch_id), rerun=False)
             if result is not None:
                 st.session_state[RESULT_KEY] = (uploaded.name, result)
                 st.session_state.pop(PREVIEW_KEY, None)
@@ -131,7 +132,8 @@ def _batches(viewer, session, tz) -> None:
     st.dataframe([{_("Batch"): b.id, _("Campaign"): b.campaign, _("Event"): b.event or "", _("File"): b.filename,
                    _("Imported"): when(b.created_at, tz), _("By"): b.created_by or "", _("Leads"): b.row_count,
                    _("Undone"): when(b.undone_at, tz)} for b in page.rows], hide_index=True, width="stretch")
-    open_batches = {b.id: f"Batch {b.id} · {b.filename} ({b.row_count} leads)" for b in page.rows if not b.undone_at}
+    open_batches = {b.id: ngettext("Batch {id} · {file} ({n} lead)", "Batch {id} · {file} ({n} leads)", b.row_count).format(
+        id=b.id, file=b.filename, n=b.row_count) for b in page.rows if not b.undone_at}
     if not open_batches:
         return
     c1, c2 = st.columns([3, 1])
@@ -139,7 +141,8 @@ def _batches(viewer, session, tz) -> None:
                             format_func=open_batches.get, key="imp_undo_batch")
     if c2.button(_("Undo import"), key="imp_undo"):
         run_write_then_rerun(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
-                  lambda n: f"Batch {batch_id} undone: {n} leads removed.")
+                  lambda n: ngettext("Batch {batch_id} undone: {n} lead removed.", "Batch {batch_id} undone: {n} leads removed.", n).format(
+                      batch_id=batch_id, n=n))
 
 
 def render() -> None:

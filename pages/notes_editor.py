@@ -28,11 +28,15 @@ def _editor(viewer, campaign_id: int, versions) -> None:
     next_version = draft.version if draft else (versions[0].version + 1 if versions else 1)
     # Widget keys per campaign and base version, so switching campaigns loads that campaign's text.
     key = f"note_{campaign_id}_{latest.id if latest else 0}_{latest.version if latest else 0}"
-    st.caption(f"Editing {'the draft of ' if draft else 'a new '}version v{next_version}"
-               + ("" if draft or not latest else f", starting from v{latest.version}"))
+    if draft:
+        st.caption(_("Editing the draft of version v{version}").format(version=next_version))
+    elif latest:
+        st.caption(_("Editing a new version v{version}, starting from v{base}").format(version=next_version, base=latest.version))
+    else:
+        st.caption(_("Editing a new version v{version}").format(version=next_version))
     left, right = st.columns(2)
     with left:
-        title = st.text_input(_("Title"), value=latest.title if latest else "Key messages", key=f"{key}_title")
+        title = st.text_input(_("Title"), value=latest.title if latest else _("Key messages"), key=f"{key}_title")
         body = st.text_area(_("Markdown"), value=latest.body_md if latest else "", height=360, key=f"{key}_body",
                             help=_("Key messages, the offer, objection handling. Markdown; raw HTML is shown as text."))
     with right:
@@ -42,10 +46,10 @@ def _editor(viewer, campaign_id: int, versions) -> None:
     c1, c2, _spacer = st.columns([1, 1, 3])
     if c1.button(_("Save draft"), key=f"{key}_save"):
         run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
-                  lambda n: f"Draft v{n.version} saved.")
+                  lambda n: _("Draft v{version} saved.").format(version=n.version))
     if c2.button(_("Publish v{next_version}").format(next_version=next_version), type="primary", key=f"{key}_publish"):
         run_write_then_rerun(lambda s: notes.publish_note(viewer, campaign_id, title, body, session=s),
-                  lambda n: f"Version v{n.version} published; reps of the target territories see it now.")
+                  lambda n: _("Version v{version} published; reps of the target territories see it now.").format(version=n.version))
 
 
 def _diff(viewer, campaign_id: int, versions, session) -> None:
@@ -58,7 +62,7 @@ def _diff(viewer, campaign_id: int, versions, session) -> None:
     new = c2.selectbox(_("To"), numbers, index=0, format_func=lambda v: f"v{v}", key=f"diff_new_{campaign_id}")
     with reported_errors():
         lines = notes.diff_versions(viewer, campaign_id, old, new, session=session)
-        st.code("\n".join(lines) or "(no differences)", language="diff")
+        st.code("\n".join(lines) or _("(no differences)"), language="diff")
 
 
 def _readers(viewer, published, session, tz) -> None:

@@ -51,15 +51,17 @@ def _route_one(viewer, session, rows, territories) -> None:
     reps = marketing.routable_reps(viewer, territory_id, session=session)
     if not reps:
         st.warning(_("{value} has no active rep; the lead can be given the territory and wait.").format(value=names[territory_id]))
-    rep_names = {r[0]: f"{r[1]} ({r[2]} open leads)" for r in reps}
+    rep_names = {r[0]: ngettext("{rep} ({n} open lead)", "{rep} ({n} open leads)", r[2]).format(rep=r[1], n=r[2])
+                 for r in reps}
+    plain_names = {r[0]: r[1] for r in reps}
     rep_id = st.selectbox(_("Rep"), [None, *rep_names], key=f"rt_rep_{lead_id}_{territory_id}",
                           format_func=lambda r: _("— territory only —") if r is None else rep_names[r],
                           index=1 if reps else 0)
     if st.button(_("Route lead"), type="primary", key="rt_route"):
         run_write_then_rerun(lambda s: routing.route_lead(viewer, lead_id, territory_id=territory_id, rep_id=rep_id, session=s,
                                                expected_version=lead.version),
-                  f"Lead {lead.code} routed to " + (rep_names[rep_id].split(" (")[0] if rep_id else names[territory_id])
-                  + ".")
+                  _("Lead {code} routed to {to}.").format(code=lead.code,
+                                                          to=plain_names[rep_id] if rep_id else names[territory_id]))
 
 
 def render() -> None:
@@ -89,7 +91,9 @@ def render() -> None:
         if st.button(ngettext("Apply the rule to the {n} lead on this page", "Apply the rule to the {n} leads on this page",
                               len(page.rows)).format(n=len(page.rows)), key="rt_auto"):
             run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
-                      lambda r: f"{r['assigned']} leads assigned; {r['still_unassigned']} still need a rep.")
+                      lambda r: _("{assigned}; {waiting} still need a rep.").format(
+                          assigned=ngettext("{n} lead assigned", "{n} leads assigned", r["assigned"]).format(n=r["assigned"]),
+                          waiting=r["still_unassigned"]))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -40,7 +40,7 @@ def _one_lead(viewer, reps) -> None:
     with st.form("tm_lead_form"):
         lead_id = st.selectbox(_("Lead"), list(leads), index=None, placeholder="—", format_func=leads.get,
                                key="tm_lead")
-        to = _rep_choice(reps, "Give it to", "tm_lead_to")
+        to = _rep_choice(reps, _("Give it to"), "tm_lead_to")
         if st.form_submit_button(_("Reassign lead")):
             if lead_id is None or to is None:
                 st.error(_("Choose a lead and a rep."))
@@ -57,7 +57,7 @@ def _one_opportunity(viewer, reps) -> None:
     with st.form("tm_opp_form"):
         opp_id = st.selectbox(_("Opportunity"), list(opps), index=None, placeholder="—", format_func=opps.get,
                               key="tm_opp")
-        to = _rep_choice(reps, "Give it to", "tm_opp_to")
+        to = _rep_choice(reps, _("Give it to"), "tm_opp_to")
         if st.form_submit_button(_("Reassign opportunity")):
             if opp_id is None or to is None:
                 st.error(_("Choose an opportunity and a rep."))
@@ -67,20 +67,25 @@ def _one_opportunity(viewer, reps) -> None:
 
 
 def _all_of_a_rep(viewer, reps, members) -> None:
-    holders = {m.id: f"{m.display_name}{'' if m.active else ' (disabled)'} — {m.open_leads} leads, "
-                     f"{m.open_deals} deals" for m in members if m.open_leads or m.open_deals}
+    holders = {m.id: _("{name} — {leads}, {deals}").format(
+        name=m.display_name if m.active else _("{name} (disabled)").format(name=m.display_name),
+        leads=ngettext("{n} lead", "{n} leads", m.open_leads).format(n=m.open_leads),
+        deals=ngettext("{n} deal", "{n} deals", m.open_deals).format(n=m.open_deals))
+        for m in members if m.open_leads or m.open_deals}
     with st.form("tm_all_form"):
         source = st.selectbox(_("From"), list(holders), index=None, placeholder=_("Who is leaving or moving?"),
                               format_func=holders.get, key="tm_all_from")
-        to = _rep_choice(reps, "To", "tm_all_to")
+        to = _rep_choice(reps, _("To"), "tm_all_to")
         sure = st.checkbox(_("Move all their open leads and open opportunities of this territory"), key="tm_all_sure")
         if st.form_submit_button(_("Reassign all")):
             if source is None or to is None or not sure:
                 st.error(_("Choose both reps and confirm."))
             else:
                 run_write(lambda s: reassign.reassign_all_open(viewer, source, to, session=s),
-                          lambda moved: f"Moved {moved.leads} open leads and {moved.opportunities} open "
-                                        f"opportunities to {reps[to]}.", rerun=True)
+                          lambda moved: _("Moved {leads} and {deals} to {rep}.").format(
+                              leads=ngettext("{n} open lead", "{n} open leads", moved.leads).format(n=moved.leads),
+                              deals=ngettext("{n} open opportunity", "{n} open opportunities",
+                                             moved.opportunities).format(n=moved.opportunities), rep=reps[to]), rerun=True)
 
 
 def _unassigned(viewer, reps, tz) -> None:
@@ -97,7 +102,7 @@ def _unassigned(viewer, reps, tz) -> None:
     with st.form("tm_route_form"):
         chosen = st.multiselect(_("Leads to route"), list(rows), format_func=rows.get, key="tm_route_leads")
         every = st.checkbox(_("All leads of this page"), key="tm_route_page")
-        to = _rep_choice(reps, "Route to", "tm_route_to")
+        to = _rep_choice(reps, _("Route to"), "tm_route_to")
         if st.form_submit_button(_("Route")):
             ids = list(rows) if every else chosen
             if not ids or to is None:

@@ -27,13 +27,14 @@ from models.enums import CampaignStatus, Channel
 from i18n import N_, _, ngettext
 
 PAGE_SIZE = 10
-ALL_CAMPAIGNS = "All campaigns"
+ALL_CAMPAIGNS = N_("All campaigns")
 
 
 def _event_card(event, tz) -> None:
     with st.container(border=True):
         cancelled = event.status == "cancelled"
-        st.markdown(f"**{event.title}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
+        cancelled_mark = _("CANCELLED")
+        st.markdown(f"**{event.title}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else ""))
         st.caption(f"{label(event.kind, EventKind)} · {event.campaign_name} ({event.campaign_code})")
         cols = st.columns(3)
         cols[0].write(_("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)))
@@ -52,8 +53,8 @@ def _latest_note(note, tz) -> None:
 
 def _filters(viewer):
     campaigns = cached_read(events_q.territory_campaigns, viewer)
-    labels = {ALL_CAMPAIGNS: None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
-    window = st.segmented_control(_("When"), list(EventWindow), format_func=WINDOW_LABELS.get,
+    labels = {_(ALL_CAMPAIGNS): None} | {f"{c.name} ({c.code})": c.id for c in campaigns}
+    window = st.segmented_control(_("When"), list(EventWindow), format_func=lambda w: _(WINDOW_LABELS[w]),
                                   default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
     cols = st.columns(2)
     kinds = cols[0].multiselect(_("Kind"), [k.value for k in EventKind], key="ev_kinds",
@@ -67,7 +68,7 @@ def _event_list(viewer, window, kinds, campaign_id, tz) -> None:
     result = cached_read(events_q.events_for, viewer, window=window, kinds=kinds, campaign_id=campaign_id,
                          limit=PAGE_SIZE, offset=offset)
     if not result.rows:
-        st.info(_("No events of your territory — {lower}.").format(lower=WINDOW_LABELS[window].lower()))
+        st.info(_("No events of your territory — {lower}.").format(lower=_(WINDOW_LABELS[window]).lower()))
         return
     for event in result.rows:
         _event_card(event, tz)

@@ -66,7 +66,7 @@ def _account_select(viewer: Viewer):
     pipeline = select(func.coalesce(func.sum(Opportunity.amount), 0)).where(open_of_account) \
         .correlate(Account).scalar_subquery()
     return (select(Account.id, Account.name, Account.sector, Account.segment,
-                   func.coalesce(Territory.name, "company-wide"), owner.display_name,
+                   func.coalesce(Territory.name, _("company-wide")), owner.display_name,
                    open_deals.label("open_deals"), pipeline.label("pipeline"))
             .outerjoin(Territory, Territory.id == Account.territory_id)
             .outerjoin(owner, owner.id == Account.owner_id)

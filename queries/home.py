@@ -13,6 +13,7 @@ from models.tables import (
     AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LoginThrottle, NoteRead, Opportunity, Territory, User,
 )
 from models.types import utcnow
+from i18n import _
 
 from .scope import Viewer, campaign_targets_territory, event_scope, lead_scope, opportunity_scope, require_role
 
@@ -136,6 +137,6 @@ def admin_day(viewer: Viewer, *, session: Session, now: datetime | None = None) 
 
 def territory_name(territory_id: int | None, *, session: Session) -> str:
     if territory_id is None:
-        return "company-wide"
+        return _("company-wide")
     t = session.get(Territory, territory_id)
     return t.name if t else "?"

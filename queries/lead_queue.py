@@ -50,12 +50,12 @@ class QueuedLead:
         if self.deadline is None:
             return "not assigned"
         if self.first_touch_at is not None:
-            return "touched in time" if self.first_touch_at <= self.deadline else "touched late"
+            return _("touched in time") if self.first_touch_at <= self.deadline else _("touched late")
         if not self.is_open:
             return "closed untouched"
         if now <= self.deadline:
-            return f"due in {fmt_duration(self.deadline - now)}"
-        return f"overdue by {fmt_duration(now - self.deadline)}"
+            return _("due in {duration}").format(duration=fmt_duration(self.deadline - now))
+        return _("overdue by {duration}").format(duration=fmt_duration(now - self.deadline))
 
     def is_overdue(self, now: datetime) -> bool:
         return self.is_open and self.first_touch_at is None and self.deadline is not None and now > self.deadline

@@ -117,5 +117,5 @@ def note_changes(previous_md: str | None, current_md: str) -> str:
     if previous_md is None:
         return ""
     lines = difflib.unified_diff(previous_md.splitlines(), current_md.splitlines(),
-                                 fromfile="previous version", tofile="this version", lineterm="", n=1)
+                                 fromfile=_("previous version"), tofile=_("this version"), lineterm="", n=1)
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from models.types import utcnow
 
 from .field_common import ResultPage, page_bounds, require_field
 from .scope import AccessDenied, Viewer, campaign_targets_territory, event_scope
-from i18n import _
+from i18n import N_, _
 
 CALENDAR_LIMIT = 500
 
@@ -30,8 +30,8 @@ class EventWindow(StrEnum):
     past_30_days = "past_30_days"
 
 
-WINDOW_LABELS = {EventWindow.running_now: "Running now", EventWindow.next_7_days: "Next 7 days",
-                 EventWindow.next_30_days: "Next 30 days", EventWindow.past_30_days: "Past 30 days"}
+WINDOW_LABELS = {EventWindow.running_now: N_("Running now"), EventWindow.next_7_days: N_("Next 7 days"),
+                 EventWindow.next_30_days: N_("Next 30 days"), EventWindow.past_30_days: N_("Past 30 days")}  # show with _()
 
 
 @dataclass(frozen=True)

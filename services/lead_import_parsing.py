@@ -17,11 +17,11 @@ from typing import Iterator
 
 from models.config import load_config
 from services.errors import ValidationFailed
-from i18n import _
+from i18n import N_, _
 
 LEAD_FIELDS = ("company", "email", "contact_name", "phone", "territory")
-FIELD_LABELS = {"company": "Company", "email": "Email", "contact_name": "Contact name", "phone": "Phone",
-                "territory": "Territory / region"}
+FIELD_LABELS = {"company": N_("Company"), "email": N_("Email"), "contact_name": N_("Contact name"), "phone": N_("Phone"),
+                "territory": N_("Territory / region")}  # N_(): show with _()
 # Headers people actually use, English and Korean; compared without case, spaces, '_' or '-'.
 HEADER_ALIASES = {
     "company": ["company", "company name", "companyname", "organization", "organisation", "account", "account name",
@@ -207,7 +207,7 @@ def check_mapping(mapping: dict[str, int | None], headers: list[str]) -> dict[st
         problems.append(_("mapping: unknown lead field(s) {sorted}").format(sorted=sorted(unknown)))
     for field, index in clean.items():
         if index is not None and not (0 <= index < len(headers)):
-            problems.append(_("mapping: {value} points to column {index}, which the file does not have").format(value=FIELD_LABELS[field], index=index))
+            problems.append(_("mapping: {value} points to column {index}, which the file does not have").format(value=_(FIELD_LABELS[field]), index=index))
     if clean["company"] is None:
         problems.append(_("mapping: choose the column that holds the company"))
     used = [i for i in clean.values() if i is not None]

@@ -5,10 +5,10 @@ import streamlit as st
 
 from queries import marketing
 from queries.scope import Viewer
-from i18n import _
+from i18n import N_, _
 
 
-def pick_campaign(viewer: Viewer, *, session, key: str, label: str = "Campaign",
+def pick_campaign(viewer: Viewer, *, session, key: str, label: str = N_("Campaign"),
                   include_cancelled: bool = True, started_by=None) -> int | None:
     """A search box and a select box of the matching campaigns (newest first); the chosen id."""
     search = st.text_input(_("Find a campaign"), key=f"{key}_search", placeholder=_("name or code"))
@@ -18,4 +18,4 @@ def pick_campaign(viewer: Viewer, *, session, key: str, label: str = "Campaign",
         st.info(_("No campaign matches. Create one on the Campaigns page."))
         return None
     labels = dict(choices)
-    return st.selectbox(label, list(labels), format_func=labels.get, key=f"{key}_campaign")
+    return st.selectbox(_(label), list(labels), format_func=labels.get, key=f"{key}_campaign")

@@ -11,6 +11,7 @@ import importlib
 
 import streamlit as st
 
+from i18n import current_language, use_language
 from models.config import load_config
 from models.db import read_session, write_generation
 from queries.scope import Viewer
@@ -22,10 +23,11 @@ def scope_key(viewer: Viewer) -> tuple:
 
 
 @st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=5000)
-def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generation: int, database_url: str):
+def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generation: int, database_url: str,
+            language: str):
     module_name, function_name = query.split(":")
     function = getattr(importlib.import_module(module_name), function_name)
-    with read_session(app_engine()) as session:
+    with use_language(language), read_session(app_engine()) as session:
         return function(_viewer, session=session, **dict(filters))
 
 
@@ -33,5 +35,6 @@ def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
     ``queries/``; filters must be hashable values (tuples, not lists)."""
     name = f"{query.__module__}:{query.__name__}"
+    # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
     return _cached(name, scope_key(viewer), viewer, tuple(sorted(filters.items())), write_generation(),
-                   load_config().database_url)
+                   load_config().database_url, current_language())

@@ -13,7 +13,7 @@ from queries.scope import Viewer
 from ui.session import app_engine
 from i18n import N_, _
 
-ALL_REPS = "All reps of my territory"
+ALL_REPS = N_("All reps of my territory")
 
 
 def business_settings() -> BusinessSettings:
@@ -27,7 +27,8 @@ def rep_filter(viewer: Viewer, key: str) -> int | None:
         return None
     with read_session(app_engine()) as session:
         reps = territory_reps(viewer, session=session, include_inactive=True)
-    labels = {ALL_REPS: None} | {f"{r.display_name}{'' if r.active else ' (disabled)'}": r.id for r in reps}
+    labels = {_(ALL_REPS): None} | {(r.display_name if r.active else _("{name} (disabled)").format(name=r.display_name)): r.id
+                                    for r in reps}
     return labels[st.selectbox(_("Rep"), list(labels), key=key)]
 
 

@@ -6,13 +6,14 @@ Tiles show the short form with the exact amount (``money``) on hover; exports us
 """
 from __future__ import annotations
 
+from models.timefmt import fmt_duration
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from i18n import _, current_language
+from i18n import current_language
 
 DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "EEE, MMM d, y"}
 DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) HH:mm", "en": "EEE, MMM d, y HH:mm"}
@@ -105,14 +106,7 @@ def duration(delta: timedelta | None) -> str:
     """'3일 4시간' / '3d 4h', '5h 12m', '40m' — for 'due in' / 'overdue by' columns."""
     if delta is None:
         return ""
-    minutes = int(abs(delta.total_seconds()) // 60)
-    days, rem = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rem, 60)
-    if days:
-        return _("{d}d {h}h").format(d=days, h=hours)
-    if hours:
-        return _("{h}h {m}m").format(h=hours, m=mins)
-    return _("{m}m").format(m=mins)
+    return fmt_duration(delta)
 
 
 def pct(ratio) -> str:
