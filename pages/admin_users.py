@@ -11,6 +11,7 @@ from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 from ui.labels import label, labeller
 from i18n import _, ngettext
+from ui.format import yes_no
 
 PAGE_SIZE = 25
 
@@ -34,8 +35,8 @@ def _user_list(viewer, territories):
                                                territory_code=None if territory == "(all)" else territory,
                                                limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): label(r.role, Role), _("Territory"): r.territory or "",
-                   _("Manager"): r.manager or "", _("Active"): r.active, _("Must change password"): r.must_change_password,
-                   _("Locked out"): r.locked} for r in rows], hide_index=True, width="stretch")
+                   _("Manager"): r.manager or "", _("Active"): yes_no(r.active), _("Must change password"): yes_no(r.must_change_password),
+                   _("Locked out"): yes_no(r.locked)} for r in rows], hide_index=True, width="stretch")
     pages = max(1, -(-total // PAGE_SIZE))
     c1, c2, c3 = st.columns([1, 1, 4])
     if c1.button(_("◀ Previous"), disabled=page == 0, key="au_prev"):

@@ -13,7 +13,7 @@ from services import reassign
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
-from ui.format import when
+from ui.format import when, yes_no
 from ui.session import require_viewer
 from i18n import N_, _, ngettext
 
@@ -26,7 +26,7 @@ def _rep_choice(reps: dict[int, str], label: str, key: str) -> int | None:
 
 def _team_table(viewer) -> list:
     members = cached_read(team_q.team_load, viewer)
-    st.dataframe([{_("Rep"): m.display_name, _("Active"): m.active, _("In this territory"): m.in_territory,
+    st.dataframe([{_("Rep"): m.display_name, _("Active"): yes_no(m.active), _("In this territory"): yes_no(m.in_territory),
                    _("Open leads"): m.open_leads, _("Overdue untouched"): m.overdue_leads, _("Open deals"): m.open_deals}
                   for m in members], hide_index=True, width="stretch")
     return members

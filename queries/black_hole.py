@@ -136,7 +136,7 @@ def black_hole(viewer: Viewer, campaign_id: int, *, session: Session, start: dat
         .group_by(Lead.disqualify_reason).order_by(func.count(Lead.id).desc())).all()
     return BlackHole(
         campaign_code=campaign.code, campaign_name=campaign.name, start=start, end=end, as_of=p_all.as_of,
-        sla_hours=p_all.sla_hours, total=_row(p_all, "All territories", session=session), by_territory=rows,
+        sla_hours=p_all.sla_hours, total=_row(p_all, _("All territories"), session=session), by_territory=rows,
         without_territory=_count([Lead.campaign_id == campaign.id, Lead.territory_id.is_(None)], session=session),
         disqualify_reasons=[(str(r[0]), int(r[1])) for r in reasons],
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
-from i18n import current_language
+from i18n import _, current_language
 
 DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "EEE, MMM d, y"}
 DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) HH:mm", "en": "EEE, MMM d, y HH:mm"}
@@ -111,3 +111,8 @@ def duration(delta: timedelta | None) -> str:
 
 def pct(ratio) -> str:
     return "—" if ratio is None else f"{number(float(ratio) * 100, 1)}%"
+
+
+def yes_no(value) -> str:
+    """Booleans in tables, in words (a grid would show true/false)."""
+    return "" if value is None else _("Yes") if value else _("No")
