@@ -102,3 +102,14 @@ def relabel(frame, columns: dict[str, type[StrEnum]]):
         if column in frame.columns:
             frame[column] = frame[column].map(lambda v, e=enum: label(v, e) if v is not None and v == v else v)
     return frame
+
+
+def reason_text(stored: str | None) -> str:
+    """A lead's stored disqualify reason ('no_budget' or 'no_budget: frozen until April') as a person
+    reads it: 'No budget' / 'No budget: frozen until April' in the current language."""
+    if not stored:
+        return ""
+    code, sep, rest = str(stored).partition(":")
+    if code.strip() not in LABELS[DisqualifyReason]:
+        return str(stored)
+    return label(code.strip(), DisqualifyReason) + (f": {rest.strip()}" if sep and rest.strip() else "")

@@ -46,7 +46,8 @@ def _targets(viewer) -> None:
         frame[column] = frame[column].map(lambda v: None if v is None else str(v))
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"as_targets_{year}", disabled=["territory", "month"],
-        column_config={"revenue_target": st.column_config.TextColumn(_("Revenue target"), help=_("A decimal amount ≥ 0")),
+        column_config={"territory": st.column_config.Column(_("Territory")), "month": st.column_config.Column(_("Month")),
+                       "revenue_target": st.column_config.TextColumn(_("Revenue target"), help=_("A decimal amount ≥ 0")),
                        "forecast": st.column_config.TextColumn(_("Forecast"), help=_("A decimal amount ≥ 0"))})
     if st.button(_("Save targets and forecasts"), key="as_targets_save"):
         changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"])

@@ -10,13 +10,13 @@ from datetime import datetime, date
 import streamlit as st
 
 from models.db import read_session
-from models.enums import DisqualifyReason, Role
+from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole
 from ui.campaign_picker import pick_campaign
 from ui.format import money, number, pct, when
-from ui.labels import label
+from ui.labels import reason_text
 from ui.session import app_engine, require_viewer
 from i18n import _, ngettext
 
@@ -72,7 +72,7 @@ def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
     st.markdown(_("**Disqualified leads: {total:,}**").format(total=disqualified.total))
     if disqualified.rows:
         st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
-                       _("Reason"): label(r.disqualify_reason, DisqualifyReason) if r.disqualify_reason else ""} for r in disqualified.rows],
+                       _("Reason"): reason_text(r.disqualify_reason)} for r in disqualified.rows],
                      hide_index=True, width="stretch")
 
 
@@ -99,7 +99,7 @@ def render() -> None:
                                 view.without_territory).format(n=view.without_territory))
         if view.disqualify_reasons:
             st.markdown(_("**Disqualified, by reason**"))
-            st.dataframe([{_("Reason"): label(reason, DisqualifyReason), _("Leads"): n} for reason, n in view.disqualify_reasons],
+            st.dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
                          hide_index=True, width="stretch")
         _lead_lists(viewer, campaign_id, view, session, settings.tz)
 

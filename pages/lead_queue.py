@@ -20,7 +20,7 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from ui.labels import label, labeller
+from ui.labels import label, labeller, reason_text
 from models.enums import ActivityKind
 from i18n import N_, _
 
@@ -128,7 +128,7 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     st.write(_("**Contact** {contact_name} · {email} · {phone}").format(contact_name=lead.contact_name or '—', email=lead.email or '—', phone=lead.phone or '—'))
     st.write(_("**Campaign** {campaign} · **Event** {event} · **Account** {account} · **Rep** {rep}").format(campaign=lead.campaign, event=lead.event or '—', account=lead.account or '—', rep=lead.rep or '—'))
     if detail.disqualify_reason:
-        st.write(_("**Disqualified** {disqualify_reason}").format(disqualify_reason=detail.disqualify_reason))
+        st.write(_("**Disqualified** {disqualify_reason}").format(disqualify_reason=reason_text(detail.disqualify_reason)))
     if detail.opportunity:
         st.write(_("**Opportunity** {opportunity} (converted {converted_at})").format(opportunity=detail.opportunity, converted_at=when(detail.converted_at, tz)))
     if _opened_version(lead) != lead.version:

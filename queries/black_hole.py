@@ -131,7 +131,7 @@ def black_hole(viewer: Viewer, campaign_id: int, *, session: Session, start: dat
         rows.append(_row(resolve(viewer, f, session=session), name, session=session))
     created = marketing.leads_created_in_period(p_all)
     reasons = session.execute(
-        select(func.coalesce(Lead.disqualify_reason, "(no reason given)"), func.count(Lead.id))
+        select(func.coalesce(Lead.disqualify_reason, _("(no reason given)")), func.count(Lead.id))
         .where(*created, Lead.status == LeadStatus.disqualified)
         .group_by(Lead.disqualify_reason).order_by(func.count(Lead.id).desc())).all()
     return BlackHole(
