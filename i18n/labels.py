@@ -113,3 +113,50 @@ def reason_text(stored: str | None) -> str:
     if code.strip() not in LABELS[DisqualifyReason]:
         return str(stored)
     return label(code.strip(), DisqualifyReason) + (f": {rest.strip()}" if sep and rest.strip() else "")
+
+
+# Column headers of the KPI drill-downs and their exports (the frames keep these codes; people read
+# the labels). A column not listed shows its code with spaces.
+COLUMN_LABELS = {
+    "code": N_("Code"), "name": N_("Name"), "territory": N_("Territory"), "account": N_("Account"),
+    "segment": N_("Segment"), "stage": N_("Stage"), "amount": N_("Amount"), "opened_on": N_("Opened on"),
+    "closed_on": N_("Closed on"), "source_campaign": N_("Source campaign"), "cycle_days": N_("Sales cycle (days)"),
+    "month": N_("Month"), "revenue_target": N_("Revenue target"), "forecast": N_("Forecast"),
+    "start_date": N_("Start date"), "target_segment": N_("Target segment"),
+    "target_territories": N_("Target territories"), "actual_cost": N_("Actual cost"),
+    "attributed_cost": N_("Attributed cost"), "attributed_won_revenue": N_("Attributed won revenue"),
+    "company": N_("Company"), "campaign": N_("Campaign"), "status": N_("Status"), "created": N_("Created"),
+    "assigned": N_("Handed to sales"), "first_touch": N_("First touch"), "title": N_("Title"), "kind": N_("Kind"),
+    "starts": N_("Starts"), "leads": N_("Leads"), "published": N_("Published"), "reps_read": N_("Reps who read it"),
+    "reps_targeted": N_("Reps targeted"), "version": N_("Version"), "won_amount": N_("Won amount"),
+    "won_deals": N_("Won deals"), "record": N_("Record"), "date": N_("Date"), "won_revenue": N_("Won revenue"),
+    "accuracy": N_("Accuracy"), "converted": N_("Converted"), "won": N_("Won"), "sourced_amount": N_("Marketing-sourced amount"),
+    "hours_to_first_touch": N_("Hours to first touch"), "within_sla": N_("Within the deadline"),
+    "due_at": N_("Deadline"), "deadline": N_("Deadline"), "rep": N_("Rep"), "reason": N_("Reason"),
+}
+# Values that are codes in some columns: relabelled for people.
+COLUMN_ENUMS = {"stage": Stage, "segment": Segment, "target_segment": Segment, "kind": EventKind,
+                "channel": Channel, "role": Role}
+RECORD_NOUNS = {"won deal": N_("won deal"), "monthly target": N_("monthly target")}
+
+
+def people_frame(frame):
+    """A copy of a drill-down frame for people and their exports: code values as labels, column
+    headers in the current language (the values themselves stay exact)."""
+    frame = relabel(frame, {c: e for c, e in COLUMN_ENUMS.items() if c in frame.columns})
+    if "status" in frame.columns:
+        frame["status"] = frame["status"].map(lambda v: _status_label(v))
+    if "record" in frame.columns:
+        frame["record"] = frame["record"].map(lambda v: _(RECORD_NOUNS[v]) if v in RECORD_NOUNS else v)
+    for column in ("within_sla", "converted", "won"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda v: v if v is None or v != v else (_("Yes") if int(v) else _("No")))
+    return frame.rename(columns={c: _(COLUMN_LABELS[c]) if c in COLUMN_LABELS else c.replace("_", " ")
+                                 for c in frame.columns})
+
+
+def _status_label(value):
+    for enum in (LeadStatus, EventStatus, CampaignStatus, NoteStatus):
+        if value in LABELS[enum]:
+            return label(value, enum)
+    return value

@@ -23,7 +23,7 @@ from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui.format import day, money, pct, short_money, when
 from ui.session import app_engine, require_viewer
-from ui.labels import label
+from ui.labels import label, people_frame
 from i18n import N_, _
 
 EARLIEST = date(2016, 1, 1)
@@ -169,7 +169,7 @@ def _ltv_tiles(data: dict, currency: str) -> None:
         return
     cols = st.columns(max(len(now), 3))
     for col, (segment, value) in zip(cols, now.items()):
-        col.metric(_("LTV — {replace}").format(replace=segment.replace('_', ' ')), short_money(value, currency),
+        col.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
                    delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
                    help=DEFINITIONS["ltv_by_segment"], border=True)
 
@@ -188,26 +188,31 @@ def _charts(data: dict, currency: str) -> None:
     with left:
         st.markdown(_("**Funnel** — leads created in the period, followed down"))
         fun = data["funnel"]
-        st.plotly_chart(go.Figure(go.Funnel(y=fun["step"], x=fun["count"], textinfo="value+percent initial")),
-                        key="chart_funnel")
+        st.plotly_chart(go.Figure(go.Funnel(y=[_(step) for step in fun["step"]], x=fun["count"],
+                                            textinfo="value+percent initial")), key="chart_funnel")
     with right:
         st.markdown(_("**Won revenue vs target vs forecast** — per month"))
         monthly = _floats(data["monthly"], "won_revenue", "revenue_target", "forecast")
-        fig = go.Figure([go.Bar(x=monthly["month"], y=monthly["won_revenue"], name="Won revenue"),
-                         go.Scatter(x=monthly["month"], y=monthly["revenue_target"], name="Target", mode="lines+markers"),
-                         go.Scatter(x=monthly["month"], y=monthly["forecast"], name="Forecast", mode="lines+markers",
+        fig = go.Figure([go.Bar(x=monthly["month"], y=monthly["won_revenue"], name=_("Won revenue")),
+                         go.Scatter(x=monthly["month"], y=monthly["revenue_target"], name=_("Target"),
+                                    mode="lines+markers"),
+                         go.Scatter(x=monthly["month"], y=monthly["forecast"], name=_("Forecast"), mode="lines+markers",
                                     line={"dash": "dot"})])
         fig.update_layout(yaxis_title=currency)
+        fig.update_xaxes(tickformat="%Y-%m")  # numeric months: no English month names on the axis
         st.plotly_chart(fig, key="chart_monthly")
     st.markdown(_("**Territory comparison** — the territory filter is ignored here; the others apply"))
     terr = _floats(data["territories"], "target_attainment", "win_rate", "sla_compliance")
     left, right = st.columns([2, 1])
     ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
-                       var_name="KPI", value_name="value")
-    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="KPI", barmode="group")
+                       var_name="kpi", value_name="value")
+    ratios["kpi"] = [_(TITLES[k]) for k in ratios["kpi"]]
+    axis = {"territory": _("Territory"), "value": _("Value"), "kpi": _("KPI"),
+            "untouched_leads": _("Untouched leads")}
+    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="kpi", barmode="group", labels=axis)
                       .update_layout(yaxis_tickformat=".0%"), key="chart_territories")
-    right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title="Untouched leads past deadline"),
-                       key="chart_untouched")
+    right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title=_("Untouched leads past deadline"),
+                              labels=axis), key="chart_untouched")
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Campaign ROI** — cost vs attributed won revenue, bubble = leads"))
@@ -217,23 +222,32 @@ def _charts(data: dict, currency: str) -> None:
         else:
             camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
             fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
-                             hover_name="name", hover_data=["code", "leads"])
+                             hover_name="name", hover_data=["code", "leads"],
+                             labels={"attributed_cost": _("Attributed cost ({currency})").format(currency=currency),
+                                     "attributed_won_revenue": _("Attributed won revenue ({currency})").format(
+                                         currency=currency),
+                                     "bubble": _("Leads"), "code": _("Code"), "leads": _("Leads")})
             top = max([*camp["attributed_cost"], *camp["attributed_won_revenue"], 1])
-            fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="break-even", line={"dash": "dash"}))
+            fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=_("break-even"), line={"dash": "dash"}))
             st.plotly_chart(fig, key="chart_roi")
     with right:
         sla = data["sla_hours"]
         st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=sla))
         resp = data["response"]
-        fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: "within SLA", False: "over SLA"}))
-        fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash", annotation_text=f"SLA {sla:g} h")
+        within = resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}).rename(_("Response"))
+        fig = px.bar(resp, x="bucket", y="leads", color=within,
+                     labels={"bucket": _("Response time"), "leads": _("Leads")})
+        fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash",
+                      annotation_text=_("SLA {sla:g} h").format(sla=sla))
         st.plotly_chart(fig, key="chart_response")
     st.markdown(_("**Lifetime value by segment**"))
     ltv = _floats(data["ltv"], "ltv")
     if ltv.empty:
         st.caption(_("No account with a segment has a won deal."))
     else:
-        st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": f"LTV ({currency})"}), key="chart_ltv")
+        ltv["segment"] = [label(s, Segment) for s in ltv["segment"]]
+        st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": _("LTV ({currency})").format(currency=currency),
+                                                                  "segment": _("Segment")}), key="chart_ltv")
 
 
 # -- drill-down and export ----------------------------------------------------------------------
@@ -252,12 +266,16 @@ def _exact_text(key: str, value, currency: str) -> str:
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader(_("Drill down"))
-    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: TITLES[k])
+    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: _(TITLES[k]))
     records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
     shown = _exact_text(key, data["now"][key], currency)
-    st.caption(f"{len(frame):,} {records}. Tile: {shown}"
-               + ("" if truncated else f" — recomputed from these rows: {_exact_text(key, total, currency)}")
-               + ". " + DEFINITIONS[key])
+    summary = _("{n:,} {records}. Tile: {tile}").format(n=len(frame), records=_(records), tile=shown)
+    if not truncated:
+        summary += _(" — recomputed from these rows: {value}").format(value=_exact_text(key, total, currency))
+    st.caption(summary + ". " + _(DEFINITIONS[key]))
+    # People read labels and their language's column headers, on screen and in the exports; the
+    # values stay exact (the bundle export keeps the machine format).
+    frame = people_frame(frame)
     if truncated:
         st.warning(_("Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.").format(DRILL_ROWS=DRILL_ROWS))
     st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,

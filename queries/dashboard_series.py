@@ -5,6 +5,8 @@ calls that KPI's own function, so a chart never disagrees with a tile.
 """
 from __future__ import annotations
 
+from i18n import N_, _
+
 from dataclasses import replace
 from datetime import date
 
@@ -20,7 +22,7 @@ from queries.kpis import customers, handoff, marketing, sales
 from queries.kpis.filters import as_date, first_of_month, next_month
 from queries.scope import Viewer, campaign_targets_territory, require_role
 
-FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted", "Opportunities", "Won")
+FUNNEL_STEPS = (N_("Leads"), N_("Worked (first-touched)"), N_("Converted"), N_("Opportunities"), N_("Won"))  # show with _()
 # Response-time buckets (upper bounds in hours, inclusive like the SLA's ≤); the SLA is added.
 BUCKET_EDGES_HOURS = (1, 4, 8, 24, 48, 72, 168)
 
@@ -116,8 +118,8 @@ def _buckets(sla_hours: float) -> list[float]:
 
 def _bucket_label(low: float | None, high: float | None) -> str:
     if low is None:
-        return f"≤ {high:g} h"
-    return f"> {low:g} h" if high is None else f"{low:g}–{high:g} h"
+        return _("≤ {high:g} h").format(high=high)
+    return _("> {low:g} h").format(low=low) if high is None else _("{low:g}–{high:g} h").format(low=low, high=high)
 
 
 def response_time_distribution(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
