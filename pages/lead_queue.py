@@ -29,6 +29,13 @@ SELECTED = "lq_selected"
 WORKING = "lq_working"
 
 
+FILTER_LABELS = {"open": N_("Open (new, working, qualified)"), "all": N_("All")}
+
+
+def _status_filter_label(value: str) -> str:
+    return _(FILTER_LABELS[value]) if value in FILTER_LABELS else label(value, LeadStatus)
+
+
 def _choose_lead() -> None:
     if st.session_state.get(SELECTED) is not None:
         st.session_state[WORKING] = st.session_state[SELECTED]
@@ -159,7 +166,7 @@ def render() -> None:
     show_flash()
     cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
     search = cols[0].text_input(_("Search code, company, contact or e-mail"), key="lq_search", max_chars=100)
-    status = cols[1].selectbox(_("Status"), STATUS_FILTERS, key="lq_status")
+    status = cols[1].selectbox(_("Status"), STATUS_FILTERS, key="lq_status", format_func=_status_filter_label)
     rep_id = None
     if viewer.role is Role.manager:
         with cols[2]:
