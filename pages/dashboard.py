@@ -21,7 +21,7 @@ from queries.drilldown import drilldown, measure_value
 from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
-from ui.format import day, money, pct, short_money, when
+from ui.format import day, money, number, pct, short_money, when
 from ui.session import app_engine, require_viewer
 from ui.labels import label, people_frame
 from i18n import N_, _
@@ -125,7 +125,7 @@ def fmt_value(key: str, value, currency: str) -> str:
         return pct(value)
     if unit == "count":
         return f"{value:,}"
-    return f"{float(value):,.1f}" + {"days": " d", "hours": " h"}.get(unit, "")
+    return number(value, 1) + {"days": _(" d"), "hours": _(" h")}.get(unit, "")
 
 
 def fmt_delta(key: str, now, before, currency: str) -> str | None:
@@ -147,7 +147,7 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
 
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     before = f.shifted_back()
-    st.caption(_("Change against the previous {value} days ({start} – {end}). Hover a tile's ⓘ for its definition.").format(value=(f.end - f.start).days + 1, start=before.start, end=before.end))
+    st.caption(_("Change against the previous {value} days ({start} – {end}). Hover a tile's ⓘ for its definition.").format(value=(f.end - f.start).days + 1, start=day(before.start), end=day(before.end)))
     for section, keys in SECTIONS.items():
         st.subheader(section)
         if section == "Customers":
@@ -159,7 +159,15 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
                 col.metric(TITLES[key], fmt_value(key, data["now"][key], currency),
                            delta=fmt_delta(key, data["now"][key], data["before"][key], currency),
                            delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
-                           help=DEFINITIONS[key], border=True)
+                           help=_exact_help(key, data["now"][key], currency), border=True)
+
+
+def _exact_help(key: str, value, currency: str) -> str:
+    """A tile's hover: the exact amount behind a short one (₩6.7억 = ₩667,000,000), then the definition."""
+    definition = _(DEFINITIONS[key])
+    if UNITS[key] == "money" and value is not None:
+        return money(value, currency) + "\n\n" + definition
+    return definition
 
 
 def _ltv_tiles(data: dict, currency: str) -> None:
@@ -167,11 +175,12 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     if not now:
         st.caption(_("No account with a segment has a won deal yet."))
         return
+    ltv_definition = DEFINITIONS["ltv_by_segment"]
     cols = st.columns(max(len(now), 3))
     for col, (segment, value) in zip(cols, now.items()):
         col.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
                    delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
-                   help=DEFINITIONS["ltv_by_segment"], border=True)
+                   help=money(value, currency) + "\n\n" + _(ltv_definition), border=True)
 
 
 # -- charts -----------------------------------------------------------------------------------

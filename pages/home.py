@@ -9,7 +9,7 @@ from models.db import read_session
 from models.enums import Role
 from models.settings_store import load_settings
 from queries import home
-from ui.format import short_money, when
+from ui.format import money, short_money, when
 from ui.session import app_engine, require_viewer
 from ui.labels import label
 from models.enums import EventStatus
@@ -34,7 +34,8 @@ def _field(viewer, session, settings) -> None:
     cols[1].metric(_("Due within 24 h"), day.due_today)
     cols[2].metric(_("Open leads"), day.open_leads)
     cols[3].metric(_("Unread campaign notes"), day.unread_notes)
-    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=ngettext("{n} open deal", "{n} open deals", day.open_deals).format(n=day.open_deals))
+    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=money(day.open_pipeline, settings.currency) + " · "
+                   + ngettext("{n} open deal", "{n} open deals", day.open_deals).format(n=day.open_deals))
     if viewer.role is Role.manager and day.unassigned_in_territory:
         st.warning(ngettext("{n} lead of your territory waits to be routed to a rep.",
                             "{n} leads of your territory wait to be routed to a rep.",
