@@ -7,6 +7,8 @@ hash is read again to name the lines.
 """
 from __future__ import annotations
 
+from i18n import _
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +51,8 @@ def bundle_files(directory: Path, problems: Problems) -> dict[str, Path]:
         if path.name in BY_NAME:
             present[path.name] = path
         else:
-            problems.add(path.name, None, "file", f"not a bundle file (expected one of {', '.join(BY_NAME)})")
+            problems.add(path.name, None, "file", _("not a bundle file (expected one of {names})").format(
+                names=", ".join(BY_NAME)))
     return present
 
 
@@ -68,7 +71,7 @@ def parse_cells(spec: FileSpec, parsers, cells: dict, line: int, problems: Probl
         text = cells.get(name)
         if text is None:
             if required:
-                problems.add(spec.name, line, name, "required value missing")
+                problems.add(spec.name, line, name, _("required value missing"))
             values[name] = default
             continue
         try:
@@ -84,9 +87,9 @@ def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
     add = lambda col, msg: problems.add(spec.name, line, col, msg)  # noqa: E731
     name = spec.name
     if name == "users.csv" and v["role"] in (Role.rep, Role.manager) and not v["territory"]:
-        add("territory", f"required for role {v['role'].value}")
+        add("territory", _("required for role {role}").format(role=v["role"].value))
     elif name == "campaigns.csv" and v["start_date"] and v["end_date"] and v["end_date"] < v["start_date"]:
-        add("end_date", f"{v['end_date']} is before start_date {v['start_date']}")
+        add("end_date", _("{end} is before start_date {start}").format(end=v["end_date"], start=v["start_date"]))
     elif name == "events.csv" and v["starts_at"] and v["ends_at"] and v["ends_at"] < v["starts_at"]:
         add("ends_at", "before starts_at")
     elif name == "notes.csv" and v["version"] is not None and v["version"] < 1:
@@ -229,7 +232,7 @@ class _Checker:
                 continue
             if key in first_line:
                 shown = ", ".join(repr(_show(values[c])) for c in spec.key if values[c] is not None)
-                self.problems.add(spec.name, line, label, f"duplicate key {shown} (first on line {first_line[key]})")
+                self.problems.add(spec.name, line, label, _("duplicate key {key} (first on line {line})").format(key=shown, line=first_line[key]))
             else:
                 first_line[key] = line
 
@@ -267,7 +270,8 @@ class _FileRows:
         if spec.name == "note_reads.csv" and values["campaign"] and values["version"] is not None:
             if (values["campaign"], values["version"]) not in checker.notes:
                 problems.add(spec.name, line, "version",
-                             f"no note version {values['version']} of campaign {values['campaign']!r}")
+                             _("no note version {version} of campaign {campaign!r}").format(version=values["version"],
+                                                                                      campaign=values["campaign"]))
         staged = None
         if not problems:
             if spec.name == "campaigns.csv" and values.get("territories"):

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from models.types import to_money
 
 from .spec import BOOL, CODES, DATE, ENUM, INT, JSON, MONEY, MONTH, REF, TEXT, TIMESTAMP, Col, FileSpec
+from i18n import _
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -20,11 +21,11 @@ _INT = re.compile(r"[+-]?\d+")
 def parse_date(text: str) -> date:
     text = text.strip()
     if not _DATE.fullmatch(text):
-        raise ValueError(f"bad date {text!r} (expected YYYY-MM-DD)")
+        raise ValueError(_("bad date {text!r} (expected YYYY-MM-DD)").format(text=text))
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"bad date {text!r} (no such day)") from None
+        raise ValueError(_("bad date {text!r} (no such day)").format(text=text)) from None
 
 
 def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
@@ -35,7 +36,7 @@ def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
             raise ValueError
         value = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"bad timestamp {text!r} (expected ISO 8601 such as 2025-03-04T09:30:00+09:00)") from None
+        raise ValueError(_("bad timestamp {text!r} (expected ISO 8601 such as 2025-03-04T09:30:00+09:00)").format(text=text)) from None
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
@@ -43,23 +44,23 @@ def parse_money(text: str) -> Decimal:
     try:
         amount = to_money(text.strip())
     except ValueError as exc:
-        raise ValueError(f"bad amount: {exc}") from None
+        raise ValueError(_("bad amount: {exc}").format(exc=exc)) from None
     if amount < 0:
-        raise ValueError(f"negative amount {text.strip()}")
+        raise ValueError(_("negative amount {text}").format(text=text.strip()))
     if abs(amount) >= Decimal(10) ** 16:
-        raise ValueError(f"amount too large {text.strip()}")
+        raise ValueError(_("amount too large {text}").format(text=text.strip()))
     return amount
 
 
 def parse_int(text: str) -> int:
     text = text.strip()
     if not _INT.fullmatch(text):
-        raise ValueError(f"not a whole number: {text!r}")
+        raise ValueError(_("not a whole number: {text!r}").format(text=text))
     value = int(text)
     if value < 0:
-        raise ValueError(f"negative number {value}")
+        raise ValueError(_("negative number {value}").format(value=value))
     if value > 2_147_483_647:
-        raise ValueError(f"number too large {value}")
+        raise ValueError(_("number too large {value}").format(value=value))
     return value
 
 
@@ -69,13 +70,13 @@ def parse_bool(text: str) -> bool:
         return True
     if lowered == "false":
         return False
-    raise ValueError(f"bad value {text!r} (expected true or false)")
+    raise ValueError(_("bad value {text!r} (expected true or false)").format(text=text))
 
 
 def parse_month(text: str) -> date:
     match = _MONTH.fullmatch(text.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValueError(f"bad month {text.strip()!r} (expected YYYY-MM)")
+        raise ValueError(_("bad month {text!r} (expected YYYY-MM)").format(text=text.strip()))
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -83,7 +84,7 @@ def parse_json(text: str) -> str:
     try:
         json.loads(text)
     except ValueError:
-        raise ValueError("not valid JSON") from None
+        raise ValueError(_("not valid JSON")) from None
     return text
 
 
@@ -99,7 +100,7 @@ def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], objec
 
         def text(value: str) -> str:
             if limit is not None and len(value) > limit:
-                raise ValueError(f"too long ({len(value)} characters, at most {limit})")
+                raise ValueError(_("too long ({len} characters, at most {limit})").format(len=len(value), limit=limit))
             return value
         return text
     if col.kind == ENUM:
@@ -109,7 +110,7 @@ def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], objec
         def enum(value: str):
             member = allowed.get(value.strip())
             if member is None:
-                raise ValueError(f"bad value {value!r} (expected one of {expected})")
+                raise ValueError(_("bad value {value!r} (expected one of {expected})").format(value=value, expected=expected))
             return member
         return enum
     if col.kind == REF:
