@@ -25,8 +25,15 @@ DOCS = ROOT / "docs"
 OUTSIDE_SPECS = b"." + b"./" + b"sha" + b"red"
 
 
+# Outside a git checkout (an unpacked archive): what is never part of the repository.
+NOT_IN_REPOSITORY = {".git", ".venv", "data", "__pycache__", ".pytest_cache", ".ruff_cache", "artifacts"}
+
+
 def repository_files() -> list[Path]:
     """Tracked files plus new ones not ignored (what a commit would hold); .git excluded."""
+    if not (ROOT / ".git").exists():
+        return sorted(p for p in ROOT.rglob("*") if p.is_file()
+                      and not NOT_IN_REPOSITORY.intersection(p.relative_to(ROOT).parts))
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT, check=True, capture_output=True).stdout.decode("utf-8").split("\0")
