@@ -16,7 +16,7 @@ from i18n import _, ngettext
 
 def _import(viewer) -> None:
     st.subheader(_("Import a bundle"))
-    st.caption(_("A .zip of the bundle's CSV files (format in docs/BUNDLE.md). Every row is checked first; "
+    st.caption(_("A .zip of the bundle's CSV files (docs/BUNDLE.md). Every row is checked first; "
                "if any is wrong nothing is written and every problem is listed."))
     upload = st.file_uploader(_("Bundle (.zip)"), type=["zip"], key="dt_upload")
     if upload is None or not st.button(_("Validate and import"), key="dt_import", type="primary"):
