@@ -1,11 +1,12 @@
 """Admin: the audit log, filtered and paged in the database; CSV export (formula-safe)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from models.db import read_session
+from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import period_bounds_utc
@@ -30,7 +31,7 @@ def render() -> None:
     all_or = lambda v: _("All") if v == "(all)" else v  # noqa: E731 - entity and action codes are the log's own
     entity = c2.selectbox(_("Entity"), ["(all)"] + choices["entity"], key="al_entity", format_func=all_or)
     action = c3.selectbox(_("Action"), ["(all)"] + choices["action"], key="al_action", format_func=all_or)
-    today = date.today()
+    today = local_today(settings.tz)
     period = c4.date_input(_("Dates"), value=(today - timedelta(days=30), today), key="al_dates")
     start, end = (period if isinstance(period, tuple) and len(period) == 2 else (today - timedelta(days=30), today))
     lo, hi = period_bounds_utc(start, end, settings.tz)
