@@ -51,7 +51,7 @@ def test_leadership_sees_every_tile_with_its_definition(app, username):
     scalar_titles = {TITLES[k] for k in DEFINITIONS if k != "ltv_by_segment"}
     assert scalar_titles <= labels
     won = _metric(at, TITLES["won_revenue"])
-    assert won.help == DEFINITIONS["won_revenue"]
+    assert won.help.endswith(DEFINITIONS["won_revenue"]) and won.help.startswith("₩")  # exact amount, then definition
     assert len(at.get("plotly_chart")) >= 7
 
 

@@ -125,7 +125,7 @@ def test_lead_import_page_previews_imports_routes_and_undoes(app):
     next(b for b in at.button if b.label == "Check the file").click().run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Ready to import"] == "2" and metrics["Rows with problems"] == "2"
-    assert "email: not a valid address 'nope'" in all_text(at)
+    assert "이메일: not a valid e-mail address 'nope'" in all_text(at)  # named by the file's own column
     next(b for b in at.button if b.label == "Import 2 leads").click().run()
     assert not at.exception, at.exception
     with read_session(app) as s:
