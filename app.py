@@ -13,6 +13,7 @@ import streamlit as st
 from i18n import _
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from services.markdown_safety import escape_markdown as md
 from ui.language import apply_language
 from ui.registry import DEFAULT_URL_PATH, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
@@ -62,7 +63,7 @@ def main() -> None:
         st.stop()
 
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
+        st.markdown(f"**{md(viewer.display_name)}**  \n{viewer.role.value}")
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()

@@ -12,6 +12,7 @@ from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
 from services.errors import ValidationFailed
+from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
 
 
@@ -32,7 +33,7 @@ def _settings(viewer) -> None:
         st.success("Settings saved.")
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
 
 
 def _targets(viewer) -> None:
@@ -56,7 +57,7 @@ def _targets(viewer) -> None:
             st.success(f"Saved: {changed} rows changed.")
         except ValidationFailed as exc:
             for problem in exc.problems:
-                st.error(problem)
+                st.error(md(problem))
 
 
 def render() -> None:

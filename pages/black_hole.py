@@ -14,6 +14,7 @@ from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole
+from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
 from ui.format import money, pct, when
 from ui.session import app_engine, require_viewer
@@ -85,7 +86,7 @@ def render() -> None:
             return
         start, end = _period(viewer, campaign_id, session)
         view = black_hole.black_hole(viewer, campaign_id, session=session, start=start, end=end)
-        st.subheader(f"{view.campaign_code} · {view.campaign_name}")
+        st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
         _tiles(view, settings.currency)
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
                      hide_index=True, width="stretch")

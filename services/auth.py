@@ -16,9 +16,9 @@ import bcrypt
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from i18n import _
 from models.tables import LoginThrottle, User
 from models.types import utcnow
-from i18n import _
 from services import audit
 
 MAX_FAILED_ATTEMPTS = 5

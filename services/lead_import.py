@@ -178,7 +178,7 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     assigned: dict[int, int] = {}
     rejects = io.StringIO()
     writer = csv.writer(rejects)
-    writer.writerow(["row", *headers, "reasons"])
+    writer.writerow(["row", *(neutralise_formula(h) for h in headers), "reasons"])
     now = batch.created_at if batch is not None else utcnow()
     done = 0
     if progress:

@@ -28,6 +28,7 @@ from models.db import read_session, write_session
 from models.enums import Role
 from queries.scope import Viewer, load_viewer
 from services import auth, session_token
+from services.markdown_safety import escape_markdown as md
 
 COOKIE_NAME = "onevoice_session"
 VIEWER_KEY = "ov_viewer"
@@ -155,7 +156,7 @@ def login_form(authenticator) -> Viewer | None:
         st.title("OneVoice")
         st.caption("Marketing and sales, one portal.")
         if notice:
-            st.info(notice)
+            st.info(md(notice))
         with st.form("ov_sign_in", clear_on_submit=False):
             username = st.text_input("Username", key="ov_login_username", autocomplete="username")
             password = st.text_input("Password", type="password", key="ov_login_password",
@@ -166,7 +167,7 @@ def login_form(authenticator) -> Viewer | None:
         with write_session(engine) as session:
             result = auth.sign_in(username, password, session=session)
         if not result.ok:
-            st.error(result.message)
+            st.error(md(result.message))
             return None
     box.empty()
     with read_session(engine) as session:
