@@ -25,18 +25,25 @@ _md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 # The check must see every link a renderer might make, even those markdown-it would itself drop.
 _md.validateLink = lambda url: True
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; these have a meaning
-# in Markdown or in Streamlit's additions (":red[…]", ":material/…:", "$…$").
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=\"'&^%])")
+# Characters that start Markdown syntax anywhere in a line (emphasis, code, links and images,
+# raw HTML, tables, strikethrough, Streamlit's ":red[…]" and "$…$" LaTeX) are backslash-escaped;
+# so is a character that would start a block at the beginning of a line (heading, list, quote).
+# Other punctuation ("-", ".", ":" …) stays as it is, so messages read the same in tests and logs.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>!|~$])")
+_MD_LINE_START = re.compile(r"^([#>+=-])")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
 def escape_markdown(value) -> str:
     """Any value as Markdown that renders exactly as its text (no formatting, link or image)."""
     if value is None:
         return ""
-    text = _MD_SPECIAL.sub(r"\\\1", str(value))
-    # A line break stays a line break; leading spaces cannot start a code block.
-    return "  \n".join(line.lstrip() for line in text.splitlines()) if "\n" in text or "\r" in text else text
+    lines = []
+    for line in _MD_INLINE.sub(r"\\\1", str(value)).splitlines() or [""]:
+        line = line.lstrip()                      # leading spaces cannot start a code block
+        line = _MD_ORDERED.sub(r"\1\\\2", _MD_LINE_START.sub(r"\\\1", line))
+        lines.append(line)
+    return "  \n".join(lines)                    # a line break stays a line break
 
 
 def _scheme(url: str) -> str:
