@@ -18,7 +18,8 @@ from models.enums import Role, Segment
 from models.settings_store import load_settings
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
-from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
+from i18n import _
+from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui.format import money, pct, short_money
@@ -27,9 +28,6 @@ from ui.session import app_engine, require_viewer
 EARLIEST = date(2016, 1, 1)
 PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
 DRILL_ROWS = 20_000
-# A lower value is the better one for these tiles (the delta arrow turns red when they rise).
-LOWER_IS_BETTER = {"lost_deals", "avg_sales_cycle_days", "cost_per_lead", "median_first_touch_hours",
-                   "untouched_leads"}
 
 
 # -- period and filters ------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def _cache_key(viewer: Viewer) -> tuple:
 # -- tiles ------------------------------------------------------------------------------------
 
 def fmt_value(key: str, value, currency: str) -> str:
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     if value is None:
         return "—"
     if unit == "money":
@@ -130,7 +128,7 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     diff = float(now) - float(before)
     if diff == 0:
         return None
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     # Streamlit draws the arrow from a leading ASCII "-": keep the sign plain.
     if unit == "ratio":
         return f"{diff * 100:+.1f} pp"
@@ -146,17 +144,18 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     st.caption(f"Change against the previous {(f.end - f.start).days + 1} days ({before.start} – {before.end}). "
                "Hover a tile's ⓘ for its definition.")
     for section, keys in SECTIONS.items():
-        st.subheader(section)
-        if section == "Customers":
+        st.subheader(_(section))
+        if section == CUSTOMERS:
             _ltv_tiles(data, currency)
             continue
         for row_start in range(0, len(keys), 6):
             cols = st.columns(6)
             for col, key in zip(cols, keys[row_start:row_start + 6]):
-                col.metric(TITLES[key], fmt_value(key, data["now"][key], currency),
+                kpi = KPIS[key]
+                col.metric(kpi.label(), fmt_value(key, data["now"][key], currency),
                            delta=fmt_delta(key, data["now"][key], data["before"][key], currency),
-                           delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
-                           help=DEFINITIONS[key], border=True)
+                           delta_color="inverse" if kpi.lower_is_better else "normal",
+                           help=kpi.help(), border=True)
 
 
 def _ltv_tiles(data: dict, currency: str) -> None:
@@ -168,7 +167,7 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     for col, (segment, value) in zip(cols, now.items()):
         col.metric(f"LTV — {segment.replace('_', ' ')}", short_money(value, currency),
                    delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
-                   help=DEFINITIONS["ltv_by_segment"], border=True)
+                   help=KPIS["ltv_by_segment"].help(), border=True)
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -240,21 +239,21 @@ def _exact_text(key: str, value, currency: str) -> str:
         return ", ".join(f"{segment}: {money(v, currency)}" for segment, v in value.items()) or "—"
     if value is None:
         return "—"
-    if UNITS[key] == "money":
+    if KPIS[key].unit == "money":
         return money(value, currency)
-    if UNITS[key] == "ratio":
+    if KPIS[key].unit == "ratio":
         return f"{pct(value)} ({float(value):.6g})"
     return f"{value:,}" if isinstance(value, int) else f"{float(value):,.4g}"
 
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader("Drill down")
-    key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: TITLES[k])
+    key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
     records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
     shown = _exact_text(key, data["now"][key], currency)
     st.caption(f"{len(frame):,} {records}. Tile: {shown}"
                + ("" if truncated else f" — recomputed from these rows: {_exact_text(key, total, currency)}")
-               + ". " + DEFINITIONS[key])
+               + ". " + KPIS[key].help())
     if truncated:
         st.warning(f"Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.")
     st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
