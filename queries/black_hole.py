@@ -16,13 +16,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.enums import LeadStatus, Role
+from models.errors import NotFound
 from models.tables import Campaign, CampaignTerritory, Lead, Territory, User
 from models.timefmt import local_date
 from models.types import utcnow
 from queries.kpis import KpiFilter, ResolvedFilter, handoff, marketing, resolve, sales
 from queries.marketing import PageOf, paged
 from queries.scope import Viewer, require_role
-from services.errors import NotFound
 
 BLACK_HOLE_ROLES = (Role.marketer, Role.admin)
 Rep = aliased(User, name="bh_rep")

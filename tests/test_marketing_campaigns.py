@@ -8,12 +8,12 @@ from sqlmodel import select
 
 from models.db import read_session, write_session
 from models.enums import CampaignStatus, EventStatus
+from models.errors import StaleEdit, ValidationFailed
 from models.tables import AuditLog, Campaign, Event
 from queries import marketing
 from queries.scope import AccessDenied
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
-from services.errors import StaleEdit, ValidationFailed
 from tests.factories import utc
 from tests.marketing_world import build_world
 
