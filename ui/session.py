@@ -39,7 +39,7 @@ MIN_COOKIE_KEY_LENGTH = 32
 
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str):
-    from models.bootstrap import prepare_database
+    from services.bootstrap import prepare_database
 
     return prepare_database(url)
 
