@@ -13,17 +13,17 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from models.config import load_config
-from models.db import read_session, write_generation
 from models.enums import Role, Segment
-from models.settings_store import load_settings
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
 from i18n import _
 from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings
 from ui.format import money, pct, short_money
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 
 EARLIEST = date(2016, 1, 1)
 PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
@@ -47,7 +47,7 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
     return year_ago + timedelta(days=1), today
 
 
-def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
+def _filters(viewer: Viewer, tz) -> KpiFilter | None:
     today = datetime.now(tz).date()
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
     preset = cols[0].selectbox("Period", PRESETS, key="dash_preset")
@@ -61,10 +61,10 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     else:
         start, end = preset_period(preset, today)
         cols[1].markdown(f"**From – to**  \n{start} – {end}")
-    territories = dict(series.territory_choices(viewer, session=session))
+    territories = dict(cached_read(series.territory_choices, viewer))
     territory_id = cols[2].selectbox("Territory", [None, *territories], key="dash_territory",
                                      format_func=lambda t: "All territories" if t is None else territories[t])
-    campaigns = dict(series.campaign_choices(viewer, start, end, session=session))
+    campaigns = dict(cached_read(series.campaign_choices, viewer, start=start, end=end))
     campaign_id = cols[3].selectbox("Campaign", [None, *campaigns], key="dash_campaign",
                                     format_func=lambda c: "All campaigns" if c is None else campaigns[c],
                                     help="Campaigns running during the period.")
@@ -75,36 +75,19 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
 
 
-# -- cached reads (keyed on every filter, the viewer's scope and this process's writes) ----------
+# -- the numbers (through the pages' one cached read: keyed on the viewer, every filter, writes) --
 
-def _viewer_for(role: str, territory_id: int | None) -> Viewer:
-    return Viewer(id=0, username="dashboard", display_name="dashboard", role=Role(role), territory_id=territory_id)
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Computing KPIs…", max_entries=200)
-def _kpis_cached(database_url, generation, role, scope_territory, f: KpiFilter) -> dict:
-    viewer = _viewer_for(role, scope_territory)
-    with read_session(app_engine()) as session:
-        return {"now": all_kpis(viewer, f, session=session),
-                "before": all_kpis(viewer, f.shifted_back(), session=session),
-                "funnel": series.funnel(viewer, f, session=session),
-                "monthly": series.monthly_revenue(viewer, f, session=session),
-                "territories": series.territory_comparison(viewer, f, session=session),
-                "campaigns": series.campaign_roi_points(viewer, f, session=session),
-                "response": series.response_time_distribution(viewer, f, session=session),
-                "ltv": series.ltv_by_segment(viewer, f, session=session),
-                "sla_hours": series.sla_hours(viewer, f, session=session)}
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Loading records…", max_entries=50)
-def _drill_cached(database_url, generation, role, scope_territory, f: KpiFilter, key: str):
-    with read_session(app_engine()) as session:
-        dd = drilldown(_viewer_for(role, scope_territory), f, key, session=session, limit=DRILL_ROWS)
-    return dd.records, dd.frame, dd.truncated, (None if dd.truncated else measure_value(dd))
-
-
-def _cache_key(viewer: Viewer) -> tuple:
-    return load_config().database_url, write_generation(), viewer.role.value, viewer.territory_id
+def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
+    with st.spinner("Computing KPIs…"):
+        return {"now": cached_read(all_kpis, viewer, f=f),
+                "before": cached_read(all_kpis, viewer, f=f.shifted_back()),
+                "funnel": cached_read(series.funnel, viewer, f=f),
+                "monthly": cached_read(series.monthly_revenue, viewer, f=f),
+                "territories": cached_read(series.territory_comparison, viewer, f=f),
+                "campaigns": cached_read(series.campaign_roi_points, viewer, f=f),
+                "response": cached_read(series.response_time_distribution, viewer, f=f),
+                "ltv": cached_read(series.ltv_by_segment, viewer, f=f),
+                "sla_hours": cached_read(series.sla_hours, viewer, f=f)}
 
 
 # -- tiles ------------------------------------------------------------------------------------
@@ -249,7 +232,10 @@ def _exact_text(key: str, value, currency: str) -> str:
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader("Drill down")
     key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
-    records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
+    with st.spinner("Loading records…"):
+        dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS)
+    records, frame, truncated = dd.records, dd.frame, dd.truncated
+    total = None if truncated else measure_value(dd)
     shown = _exact_text(key, data["now"][key], currency)
     st.caption(f"{len(frame):,} {records}. Tile: {shown}"
                + ("" if truncated else f" — recomputed from these rows: {_exact_text(key, total, currency)}")
@@ -267,17 +253,15 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
 
 def render() -> None:
     viewer = require_viewer(Role.executive, Role.admin)
-    engine = app_engine()
     st.title("Executive dashboard")
-    with read_session(engine) as session:
-        settings = load_settings(session=session)
-        f = _filters(viewer, settings.tz, session)
+    settings = business_settings()
+    f = _filters(viewer, settings.tz)
     if f is None:
         return
     st.caption(f"{f.start} – {f.end} in {settings.time_zone} · numbers as of "
                f"{f.as_of.astimezone(settings.tz):%Y-%m-%d %H:%M} · refreshed at least every "
                f"{load_config().cache_ttl_seconds} s")
-    data = _kpis_cached(*_cache_key(viewer), f)
+    data = _numbers(viewer, f)
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(data, settings.currency)

@@ -134,6 +134,7 @@ NO_VIEWER = {
     "services.auth.sign_out": "the signed-in user's own session epoch",
     "services.auth.session_is_valid": "session check of the signed-in user",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
+    "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",
     "services.spreadsheet_export.csv_bytes": "pure formatting of rows the caller already holds",
     "services.spreadsheet_export.safe_frame": "pure formatting",
