@@ -5,8 +5,8 @@ import streamlit as st
 
 from i18n import _
 from models.db import read_session, write_session
+from models.errors import ValidationFailed
 from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password, password_change_required
-from services.errors import ValidationFailed
 from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
 

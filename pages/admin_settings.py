@@ -9,10 +9,10 @@ import streamlit as st
 from models.db import read_session, write_session
 from models.types import local_today
 from models.enums import Role, SettingKey
+from models.errors import ValidationFailed
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
-from services.errors import ValidationFailed
 from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
 

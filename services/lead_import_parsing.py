@@ -17,7 +17,7 @@ from typing import Iterator
 
 from i18n import _
 from models.config import load_config
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 
 LEAD_FIELDS = ("company", "email", "contact_name", "phone", "territory")
 FIELD_LABELS = {"company": "Company", "email": "Email", "contact_name": "Contact name", "phone": "Phone",
