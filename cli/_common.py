@@ -47,7 +47,7 @@ def check_database_url(url: str, *, create: bool) -> None:
 def open_engine(*, migrate: bool = False):
     """The engine of DATABASE_URL, reachable and with the latest schema. ``migrate=True`` (only
     init-db) creates the SQLite file if needed and upgrades the schema."""
-    from models.bootstrap import schema_is_current
+    from services.bootstrap import schema_is_current
     from models.migrate import upgrade_to_head
 
     url = load_config().database_url
