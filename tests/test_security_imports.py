@@ -19,9 +19,9 @@ from services import admin, lead_import
 from services.bundle import BundleInvalid, import_bundle
 from services.lead_import_parsing import SNIFF_BYTES, UploadRejected, auto_mapping, open_lead_file, read_header
 from tests.marketing_world import build_world, csv_bytes, xlsx_bytes
-from tests.test_maven_import import MAVEN
 
 ROOT = Path(__file__).resolve().parent.parent
+MAVEN = ROOT / "datasets" / "maven-crm"
 HEADER = ["Company", "Email", "Name", "Phone", "Region"]
 
 

@@ -68,7 +68,7 @@ def test_no_url_path_equals_a_page_module_name():
     from pathlib import Path
 
     from ui.registry import PAGES
-    modules = {p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py")}
+    modules = {p.stem for p in (Path(__file__).parents[2] / "pages").glob("*.py")}
     assert not {p.url_path for p in PAGES} & modules
     assert len({p.url_path for p in PAGES}) == len(PAGES)
 

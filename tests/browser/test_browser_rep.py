@@ -21,7 +21,7 @@ from tests.browser_support import (
     choose, chromium_browser, click_button, open_page, screenshot, seeded_demo_sqlite, sign_in, streamlit_server,
     wait_ready,
 )
-from tests.test_field_ics import assert_rfc5545_bytes
+from tests.services.test_field_ics import assert_rfc5545_bytes
 
 pytestmark = pytest.mark.browser
 
