@@ -94,12 +94,13 @@ def notes_for(viewer: Viewer, *, session: Session, unread_only: bool = False, la
     return ResultPage([FeedNote(*r) for r in rows], total, limit, offset)
 
 
-def unread_count(viewer: Viewer, *, session: Session, latest_only: bool = True) -> int:
+def unread_count(viewer: Viewer, *, session: Session) -> int:
+    """The one definition of "unread" (My day and Campaign notes both show it): the latest
+    published version of each campaign targeting the viewer's territory that the viewer has no
+    receipt for. Superseded versions never count."""
     require_field(viewer)
-    conditions = [_visible_notes(viewer), _unread_only(viewer)]
-    if latest_only:
-        conditions.append(_latest_only())
-    return session.exec(select(func.count()).select_from(CampaignNote).where(*conditions)).one()
+    return session.exec(select(func.count()).select_from(CampaignNote).where(
+        _visible_notes(viewer), _latest_only(), _unread_only(viewer))).one()
 
 
 def note_for(viewer: Viewer, note_id: int, *, session: Session) -> FeedNote:

@@ -330,7 +330,7 @@ TABLE: list[Entry] = [
       "hide", foreign_calls=(lambda w, v, s: notes_feed.notes_for(v, session=s, latest_only=False),
                              lambda w, v, s: notes_feed.notes_for(v, session=s, campaign_id=w.camp_sel.id)),
       shows_sel=True),
-    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s, latest_only=False),
+    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s),
       "rep_sel", "hide", bsn_check=lambda w, result: result == 1),  # BSN's own note only
     # queries.team --------------------------------------------------------------------------------
     E(team.team_load, MANAGER, lambda w, v, s: team.team_load(v, session=s), "mgr_sel", "hide", shows_sel=True),

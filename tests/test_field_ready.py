@@ -1,0 +1,156 @@
+"""Issue 17 — what a new user tripped over, through the real app.py (AppTest) on the demo data."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import select
+
+from models.db import get_engine, read_session, write_session
+from models.enums import EventStatus, NoteStatus
+from models.tables import Campaign, CampaignNote, CampaignTerritory, Event, ImportBatch, NoteRead, User
+from models.types import utcnow
+from queries.scope import load_viewer
+from services import admin
+from services.users import create_user
+from tests.apptest_support import all_text, open_page, registered_titles, sign_in, signed_in
+
+
+def _engine(app):
+    return get_engine(app)
+
+
+# 1. Destructive actions ask first and name what will happen; a new campaign is opened. -------
+
+def test_cancel_event_has_no_preselection_and_waits_for_a_named_yes(app):
+    engine = _engine(app)
+    with read_session(engine) as s:
+        event = s.exec(select(Event).where(Event.status == EventStatus.scheduled).order_by(Event.id)).first()
+        campaign = s.get(Campaign, event.campaign_id)
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Campaigns & events")
+    at.text_input(key="cmp_search").input(campaign.code).run()
+    at.selectbox(key="cmp_open").set_value(campaign.id).run()
+    picker = at.selectbox(key=f"cmp_cancel_event_{campaign.id}")
+    assert picker.value is None  # nothing preselected
+    assert not any(b.label.startswith("Cancel") and "event" in b.label for b in at.button)
+    picker.set_value(event.id).run()
+    confirm = at.checkbox(key=f"cmp_cancel_event_ok_{event.id}")
+    assert event.code in confirm.label and "cancel" in confirm.label.lower()
+    assert at.button(key=f"cmp_cancel_event_btn_{event.id}").disabled
+    with read_session(engine) as s:
+        assert s.get(Event, event.id).status == EventStatus.scheduled
+    confirm.check().run()
+    at.button(key=f"cmp_cancel_event_btn_{event.id}").click().run()
+    assert not at.exception, at.exception
+    with read_session(engine) as s:
+        assert s.get(Event, event.id).status == EventStatus.cancelled
+
+
+def test_a_new_campaign_is_opened_so_the_event_form_below_is_its_own(app):
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Campaigns & events")
+    at.text_input(key="new_campaign_name").input("Field-ready roadshow")
+    at.date_input(key="new_campaign_start").set_value(date(2020, 1, 1))  # sorts far down the list
+    at.date_input(key="new_campaign_end").set_value(date(2020, 1, 31))
+    at.button(key="FormSubmitter:new_campaign-Create campaign").click().run()
+    assert not at.exception, at.exception
+    with read_session(_engine(app)) as s:
+        created = s.exec(select(Campaign).where(Campaign.name == "Field-ready roadshow")).one()
+    assert at.selectbox(key="cmp_open").value == created.id
+    assert any(f"Events of {created.name}" in h.value for h in at.subheader)
+    assert any(f"new_event_{created.id}" in (t.key or "") for t in at.text_input)
+
+
+def test_undo_import_has_no_preselection_and_names_the_leads_it_removes(app):
+    engine = _engine(app)
+    with write_session(engine) as s:
+        campaign_id = s.exec(select(Campaign.id).order_by(Campaign.id)).first()
+        batch = ImportBatch(campaign_id=campaign_id, filename="expo-visitors.csv", created_at=utcnow(), row_count=7)
+        s.add(batch)
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Import leads")
+    picker = at.selectbox(key="imp_undo_batch")
+    assert picker.value is None
+    assert not any(b.label == "Undo import" for b in at.button)
+    picker.set_value(batch.id).run()
+    confirm = at.checkbox(key=f"imp_undo_ok_{batch.id}")
+    assert str(batch.row_count) in confirm.label and str(batch.id) in confirm.label
+    assert at.button(key="imp_undo").disabled
+
+
+# 2. One definition of "unread". ------------------------------------------------------------
+
+def _expected_unread(engine, username: str) -> int:
+    """Computed here in Python: the latest published version of each campaign targeting the
+    user's territory, without a receipt of the user."""
+    with read_session(engine) as s:
+        user = s.exec(select(User).where(User.username == username)).one()
+        targets: dict[int, set[int]] = {}
+        for ct in s.exec(select(CampaignTerritory)).all():
+            targets.setdefault(ct.campaign_id, set()).add(ct.territory_id)
+        latest: dict[int, CampaignNote] = {}
+        for note in s.exec(select(CampaignNote).where(CampaignNote.status == NoteStatus.published)).all():
+            if note.campaign_id in targets and user.territory_id not in targets[note.campaign_id]:
+                continue
+            if note.campaign_id not in latest or note.version > latest[note.campaign_id].version:
+                latest[note.campaign_id] = note
+        read = set(s.exec(select(NoteRead.note_id).where(NoteRead.user_id == user.id)).all())
+    return sum(1 for note in latest.values() if note.id not in read)
+
+
+def _my_day_unread(at) -> int:
+    return int(next(m.value for m in at.metric if m.label == "Unread campaign notes"))
+
+
+def _notes_page_unread(at) -> int:
+    open_page(at, "Campaign notes")
+    caption = next(c.value for c in at.caption if "unread" in c.value)
+    return int(caption.rsplit("·", 1)[1].split()[0])
+
+
+def test_my_day_and_campaign_notes_count_unread_notes_the_same_way(app):
+    engine = _engine(app)
+    expected = _expected_unread(engine, "minjun.kim")
+    at = signed_in("minjun.kim")
+    assert _my_day_unread(at) == expected
+    assert _notes_page_unread(at) == expected
+
+
+def test_a_brand_new_rep_counts_only_the_current_versions(app):
+    engine = _engine(app)
+    with write_session(engine) as s:
+        create_user(session=s, actor="test", username="new.rep17", role="rep", password="new-rep-password-17",
+                    territory_code="SEL", display_name="New Rep")
+    with read_session(engine) as s:
+        superseded = s.exec(select(CampaignNote.campaign_id).where(CampaignNote.status == NoteStatus.published)).all()
+    assert len(superseded) > len(set(superseded)), "the demo has campaigns with more than one published version"
+    expected = _expected_unread(engine, "new.rep17")
+    at = signed_in("new.rep17", "new-rep-password-17")
+    assert _my_day_unread(at) == expected
+    assert _notes_page_unread(at) == expected
+
+
+# 3. The first password change goes back to sign-in, with the right words. -------------------
+
+def test_a_new_account_changes_its_one_time_password_and_is_sent_to_sign_in(app):
+    engine = _engine(app)
+    with write_session(engine) as s:
+        _, one_time = admin.create_user(load_viewer("admin", session=s), session=s, username="brand.new17",
+                                        role="rep", territory_code="BSN", display_name="Brand New",
+                                        email=None, manager_username=None)
+    at = signed_in("brand.new17", one_time)
+    assert registered_titles(at) == {"Choose a new password"}
+    text = all_text(at)
+    assert "reset by an administrator" not in text
+    assert "one-time password" in text
+    at.text_input[0].input(one_time)
+    at.text_input[1].input("brand-new-password-17")
+    at.text_input[2].input("brand-new-password-17")
+    next(b for b in at.button if b.label == "Change password").click().run()
+    assert not at.exception, at.exception
+    assert registered_titles(at) == {"Sign in"}
+    assert any("Sign in with your new password" in i.value for i in at.info)
+    assert not any(b.label == "Change password" for b in at.button)
+    assert "one-time password" not in all_text(at)
+    sign_in(at, "brand.new17", "brand-new-password-17")
+    assert "My day" in registered_titles(at)
