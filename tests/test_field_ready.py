@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from models.db import get_engine, read_session, write_session
-from models.enums import EventStatus, NoteStatus
-from models.tables import Campaign, CampaignNote, CampaignTerritory, Event, ImportBatch, NoteRead, User
+from models.enums import EventStatus, LeadStatus, NoteStatus
+from models.tables import Account, Campaign, CampaignNote, CampaignTerritory, Event, ImportBatch, Lead, NoteRead, Opportunity, User
 from models.types import utcnow
 from queries.scope import load_viewer
-from services import admin
+from queries import lead_queue
+from services import admin, leads
+from services.errors import ValidationFailed
 from services.users import create_user
 from tests.apptest_support import all_text, open_page, registered_titles, sign_in, signed_in
 
@@ -154,3 +157,79 @@ def test_a_new_account_changes_its_one_time_password_and_is_sent_to_sign_in(app)
     assert "one-time password" not in all_text(at)
     sign_in(at, "brand.new17", "brand-new-password-17")
     assert "My day" in registered_titles(at)
+
+
+# 5. Lead queue: overdue filter and mark, work a lead by selecting its row, an account for every deal.
+
+def _queue_codes(at) -> list[str]:
+    return list(at.dataframe[0].value["Lead"])
+
+
+def test_the_overdue_filter_shows_only_overdue_leads_each_marked(app):
+    engine = _engine(app)
+    with read_session(engine) as s:
+        rep = load_viewer("minjun.kim", session=s)
+        expected = lead_queue.overdue_count(rep, session=s)
+        everything = lead_queue.lead_queue(rep, session=s, status="all", limit=200)
+    now = utcnow()
+    overdue_codes = {r.code for r in everything.rows if r.is_overdue(now)}
+    assert expected >= 1 and len(overdue_codes) == expected
+    at = signed_in("minjun.kim")
+    open_page(at, "Lead queue")
+    assert "overdue" in at.selectbox(key="lq_status").options
+    table = at.dataframe[0].value
+    assert list(table.columns)[:2] == ["Status", "Due"]  # what matters first (and on a phone)
+    for code, due in zip(table["Lead"], table["Due"]):
+        assert due.startswith("🔴") == (code in overdue_codes), (code, due)
+    at.selectbox(key="lq_status").select("overdue").run()
+    assert set(_queue_codes(at)) == overdue_codes
+    assert all(d.startswith("🔴 overdue by") for d in at.dataframe[0].value["Due"])
+
+
+def test_a_lead_is_worked_by_selecting_its_row_and_converting_gives_the_deal_an_account(app):
+    engine = _engine(app)
+    with read_session(engine) as s:
+        rep = load_viewer("minjun.kim", session=s)
+        lead_id = lead_queue.lead_queue(rep, session=s).rows[0].id
+    with write_session(engine) as s:  # a qualified lead of a company that has no account yet
+        lead = s.get(Lead, lead_id)
+        lead.company, lead.account_id = "Field Ready Fresh Co", None
+        lead.status, lead.version, lead.first_touch_at = LeadStatus.qualified, lead.version + 1, utcnow()
+        code = lead.code
+    at = signed_in("minjun.kim")
+    open_page(at, "Lead queue")
+    assert not any(sb.label == "Work on a lead" for sb in at.selectbox)
+    rows = _queue_codes(at)
+    at.session_state["lq_table"] = {"selection": {"rows": [rows.index(code)], "columns": []}}
+    at.run()
+    assert any(h.value.startswith(code) for h in at.subheader)
+    account_box = at.selectbox(key=f"lq_account_{lead_id}")
+    assert account_box.value == 0 and "new account" in account_box.format_func(0)
+    assert at.text_input(key=f"lq_new_account_{lead_id}").value == "Field Ready Fresh Co"
+    at.text_input(key=f"lq_deal_{lead_id}").input("Fresh Co — pilot")
+    at.text_input(key=f"lq_amount_{lead_id}").input("12000000")
+    next(b for b in at.button if b.label == "Convert").click().run()
+    assert not at.exception, at.exception
+    with read_session(engine) as s:
+        saved = s.get(Lead, lead_id)
+        opp = s.get(Opportunity, saved.opportunity_id)
+        account = s.get(Account, opp.account_id)
+    assert account.name == "Field Ready Fresh Co" and account.territory_id == saved.territory_id
+    assert saved.account_id == account.id and account.owner_id == rep.id
+
+
+def test_converting_without_any_account_is_refused(app):
+    engine = _engine(app)
+    with read_session(engine) as s:
+        rep = load_viewer("minjun.kim", session=s)
+        lead_id = lead_queue.lead_queue(rep, session=s, status="new").rows[-1].id
+    with write_session(engine) as s:
+        lead = s.get(Lead, lead_id)
+        lead.account_id, lead.status, lead.version = None, LeadStatus.qualified, lead.version + 1
+        version = lead.version
+    with pytest.raises(ValidationFailed, match="account: choose an existing account or name a new one"), \
+            write_session(engine) as s:
+        leads.convert_lead(rep, lead_id, deal_name="No account", amount="1", expected_close_on=date(2099, 1, 1),
+                           expected_version=version, session=s)
+    with read_session(engine) as s:
+        assert s.get(Lead, lead_id).status == LeadStatus.qualified
