@@ -102,7 +102,7 @@ def _expected_unread(engine, username: str) -> int:
 
 
 def _my_day_unread(at) -> int:
-    return int(next(m.value for m in at.metric if m.label == "Unread campaign notes"))
+    return int(next(m.value for m in at.metric if m.label == "Unread notes"))
 
 
 def _notes_page_unread(at) -> int:
@@ -180,10 +180,10 @@ def test_the_overdue_filter_shows_only_overdue_leads_each_marked(app):
     table = at.dataframe[0].value
     assert list(table.columns)[:2] == ["Status", "Due"]  # what matters first (and on a phone)
     for code, due in zip(table["Lead"], table["Due"]):
-        assert due.startswith("🔴") == (code in overdue_codes), (code, due)
+        assert due.startswith("●") == (code in overdue_codes), (code, due)
     at.selectbox(key="lq_status").select("overdue").run()
     assert set(_queue_codes(at)) == overdue_codes
-    assert all(d.startswith("🔴 overdue by") for d in at.dataframe[0].value["Due"])
+    assert all(d.startswith("● overdue by") for d in at.dataframe[0].value["Due"])
 
 
 def test_a_lead_is_worked_by_selecting_its_row_and_converting_gives_the_deal_an_account(app):
