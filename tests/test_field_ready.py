@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from models.db import get_engine, read_session, write_session
 from models.enums import EventStatus, LeadStatus, NoteStatus
-from models.tables import Account, Campaign, CampaignNote, CampaignTerritory, Event, ImportBatch, Lead, NoteRead, Opportunity, User
+from models.tables import Account, AuditLog, Campaign, CampaignNote, CampaignTerritory, Event, ImportBatch, Lead, NoteRead, Opportunity, User
+from models.settings_store import load_settings
 from models.types import utcnow
 from queries.scope import load_viewer
 from queries import lead_queue
@@ -233,3 +234,29 @@ def test_converting_without_any_account_is_refused(app):
                            expected_version=version, session=s)
     with read_session(engine) as s:
         assert s.get(Lead, lead_id).status == LeadStatus.qualified
+
+
+# 7. Saving settings audits only what changed. ----------------------------------------------
+
+def _setting_audits(engine) -> list[AuditLog]:
+    with read_session(engine) as s:
+        return s.exec(select(AuditLog).where(AuditLog.entity == "setting").order_by(AuditLog.id)).all()
+
+
+def test_saving_settings_audits_only_the_settings_that_changed(app):
+    engine = _engine(app)
+    before = len(_setting_audits(engine))
+    with read_session(engine) as s:
+        original = f"{load_settings(session=s).sla_hours:g}"
+    at = signed_in("admin")
+    open_page(at, "Settings & targets")
+    next(b for b in at.button if b.label == "Save settings").click().run()
+    assert not at.exception, at.exception
+    assert len(_setting_audits(engine)) == before  # nothing changed, nothing audited
+    sla = next(t for t in at.text_input if t.label.startswith("Response-time SLA"))
+    sla.input("36" if original != "36" else "30")
+    next(b for b in at.button if b.label == "Save settings").click().run()
+    entries = _setting_audits(engine)[before:]
+    assert [e.entity_key for e in entries] == ["sla_hours"]
+    with write_session(engine) as s:  # put the demo's value back for the other tests
+        admin.update_setting(load_viewer("admin", session=s), "sla_hours", original, session=s)
