@@ -15,7 +15,7 @@ from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
 from ui.language import apply_language
 from ui.phone import close_sidebar_after_navigation, phone_style
-from ui.registry import DEFAULT_URL_PATH, pages_for
+from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
 # The icon is an emoji, drawn by the browser: a Material icon here is fetched from Google's font
@@ -72,6 +72,7 @@ def main() -> None:
             sign_out(authenticator)
             st.rerun()
         close_sidebar_after_navigation()
+    explain_unavailable_page(viewer, nav.url_path)
     nav.run()
 
 

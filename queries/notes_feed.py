@@ -119,3 +119,28 @@ def note_changes(previous_md: str | None, current_md: str) -> str:
     lines = difflib.unified_diff(previous_md.splitlines(), current_md.splitlines(),
                                  fromfile="previous version", tofile="this version", lineterm="", n=1)
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class NoteChange:
+    kind: str            # "added", "removed" or "changed"
+    before: str | None   # the previous version's line(s)
+    after: str | None    # this version's line(s)
+
+
+def note_change_lines(previous_md: str | None, current_md: str) -> list[NoteChange]:
+    """What changed, previous → current, line by line, for people (not a unified diff):
+    a replaced block is "changed" (before → after), otherwise "added" or "removed"."""
+    if previous_md is None:
+        return []
+    old, new = previous_md.splitlines(), current_md.splitlines()
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        before, after = "\n".join(old[i1:i2]) or None, "\n".join(new[j1:j2]) or None
+        if tag == "replace":
+            changes.append(NoteChange("changed", before, after))
+        elif tag == "delete":
+            changes.append(NoteChange("removed", before, None))
+        elif tag == "insert":
+            changes.append(NoteChange("added", None, after))
+    return changes

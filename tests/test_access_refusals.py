@@ -147,6 +147,7 @@ NO_VIEWER = {
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
     "services.leads.next_statuses": "pure: the lead status machine",
     "queries.notes_feed.note_changes": "pure: a diff of two texts the caller holds",
+    "queries.notes_feed.note_change_lines": "pure: what changed between two texts the caller holds",
     "queries.drilldown.measure_value": "pure: a number from a DrillDown the caller holds",
     "queries.marketing.territories": "territory codes and names, shown to every signed-in role anyway",
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",

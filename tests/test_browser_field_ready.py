@@ -134,3 +134,15 @@ def test_field_activity_keeps_day_and_time_together(session):
 def test_nothing_is_fetched_from_outside_the_server(session):
     _, _, _, outside = session
     assert outside == []
+
+
+def test_another_roles_page_by_address_says_why_it_is_not_shown(session, demo_server):
+    page, _phone, prefix, _outside = session
+    base, _db = demo_server
+    page.goto(base + "/admin-users")
+    page.wait_for_selector("h1", timeout=60_000)
+    wait_ready(page)
+    page.wait_for_selector("[data-testid='stAlert']:has-text('not available to your role')", timeout=30_000)
+    text = page.inner_text("[data-testid='stMain']")
+    assert "“Users” is not available to your role (rep)" in text
+    screenshot(page, f"{prefix}-07-other-roles-page")

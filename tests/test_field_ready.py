@@ -12,7 +12,7 @@ from models.tables import Account, AuditLog, Campaign, CampaignNote, CampaignTer
 from models.settings_store import load_settings
 from models.types import utcnow
 from queries.scope import load_viewer
-from queries import lead_queue
+from queries import lead_queue, notes_feed
 from services import admin, leads
 from services.errors import ValidationFailed
 from services.users import create_user
@@ -260,3 +260,57 @@ def test_saving_settings_audits_only_the_settings_that_changed(app):
     assert [e.entity_key for e in entries] == ["sla_hours"]
     with write_session(engine) as s:  # put the demo's value back for the other tests
         admin.update_setting(load_viewer("admin", session=s), "sla_hours", original, session=s)
+
+
+# 9. Small things: changes in words, a collapsed inbox, a preview that can be refreshed. ------
+
+def test_a_rep_sees_what_changed_in_words_not_a_unified_diff(app):
+    engine = _engine(app)
+    with read_session(engine) as s:
+        rep = load_viewer("minjun.kim", session=s)
+        note = next(n for n in notes_feed.notes_for(rep, session=s, limit=50).rows if n.previous_version is not None)
+    at = signed_in("minjun.kim")
+    open_page(at, "Campaign notes")
+    label = next(o for o in at.selectbox(key="notes_campaign").options if f"({note.campaign_code})" in o)
+    at.selectbox(key="notes_campaign").set_value(label).run()
+    assert not at.exception, at.exception
+    assert not any(c.language == "diff" for c in at.code)
+    shown = "\n".join(h.proto.body for h in at.get("html"))
+    assert "@@" not in shown and "+++" not in shown
+    changes = notes_feed.note_change_lines(note.previous_body_md, note.body_md)
+    assert changes, "the demo's later version changes the text"
+    words = {"added": "Added", "removed": "Removed", "changed": "Changed"}
+    for change in changes:
+        assert f"<b>{words[change.kind]}</b>" in shown
+
+
+def test_note_change_lines_say_what_was_added_removed_and_changed():
+    before = "## Offer\n- 10% off\n- Free pilot\nOld closing line"
+    after = "## Offer\n- 20% off\n- Free pilot\n- Local support"
+    changes = notes_feed.note_change_lines(before, after)
+    assert [(c.kind, c.before, c.after) for c in changes] == [
+        ("changed", "- 10% off", "- 20% off"), ("changed", "Old closing line", "- Local support")]
+    assert notes_feed.note_change_lines("a", "a\nb") == [notes_feed.NoteChange("added", None, "b")]
+    assert notes_feed.note_change_lines("a\nb", "a") == [notes_feed.NoteChange("removed", "b", None)]
+    assert notes_feed.note_change_lines(None, "anything") == []
+
+
+def test_the_feedback_inbox_opens_only_the_first_unanswered_item(app):
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Feedback inbox")
+    assert not at.exception, at.exception
+    expanders = list(at.expander)
+    assert len(expanders) > 3
+    assert sum(1 for e in expanders if e.proto.expanded) == 1
+    assert expanders[0].proto.expanded and "[unanswered]" in expanders[0].label
+
+
+def test_the_notes_editor_offers_a_preview_refresh(app):
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Notes editor")
+    body = next(t for t in at.text_area if t.label == "Markdown")
+    body.input("**Preview me** now")
+    refresh = next(b for b in at.button if b.label == "Update the preview")
+    refresh.click().run()
+    assert not at.exception, at.exception
+    assert any("Preview me" in m.value for m in at.markdown)
