@@ -1,7 +1,7 @@
 """Issue 17 — what a new user tripped over, through the real app.py (AppTest) on the demo data."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -314,3 +314,54 @@ def test_the_notes_editor_offers_a_preview_refresh(app):
     refresh.click().run()
     assert not at.exception, at.exception
     assert any("Preview me" in m.value for m in at.markdown)
+
+
+# 4. Executive dashboard. -------------------------------------------------------------------
+
+def test_the_default_period_is_never_a_single_day():
+    from pages.dashboard import PRESETS, preset_period
+
+    assert PRESETS[0] == "Last 30 days"
+    for first_of_month in (date(2026, 12, 1), date(2027, 3, 1)):
+        start, end = preset_period(PRESETS[0], first_of_month)
+        assert (end - start).days + 1 == 30 and end == first_of_month
+
+
+def test_changes_against_an_empty_previous_period_say_no_earlier_data(app):
+    from sqlalchemy import func
+
+    engine = _engine(app)
+    with read_session(engine) as s:
+        start = s.exec(select(func.min(Lead.created_at))).one().date()
+    at = signed_in("hyunwoo.jung")
+    open_page(at, "Executive dashboard")
+    at.selectbox(key="dash_preset").select("Custom").run()
+    at.date_input(key="dash_range").set_value((start, start + timedelta(days=60))).run()
+    assert not at.exception, at.exception
+    leads = next(m for m in at.metric if m.label == "Leads created")
+    assert leads.value not in ("0", "—")        # leads now, none in the 61 days before the first one
+    assert leads.proto.delta == "no earlier data"  # not "+957"
+    assert not any(m.proto.delta.startswith("+") and m.proto.delta[1:2].isdigit() for m in at.metric
+                   if m.label == "Leads created")
+
+
+def test_charts_have_readable_titles_and_the_funnel_no_repeated_step(app):
+    import json
+
+    at = signed_in("hyunwoo.jung")
+    open_page(at, "Executive dashboard")
+    raw = {"attributed_won_revenue", "attributed_cost", "bucket", "color", "KPI", "territory", "untouched_leads",
+           "value", "target_attainment", "win_rate", "sla_compliance", "segment", "ltv"}
+    titles = []
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        layout = spec.get("layout", {})
+        for axis in ("xaxis", "yaxis"):
+            titles.append(((layout.get(axis) or {}).get("title") or {}).get("text"))
+        titles.append(((layout.get("legend") or {}).get("title") or {}).get("text"))
+        for trace in spec.get("data", []):
+            if trace.get("type") == "funnel":
+                assert "Opportunities" not in trace["y"] and len(set(trace["y"])) == len(trace["y"])
+            if trace.get("type") == "bar" and trace.get("name") in raw:
+                titles.append(trace["name"])
+    assert not raw & set(titles), raw & set(titles)
