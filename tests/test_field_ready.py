@@ -365,3 +365,20 @@ def test_charts_have_readable_titles_and_the_funnel_no_repeated_step(app):
             if trace.get("type") == "bar" and trace.get("name") in raw:
                 titles.append(trace["name"])
     assert not raw & set(titles), raw & set(titles)
+
+
+# 6. Black hole: spend shown, tiles whole, revenue columns first. ----------------------------
+
+def test_the_black_hole_shows_spend_whole_tiles_and_revenue_first(app):
+    at = signed_in("jiwoo.choi")
+    open_page(at, "Black hole")
+    campaign_id = at.selectbox(key="bh_campaign").value
+    with read_session(_engine(app)) as s:
+        campaign = s.get(Campaign, campaign_id)
+    assert campaign.actual_cost is not None or campaign.budget is not None
+    labels = [m.label for m in at.metric]
+    assert labels[0] in ("Spend", "Budget (no actual cost yet)") and labels[-1] == "Won revenue"
+    for metric in at.metric:  # short money on tiles ("₩36.0M"), never a long exact amount to be cut
+        assert len(metric.value) <= 9, metric.value
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:3] == ["Territory", "Won revenue", "Won deals"], columns
