@@ -5,8 +5,8 @@ import streamlit as st
 
 from i18n import _
 from models.db import read_session, write_session
+from models.errors import ValidationFailed
 from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
-from services.errors import ValidationFailed
 from ui.session import app_engine, end_session, require_viewer
 
 

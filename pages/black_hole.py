@@ -5,12 +5,13 @@ Page modules only define functions; app.py registers ``render`` with st.navigati
 """
 from __future__ import annotations
 
-from datetime import datetime, date
+from datetime import date
 
 import streamlit as st
 
 from i18n import _
 from models.db import read_session
+from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
@@ -70,14 +71,14 @@ def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
     territory_id = st.selectbox("Lists for territory", [None, *territories], key="bh_list_territory",
                                 format_func=lambda t: "All territories" if t is None else territories[t])
     args = dict(session=session, start=view.start, end=view.end, territory_id=territory_id, as_of=view.as_of)
-    overdue = black_hole.overdue_untouched(viewer, campaign_id, page_size=100, **args)
+    overdue = black_hole.overdue_untouched(viewer, campaign_id, limit=100, **args)
     st.markdown(f"**Overdue untouched leads: {overdue.total:,}**")
     if overdue.rows:
         st.dataframe([{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "",
                        "Territory": r.territory or "", "Rep": r.rep or "", "Handed over": when(r.assigned_at, tz),
                        "Waiting for": fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
                      hide_index=True, width="stretch")
-    disqualified = black_hole.disqualified_leads(viewer, campaign_id, page_size=100, **args)
+    disqualified = black_hole.disqualified_leads(viewer, campaign_id, limit=100, **args)
     st.markdown(f"**Disqualified leads: {disqualified.total:,}**")
     if disqualified.rows:
         st.dataframe([{"Lead": r.code, "Company": r.company, "Territory": r.territory or "", "Rep": r.rep or "",
@@ -93,7 +94,7 @@ def render() -> None:
         settings = load_settings(session=session)
         # Campaigns that have started come first: an upcoming one has no leads to follow yet.
         campaign_id = pick_campaign(viewer, session=session, key="bh",
-                                    started_by=datetime.now(settings.tz).date())
+                                    started_by=local_today(settings.tz))
         if campaign_id is None:
             return
         start, end = _period(viewer, campaign_id, session)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from models.db import read_session
+from models.types import local_today
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
 from i18n import _
 from models.settings_store import load_settings
@@ -16,12 +17,14 @@ from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import money, when
 from ui.session import app_engine, require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 ALL_LABEL = "All"
 CREATED_KEY = "cmp_created"
+CAMPAIGN_PAGE = 25
 
 
 def _filters(territories) -> dict:
@@ -42,13 +45,12 @@ def _campaign_table(page, currency: str) -> None:
                    "Budget": money(r.budget, currency), "Actual cost": money(r.actual_cost, currency),
                    "Owner": r.owner or "", "Events": r.events, "Leads": r.leads} for r in page.rows],
                  hide_index=True, width="stretch")
-    st.caption(f"{page.total} campaigns · page {page.page} of {page.pages}")
+    pager(page, "cmp_page", noun="campaigns")
 
 
-def _campaign_form(key: str, territories, owners, current=None, targets=()) -> CampaignInput | None:
+def _campaign_form(key: str, territories, owners, current=None, targets=(), *, today: date) -> CampaignInput | None:
     names = {t.id: t.name for t in territories}
     owner_names = dict(owners)
-    today = date.today()
     with st.form(key):
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", value=current.name if current else "", key=f"{key}_name")
@@ -97,10 +99,10 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
         kind = c2.selectbox("Kind", list(EventKind), key=f"{key}_kind")
         territory = c3.selectbox("Territory", list(names), format_func=names.get, key=f"{key}_territory")
         c1, c2, c3, c4 = st.columns(4)
-        start_day = c1.date_input("Starts on", value=date.today() + timedelta(days=7), format="YYYY-MM-DD",
+        start_day = c1.date_input("Starts on", value=local_today(tz) + timedelta(days=7), format="YYYY-MM-DD",
                                   key=f"{key}_start_day")
         start_time = c2.time_input("at", value=time(14, 0), key=f"{key}_start_time")
-        end_day = c3.date_input("Ends on", value=date.today() + timedelta(days=7), format="YYYY-MM-DD",
+        end_day = c3.date_input("Ends on", value=local_today(tz) + timedelta(days=7), format="YYYY-MM-DD",
                                 key=f"{key}_end_day")
         end_time = c4.time_input("until", value=time(17, 0), key=f"{key}_end_time")
         c1, c2 = st.columns([3, 1])
@@ -171,7 +173,7 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
     else:
         with st.expander(f"Edit {campaign.code}", expanded=False):
             data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
-                                  current=campaign, targets=targets)
+                                  current=campaign, targets=targets, today=local_today(settings.tz))
             if data is not None:
                 run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
                                                               expected_version=campaign.version),
@@ -192,7 +194,7 @@ def render() -> None:
         territories = marketing.territories(session=session)
         owners = marketing.campaign_owners(viewer, session=session)
         with st.expander("New campaign", expanded=False):
-            data = _campaign_form("new_campaign", territories, owners)
+            data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
             if data is not None:
                 created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
                                                lambda c: _("Campaign {code} created.").format(code=c.code),
@@ -201,8 +203,8 @@ def render() -> None:
                     st.session_state[CREATED_KEY] = created.id
                     st.rerun()
         filters = _filters(territories)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="cmp_page")
-        page = marketing.list_campaigns(viewer, session=session, page=page_no, **filters)
+        offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
+        page = marketing.list_campaigns(viewer, session=session, limit=CAMPAIGN_PAGE, offset=offset, **filters)
         _campaign_table(page, settings.currency)
         _edit_section(viewer, page, territories, owners, settings, session)
 

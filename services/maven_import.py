@@ -1,4 +1,4 @@
-"""The Maven Analytics CRM sample (shared/datasets/maven-crm) mapped onto OneVoice.
+"""The Maven Analytics CRM sample (datasets/maven-crm) mapped onto OneVoice.
 
 The four CSV files are turned into a bundle (territories, users, accounts, opportunities) and
 imported through the bundle importer, so validation, atomicity and idempotency are the same.
@@ -24,9 +24,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from models.enums import OPEN_STAGES, Role, Segment, Stage
+from models.errors import ValidationFailed
 from models.types import to_money
 from services.bundle import BundleInvalid, import_bundle
-from services.errors import ValidationFailed
 
 FILES = {
     "sales_teams.csv": ("sales_agent", "manager", "regional_office"),
