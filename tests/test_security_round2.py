@@ -23,7 +23,7 @@ from sqlmodel import Session, func, select
 from manage import main
 from models.db import get_engine, write_session
 from models.enums import Role
-from models.tables import AuditLog, LoginThrottle, User
+from models.tables import AuditLog, LoginThrottle
 from services import auth, session_token, users
 from services.errors import ValidationFailed
 from tests.factories import Builder
@@ -60,9 +60,9 @@ def test_parallel_wrong_passwords_in_threads_lock_after_five_checks(engine, rep,
     for _round in range(4):
         barrier = threading.Barrier(10)
 
-        def attempt(i):
+        def attempt(i, barrier=barrier, round_no=_round):
             barrier.wait()
-            results.append(_attempt(engine, username, f"wrong-guess-{_round}-{i}").message)
+            results.append(_attempt(engine, username, f"wrong-guess-{round_no}-{i}").message)
 
         threads = [threading.Thread(target=attempt, args=(i,)) for i in range(10)]
         for t in threads:

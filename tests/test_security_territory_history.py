@@ -5,8 +5,6 @@ feedback, and Seoul's manager keeps them. Records carry their own territory (set
 migration 0004's backfill, and by the bundle import)."""
 from __future__ import annotations
 
-import io
-import zipfile
 
 import pytest
 import sqlalchemy as sa
