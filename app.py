@@ -13,12 +13,17 @@ import streamlit as st
 from i18n import _
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from services.markdown_safety import escape_markdown as md
 from ui.labels import label
 from ui.language import apply_language
-from ui.registry import DEFAULT_URL_PATH, pages_for
+from ui.phone import close_sidebar_after_navigation, phone_style
+from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
-st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layout="wide")
+# The icon is an emoji, drawn by the browser: a Material icon here is fetched from Google's font
+# server, which fails (console errors) on a network without Internet access. "auto" keeps the
+# sidebar closed on phones at first; ui.phone closes it again after each navigation.
+st.set_page_config(page_title="OneVoice", page_icon="📣", layout="wide", initial_sidebar_state="auto")
 
 
 def _signed_out_placeholder() -> None:
@@ -45,6 +50,7 @@ def _navigation_for(viewer):
 
 
 def main() -> None:
+    phone_style()
     try:
         viewer = resolve_viewer()
         apply_language(viewer)
@@ -63,10 +69,12 @@ def main() -> None:
         st.stop()
 
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{label(viewer.role)}")
+        st.markdown(f"**{md(viewer.display_name)}**  \n{label(viewer.role)}")
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()
+        close_sidebar_after_navigation()
+    explain_unavailable_page(viewer, nav.url_path)
     nav.run()
 
 

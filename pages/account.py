@@ -3,25 +3,29 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from models.db import read_session, write_session
-from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
 from models.enums import Language
+from models.errors import ValidationFailed
 from services import users
-from services.errors import ValidationFailed
+from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password, password_change_required
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.labels import label
-from ui.session import app_engine, require_viewer
-from i18n import _
+from ui.session import app_engine, end_session, require_viewer
 
 
 def password_form(viewer, *, forced: bool = False) -> bool:
     """The change-password form; True once the password was changed in this run."""
     if forced:
-        st.warning(_("Your password was reset by an administrator. Choose a new one to continue."))
+        # New accounts and administrator resets both start with a one-time password.
+        st.info(_("You signed in with a one-time password. Choose your own password to continue."))
     with st.form("ov_change_password", clear_on_submit=True):
         current = st.text_input(_("Current password"), type="password")
         new = st.text_input(_("New password"), type="password",
-                            help=_("At least {n} characters, not your username.").format(n=MIN_PASSWORD_LENGTH))
+                            help=_("At least {n} characters (spaces at either end do not count) and {d} different ones, at most "
+                                   "72 bytes (24 Korean characters), not your username.").format(
+                                n=MIN_PASSWORD_LENGTH, d=MIN_DISTINCT_CHARACTERS))
         repeat = st.text_input(_("Repeat the new password"), type="password")
         submitted = st.form_submit_button(_("Change password"), type="primary")
     if not submitted:
@@ -34,9 +38,11 @@ def password_form(viewer, *, forced: bool = False) -> bool:
             change_own_password(viewer.username, current, new, session=session)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
         return False
-    st.success(_("Password changed. Other sessions of yours have been signed out; please sign in again."))
+    # The change ends every session of this user, this one too: go back to the sign-in form.
+    end_session(_("Password changed. Sign in with your new password."))
+    st.rerun()
     return True
 
 
@@ -61,8 +67,8 @@ def language_form(viewer) -> None:
 def render() -> None:
     viewer = require_viewer()
     st.title(_("My account"))
-    st.write(_("**{name}** (`{username}`), role **{role}**").format(
-        name=viewer.display_name, username=viewer.username, role=label(viewer.role)))
+    st.write(_("**{name}** ({username}), role **{role}**").format(
+        name=md(viewer.display_name), username=md(viewer.username), role=label(viewer.role)))
     language_form(viewer)
     st.subheader(_("Change my password"))
     password_form(viewer)

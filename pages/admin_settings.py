@@ -9,10 +9,11 @@ import streamlit as st
 from models.db import read_session, write_session
 from models.types import local_today
 from models.enums import Role, SettingKey
+from models.errors import ValidationFailed
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
-from services.errors import ValidationFailed
+from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
 from i18n import _, ngettext
 
@@ -34,7 +35,7 @@ def _settings(viewer) -> None:
         st.success(_("Settings saved."))
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
 
 
 def _targets(viewer) -> None:
@@ -60,7 +61,7 @@ def _targets(viewer) -> None:
             st.success(ngettext("Saved: {n} row changed.", "Saved: {n} rows changed.", changed).format(n=changed))
         except ValidationFailed as exc:
             for problem in exc.problems:
-                st.error(problem)
+                st.error(md(problem))
 
 
 def render() -> None:

@@ -7,6 +7,7 @@ from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 from i18n import _
@@ -32,13 +33,13 @@ def render() -> None:
         code = st.text_input(_("Code"))
         name = st.text_input(_("Name"))
         if st.form_submit_button(_("Create")) and _write(admin.create_territory, viewer, code, name):
-            st.success(_("Territory {code} created.").format(code=code))
+            st.success(_("Territory {code} created.").format(code=md(code)))
     with c2, st.form("at_rename"):
         st.markdown(_("**Rename**"))
         code = st.selectbox(_("Territory"), codes, key="at_rename_code")
         name = st.text_input(_("New name"))
         if st.form_submit_button(_("Rename")) and _write(admin.rename_territory, viewer, code, name):
-            st.success(_("{code} renamed.").format(code=code))
+            st.success(_("{code} renamed.").format(code=md(code)))
     with c3, st.form("at_merge"):
         st.markdown(_("**Merge**"))
         source = st.selectbox(_("Move everything from"), codes, key="at_merge_source")
@@ -51,7 +52,7 @@ def render() -> None:
                 moved = _write(admin.merge_territories, viewer, source, target)
                 if moved is not None:
                     st.success(_("Merged {source} into {target}: {moved}").format(
-                        source=source, target=target, moved=", ".join(f"{k} {v:,}" for k, v in moved.items())))
+                        source=md(source), target=md(target), moved=", ".join(f"{v:,} {k}" for k, v in moved.items())))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

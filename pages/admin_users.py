@@ -7,6 +7,7 @@ from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 from ui.labels import label, labeller
@@ -69,7 +70,7 @@ def _create_form(viewer, territories):
                      manager_username=manager.strip() or None)
     if created is not None:
         one_time = created[1]
-        st.success(_("Created {username}. One-time password (shown once; they must change it at sign-in):").format(username=username))
+        st.success(_("Created {username}. One-time password (shown once; they must change it at sign-in):").format(username=md(username)))
         st.code(one_time, language=None)
 
 
@@ -81,7 +82,7 @@ def _edit_form(viewer, territories):
         rows, _total = admin_queries.list_users(viewer, session=session, search=username, limit=50)
     user = next((r for r in rows if r.username == username), None)
     if user is None:
-        st.warning(_("No user named {username!r}.").format(username=username))
+        st.warning(_("No user named {username}.").format(username=md(repr(username))))
         return
     with st.form("au_edit"):
         c1, c2 = st.columns(2)
@@ -113,11 +114,11 @@ def _edit_form(viewer, territories):
                                handover_to=None if handover == "(nobody)" else handover)
                 if moved is not None:
                     st.success(_("{username} disabled; handed over: {leads}, {deals}.").format(
-                        username=username, leads=ngettext("{n} open lead", "{n} open leads", moved.leads).format(n=moved.leads),
+                        username=md(username), leads=ngettext("{n} open lead", "{n} open leads", moved.leads).format(n=moved.leads),
                         deals=ngettext("{n} open deal", "{n} open deals", moved.opportunities).format(n=moved.opportunities)))
         elif st.button(_("Enable user"), key="au_enable"):
             if _write(admin.enable_user, viewer, username) is not None:
-                st.success(_("{username} enabled.").format(username=username))
+                st.success(_("{username} enabled.").format(username=md(username)))
     with c2:
         st.markdown(_("**Reset password**"))
         if st.button(_("Issue a one-time password"), key="au_reset"):

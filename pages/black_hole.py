@@ -9,43 +9,55 @@ from datetime import date
 
 import streamlit as st
 
+from i18n import _, ngettext
 from models.db import read_session
 from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
-from queries import black_hole
+from queries import black_hole, marketing
+from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
-from ui.format import money, number, pct, when
+from ui.format import money, number, pct, short_money, when
 from ui.labels import reason_text
 from ui.session import app_engine, require_viewer
-from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
 
 
 def _row_dict(r, currency: str) -> dict:
-    return {_("Territory"): r.territory, _("Handed over"): r.leads_assigned,
-            _("Touched within SLA"): r.touched_within_sla, _("SLA compliance"): pct(r.sla_compliance),
-            _("Overdue untouched"): r.untouched_leads,
+    """Outcome first (revenue, pipeline, deals), then the handoff: the wide table used to hide
+    the revenue columns off to the right."""
+    return {_("Territory"): r.territory, _("Won revenue"): money(r.won_revenue, currency), _("Won deals"): r.won_deals,
+            _("Open pipeline"): money(r.open_pipeline, currency), _("Open deals"): r.open_deals,
+            _("Converted"): r.converted, _("Conversion"): pct(r.lead_conversion_rate),
+            _("Handed over"): r.leads_assigned, _("Touched within SLA"): r.touched_within_sla,
+            _("SLA compliance"): pct(r.sla_compliance), _("Overdue untouched"): r.untouched_leads,
             _("Median first touch (h)"): "—" if r.median_first_touch_hours is None else number(r.median_first_touch_hours, 1),
-            _("Created"): r.leads_created, _("Converted"): r.converted, _("Conversion"): pct(r.lead_conversion_rate),
-            _("Disqualified"): r.disqualified, _("Open deals"): r.open_deals,
-            _("Open pipeline"): money(r.open_pipeline, currency), _("Won deals"): r.won_deals,
-            _("Won revenue"): money(r.won_revenue, currency)}
+            _("Created"): r.leads_created, _("Disqualified"): r.disqualified}
 
 
-def _tiles(view, currency: str) -> None:
+def _tiles(view, campaign, currency: str) -> None:
+    """From spend to revenue, left to right; a wrapping row, so no tile is cut to "₩36,00…"."""
     t = view.total
-    cols = st.columns(6)
-    cols[0].metric(_("Leads handed over"), f"{t.leads_assigned:,}")
-    cols[1].metric(_("Touched within {sla_hours:g} h").format(sla_hours=view.sla_hours), f"{t.touched_within_sla:,}",
-                   help=_("SLA compliance {sla_compliance}").format(sla_compliance=pct(t.sla_compliance)))
-    cols[2].metric(_("Overdue, never touched"), f"{t.untouched_leads:,}",
-                   help=_("Past the response deadline with no first touch, not disqualified: the black hole."))
-    cols[3].metric(_("Converted"), f"{t.converted:,}", help=_("Conversion rate {lead_conversion_rate}").format(lead_conversion_rate=pct(t.lead_conversion_rate)))
-    cols[4].metric(_("Disqualified"), f"{t.disqualified:,}")
-    cols[5].metric(_("Won revenue"), money(t.won_revenue, currency), help=ngettext("{n} won deal from this campaign", "{n} won deals from this campaign", t.won_deals).format(n=t.won_deals))
+    spend = campaign.actual_cost if campaign.actual_cost is not None else campaign.budget
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(_("Spend") if campaign.actual_cost is not None else _("Budget (no actual cost yet)"),
+                  "—" if spend is None else short_money(spend, currency), width="content", border=True,
+                  help=_("Actual cost {cost} · budget {budget}").format(
+                      cost=money(campaign.actual_cost, currency) or "—", budget=money(campaign.budget, currency) or "—"))
+        st.metric(_("Leads handed over"), f"{t.leads_assigned:,}", width="content", border=True)
+        st.metric(_("Touched within {sla_hours:g} h").format(sla_hours=view.sla_hours), f"{t.touched_within_sla:,}",
+                  width="content", border=True,
+                  help=_("SLA compliance {sla_compliance}").format(sla_compliance=pct(t.sla_compliance)))
+        st.metric(_("Overdue, never touched"), f"{t.untouched_leads:,}", width="content", border=True,
+                  help=_("Past the response deadline with no first touch, not disqualified: the black hole."))
+        st.metric(_("Converted"), f"{t.converted:,}", width="content", border=True,
+                  help=_("Conversion rate {lead_conversion_rate}").format(lead_conversion_rate=pct(t.lead_conversion_rate)))
+        st.metric(_("Disqualified"), f"{t.disqualified:,}", width="content", border=True)
+        st.metric(_("Won revenue"), short_money(t.won_revenue, currency), width="content", border=True,
+                  help=ngettext("{exact} · {n} won deal from this campaign", "{exact} · {n} won deals from this campaign",
+                                t.won_deals).format(exact=money(t.won_revenue, currency), n=t.won_deals))
 
 
 def _period(viewer, campaign_id, session) -> tuple[date, date]:
@@ -62,14 +74,14 @@ def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
     territory_id = st.selectbox(_("Lists for territory"), [None, *territories], key="bh_list_territory",
                                 format_func=lambda t: _("All territories") if t is None else territories[t])
     args = dict(session=session, start=view.start, end=view.end, territory_id=territory_id, as_of=view.as_of)
-    overdue = black_hole.overdue_untouched(viewer, campaign_id, page_size=100, **args)
+    overdue = black_hole.overdue_untouched(viewer, campaign_id, limit=100, **args)
     st.markdown(_("**Overdue untouched leads: {total:,}**").format(total=overdue.total))
     if overdue.rows:
         st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "",
                        _("Territory"): r.territory or "", _("Rep"): r.rep or "", _("Handed over"): when(r.assigned_at, tz),
                        _("Waiting for"): fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
                      hide_index=True, width="stretch")
-    disqualified = black_hole.disqualified_leads(viewer, campaign_id, page_size=100, **args)
+    disqualified = black_hole.disqualified_leads(viewer, campaign_id, limit=100, **args)
     st.markdown(_("**Disqualified leads: {total:,}**").format(total=disqualified.total))
     if disqualified.rows:
         st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
@@ -90,10 +102,11 @@ def render() -> None:
             return
         start, end = _period(viewer, campaign_id, session)
         view = black_hole.black_hole(viewer, campaign_id, session=session, start=start, end=end)
-        st.subheader(f"{view.campaign_code} · {view.campaign_name}")
-        _tiles(view, settings.currency)
+        st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
+        _tiles(view, marketing.campaign_row(viewer, campaign_id, session=session), settings.currency)
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={_("Territory"): st.column_config.TextColumn(pinned=True)})
         if view.without_territory:
             st.warning(ngettext("{n} lead of this campaign has no territory yet: route it on the Lead routing page.",
                                 "{n} leads of this campaign have no territory yet: route them on the Lead routing page.",

@@ -3,11 +3,14 @@ marked, rendered safely, "I've read this" once per version, and what changed sin
 published version."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from models.enums import Role
 from queries import notes_feed
 from queries.territory_events import territory_campaigns
+from services.markdown_safety import escape_markdown as md
 from services.note_reads import acknowledge_note
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
@@ -21,25 +24,53 @@ PAGE_SIZE = 5
 ALL_CAMPAIGNS = N_("All campaigns")
 
 
+CHANGE_STYLE = {"added": "background:#e6f4ea;color:#0d652d", "removed": "background:#fce8e6;color:#a50e0e;"
+                "text-decoration:line-through"}
+
+
+def _lines_html(text: str, kind: str) -> str:
+    return "<br>".join(f'<span style="{CHANGE_STYLE[kind]}">{html.escape(line)}</span>' for line in text.splitlines())
+
+
+def _changes(changes) -> None:
+    """What changed in words and colour (never a raw diff); the note text is escaped."""
+    if not changes:
+        st.caption(_("No change in the text."))
+        return
+    words = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed")}
+    parts = []
+    for change in changes:
+        body = []
+        if change.before:
+            body.append(_lines_html(change.before, "removed"))
+        if change.after:
+            body.append(_lines_html(change.after, "added"))
+        parts.append(f"<p><b>{html.escape(words[change.kind])}</b><br>{'<br>'.join(body)}</p>")
+    st.html("".join(parts))
+
+
 def _note_card(viewer, note, tz) -> None:
     with st.container(border=True):
         head = st.columns([5, 2])
         unread = _("Unread")
         mark = f":blue-badge[{unread}] " if note.unread else ""
-        head[0].markdown(f"{mark}**{note.title}**")
-        head[0].caption(_("{campaign_name} ({campaign_code}) · version {version} · published {published_at}").format(campaign_name=note.campaign_name, campaign_code=note.campaign_code, version=note.version, published_at=when(note.published_at, tz)))
+        head[0].markdown(f"{mark}**{md(note.title)}**")
+        head[0].caption(_("{campaign_name} ({campaign_code}) · version {version} · published {published_at}").format(
+            campaign_name=md(note.campaign_name), campaign_code=md(note.campaign_code), version=note.version,
+            published_at=when(note.published_at, tz)))
         if note.unread:
             if head[1].button(_("I've read this"), key=f"note_read_{note.id}", type="primary", width="stretch"):
                 written = run_write(lambda s: acknowledge_note(viewer, note.id, session=s),
-                                    success=_("Marked “{title}” (v{version}) as read.").format(title=note.title, version=note.version))
+                                    success=_("Marked “{title}” (v{version}) as read.").format(
+                                        title=md(note.title), version=note.version))
                 if written is not None:
                     st.rerun()
         else:
             head[1].caption(_("Read {read_at}").format(read_at=when(note.read_at, tz)))
         if note.previous_version is not None:
-            with st.expander(_("What changed since version {previous_version}").format(previous_version=note.previous_version), expanded=note.unread):
-                st.code(notes_feed.note_changes(note.previous_body_md, note.body_md) or _("(no change in the text)"),
-                        language="diff")
+            with st.expander(_("What changed since version {previous_version}").format(
+                    previous_version=note.previous_version), expanded=note.unread):
+                _changes(notes_feed.note_change_lines(note.previous_body_md, note.body_md))
         show_markdown(note.body_md)
 
 

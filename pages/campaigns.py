@@ -15,18 +15,22 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import day, money, when
 from ui.session import app_engine, require_viewer
 from ui.labels import label
-from i18n import _, ngettext
+from i18n import N_, _
 
 MARKETING = (Role.marketer, Role.admin)
+ALL_LABEL = "(all)"
+CREATED_KEY = "cmp_created"
+CAMPAIGN_PAGE = 25
 
 
 def _all_or_label(value) -> str:
     return _("All") if value == ALL_LABEL else label(value)
-ALL_LABEL = "(all)"
 
 
 def _filters(territories) -> dict:
@@ -47,8 +51,7 @@ def _campaign_table(page, currency: str) -> None:
                    _("Budget"): money(r.budget, currency), _("Actual cost"): money(r.actual_cost, currency),
                    _("Owner"): r.owner or "", _("Events"): r.events, _("Leads"): r.leads} for r in page.rows],
                  hide_index=True, width="stretch")
-    st.caption(ngettext("{n} campaign · page {page} of {pages}", "{n} campaigns · page {page} of {pages}", page.total).format(
-        n=page.total, page=page.page, pages=page.pages))
+    pager(page, "cmp_page", noun=N_("campaigns"))
 
 
 def _campaign_form(key: str, territories, owners, current=None, targets=(), *, today: date) -> CampaignInput | None:
@@ -83,7 +86,7 @@ def _campaign_form(key: str, territories, owners, current=None, targets=(), *, t
                              value="" if not current or current.actual_cost is None else str(current.actual_cost),
                              key=f"{key}_cost")
         owner_ids = list(owner_names)
-        owner = c3.selectbox(_("Owner"), [None, *owner_ids], format_func=lambda o: owner_names.get(o, "Me"),
+        owner = c3.selectbox(_("Owner"), [None, *owner_ids], format_func=lambda o: owner_names.get(o, _("Me")),
                              index=(owner_ids.index(current.owner_id) + 1)
                              if current and current.owner_id in owner_names else 0, key=f"{key}_owner")
         objective = st.text_area(_("Objective"), value=(current.objective or "") if current else "", key=f"{key}_objective")
@@ -100,7 +103,7 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
     with st.form(key, clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
         title = c1.text_input(_("Event title"), key=f"{key}_title")
-        kind = c2.selectbox(_("Kind"), list(EventKind), key=f"{key}_kind")
+        kind = c2.selectbox(_("Kind"), list(EventKind), format_func=label, key=f"{key}_kind")
         territory = c3.selectbox(_("Territory"), list(names), format_func=names.get, key=f"{key}_territory")
         c1, c2, c3, c4 = st.columns(4)
         start_day = c1.date_input(_("Starts on"), value=local_today(tz) + timedelta(days=7), format="YYYY-MM-DD",
@@ -121,7 +124,7 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
 
 
 def _events_section(viewer, campaign, territories, settings, session) -> None:
-    st.subheader(_("Events of {name}").format(name=campaign.name))
+    st.subheader(_("Events of {name}").format(name=md(campaign.name)))
     events = marketing.events_of_campaign(viewer, campaign.id, session=session)
     if events:
         st.dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
@@ -137,26 +140,45 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
     if data is not None:
         run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
                   lambda e: _("Event {code} added.").format(code=e.code))
-    scheduled = {e.id: f"{e.code} · {e.title}" for e in events if e.status == EventStatus.scheduled}
+    scheduled = {e.id: f"{e.code} · {e.title} · {when(e.starts_at, settings.tz)}"
+                 for e in events if e.status == EventStatus.scheduled}
     if scheduled:
-        c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox(_("Cancel an event"), list(scheduled), format_func=scheduled.get, key="cmp_cancel_event")
-        if c2.button(_("Cancel event"), key="cmp_cancel_event_btn"):
-            run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
-                      _("Event {value} cancelled; reps' calendars show it as cancelled.").format(value=scheduled[chosen]))
+        _cancel_event(viewer, scheduled, campaign.id)
+
+
+def _cancel_event(viewer, scheduled: dict[int, str], campaign_id: int) -> None:
+    """Nothing is preselected; the button names the event and waits for an explicit yes."""
+    chosen = st.selectbox(_("Cancel an event"), list(scheduled), index=None, format_func=scheduled.get,
+                          placeholder=_("Choose the event to cancel"), key=f"cmp_cancel_event_{campaign_id}")
+    if chosen is None:
+        return
+    confirm = st.checkbox(_("Yes, cancel {event}; reps' calendars will show it as cancelled")
+                          .format(event=scheduled[chosen]), key=f"cmp_cancel_event_ok_{chosen}")
+    if st.button(_("Cancel this event"), disabled=not confirm, key=f"cmp_cancel_event_btn_{chosen}"):
+        run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
+                             _("Event {event} cancelled; reps' calendars show it as cancelled.")
+                             .format(event=scheduled[chosen]))
 
 
 def _edit_section(viewer, page, territories, owners, settings, session) -> None:
-    if not page.rows:
+    if not page.rows and CREATED_KEY not in st.session_state:
         return
     labels = {r.id: f"{r.code} · {r.name}" for r in page.rows}
+    created = st.session_state.pop(CREATED_KEY, None)
+    if created is not None:  # open what was just created, even when the filters or the page hide it
+        row = marketing.campaign_row(viewer, created, session=session)
+        if row is not None:
+            labels = {row.id: f"{row.code} · {row.name}", **labels}
+            st.session_state["cmp_open"] = row.id
+    elif st.session_state.get("cmp_open") not in labels:
+        st.session_state.pop("cmp_open", None)
     chosen = st.selectbox(_("Open a campaign"), list(labels), format_func=labels.get, key="cmp_open")
     campaign = marketing.campaign_row(viewer, chosen, session=session)
     targets = marketing.campaign_target_ids(campaign.id, session=session)
     if campaign.status == CampaignStatus.cancelled:
-        st.warning(_("Campaign {code} is cancelled; it can no longer be edited.").format(code=campaign.code))
+        st.warning(_("Campaign {code} is cancelled; it can no longer be edited.").format(code=md(campaign.code)))
     else:
-        with st.expander(_("Edit {code}").format(code=campaign.code), expanded=False):
+        with st.expander(_("Edit {code}").format(code=md(campaign.code)), expanded=False):
             data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
                                   current=campaign, targets=targets, today=local_today(settings.tz))
             if data is not None:
@@ -181,11 +203,15 @@ def render() -> None:
         with st.expander(_("New campaign"), expanded=False):
             data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
             if data is not None:
-                run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
-                          lambda c: _("Campaign {code} created.").format(code=c.code))
+                created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
+                                               lambda c: _("Campaign {code} created.").format(code=c.code),
+                                               rerun=False)
+                if created is not None:
+                    st.session_state[CREATED_KEY] = created.id
+                    st.rerun()
         filters = _filters(territories)
-        page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="cmp_page")
-        page = marketing.list_campaigns(viewer, session=session, page=page_no, **filters)
+        offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
+        page = marketing.list_campaigns(viewer, session=session, limit=CAMPAIGN_PAGE, offset=offset, **filters)
         _campaign_table(page, settings.currency)
         _edit_section(viewer, page, territories, owners, settings, session)
 

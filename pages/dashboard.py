@@ -14,33 +14,35 @@ import streamlit as st
 
 from models.config import load_config
 from models.types import local_today, utcnow
-from models.db import read_session, write_generation
 from models.enums import Role, Segment
-from models.settings_store import load_settings
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
-from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
+from i18n import N_, _
+from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
-from ui.session import app_engine, require_viewer
 from ui.labels import label, people_frame
-from i18n import N_, _
+from ui.session import require_viewer
 
 EARLIEST = date(2016, 1, 1)
-PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
-PRESET_LABELS = {"This month": N_("This month"), "This quarter": N_("This quarter"), "This year": N_("This year"),
+# The default ("Last 30 days") is never a single day, unlike "This month" on the 1st.
+PRESETS = ("Last 30 days", "This month", "This quarter", "This year", "Last 12 months", "Custom")
+PRESET_LABELS = {"Last 30 days": N_("Last 30 days"), "This month": N_("This month"),
+                 "This quarter": N_("This quarter"), "This year": N_("This year"),
                  "Last 12 months": N_("Last 12 months"), "Custom": N_("Custom")}
+TILES_PER_ROW = 4  # six to a row cut the titles at 1400 px ("Target attain…")
 DRILL_ROWS = 20_000
-# A lower value is the better one for these tiles (the delta arrow turns red when they rise).
-LOWER_IS_BETTER = {"lost_deals", "avg_sales_cycle_days", "cost_per_lead", "median_first_touch_hours",
-                   "untouched_leads"}
 
 
 # -- period and filters ------------------------------------------------------------------------
 
 def preset_period(preset: str, today: date) -> tuple[date, date]:
-    """Calendar periods up to today (this month, quarter, year) or the last 12 months."""
+    """Calendar periods up to today (this month, quarter, year), the last 30 days or the last 12 months."""
+    if preset == "Last 30 days":
+        return today - timedelta(days=29), today
     if preset == "This month":
         return today.replace(day=1), today
     if preset == "This quarter":
@@ -54,7 +56,7 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
     return year_ago + timedelta(days=1), today
 
 
-def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
+def _filters(viewer: Viewer, tz) -> KpiFilter | None:
     today = local_today(tz)
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
     preset = cols[0].selectbox(_("Period"), PRESETS, key="dash_preset", format_func=lambda p: _(PRESET_LABELS[p]))
@@ -68,10 +70,10 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     else:
         start, end = preset_period(preset, today)
         cols[1].markdown(_("**From – to**  \n{start} – {end}").format(start=day(start), end=day(end)))
-    territories = dict(series.territory_choices(viewer, session=session))
+    territories = dict(cached_read(series.territory_choices, viewer))
     territory_id = cols[2].selectbox(_("Territory"), [None, *territories], key="dash_territory",
                                      format_func=lambda t: _("All territories") if t is None else territories[t])
-    campaigns = dict(series.campaign_choices(viewer, start, end, session=session))
+    campaigns = dict(cached_read(series.campaign_choices, viewer, start=start, end=end))
     campaign_id = cols[3].selectbox(_("Campaign"), [None, *campaigns], key="dash_campaign",
                                     format_func=lambda c: _("All campaigns") if c is None else campaigns[c],
                                     help=_("Campaigns running during the period."))
@@ -82,42 +84,25 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
 
 
-# -- cached reads (keyed on every filter, the viewer's scope and this process's writes) ----------
+# -- the numbers (through the pages' one cached read: keyed on the viewer, every filter, writes) --
 
-def _viewer_for(role: str, territory_id: int | None) -> Viewer:
-    return Viewer(id=0, username="dashboard", display_name="dashboard", role=Role(role), territory_id=territory_id)
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=200)
-def _kpis_cached(database_url, generation, role, scope_territory, f: KpiFilter) -> dict:
-    viewer = _viewer_for(role, scope_territory)
-    with read_session(app_engine()) as session:
-        return {"now": all_kpis(viewer, f, session=session),
-                "before": all_kpis(viewer, f.shifted_back(), session=session),
-                "funnel": series.funnel(viewer, f, session=session),
-                "monthly": series.monthly_revenue(viewer, f, session=session),
-                "territories": series.territory_comparison(viewer, f, session=session),
-                "campaigns": series.campaign_roi_points(viewer, f, session=session),
-                "response": series.response_time_distribution(viewer, f, session=session),
-                "ltv": series.ltv_by_segment(viewer, f, session=session),
-                "sla_hours": series.sla_hours(viewer, f, session=session)}
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Loading records…", max_entries=50)
-def _drill_cached(database_url, generation, role, scope_territory, f: KpiFilter, key: str):
-    with read_session(app_engine()) as session:
-        dd = drilldown(_viewer_for(role, scope_territory), f, key, session=session, limit=DRILL_ROWS)
-    return dd.records, dd.frame, dd.truncated, (None if dd.truncated else measure_value(dd))
-
-
-def _cache_key(viewer: Viewer) -> tuple:
-    return load_config().database_url, write_generation(), viewer.role.value, viewer.territory_id
+def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
+    with st.spinner(_("Computing KPIs…")):
+        return {"now": cached_read(all_kpis, viewer, f=f),
+                "before": cached_read(all_kpis, viewer, f=f.shifted_back()),
+                "funnel": cached_read(series.funnel, viewer, f=f),
+                "monthly": cached_read(series.monthly_revenue, viewer, f=f),
+                "territories": cached_read(series.territory_comparison, viewer, f=f),
+                "campaigns": cached_read(series.campaign_roi_points, viewer, f=f),
+                "response": cached_read(series.response_time_distribution, viewer, f=f),
+                "ltv": cached_read(series.ltv_by_segment, viewer, f=f),
+                "sla_hours": cached_read(series.sla_hours, viewer, f=f)}
 
 
 # -- tiles ------------------------------------------------------------------------------------
 
 def fmt_value(key: str, value, currency: str) -> str:
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     if value is None:
         return "—"
     if unit == "money":
@@ -135,7 +120,7 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     diff = float(now) - float(before)
     if diff == 0:
         return None
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     # Streamlit draws the arrow from a leading ASCII "-": keep the sign plain.
     if unit == "ratio":
         return f"{diff * 100:+.1f} pp"
@@ -146,27 +131,40 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     return f"{diff:+,.1f}"
 
 
+NO_EARLIER_DATA = N_("no earlier data")
+
+
+def tile_delta(key: str, now, before, currency: str) -> dict:
+    """st.metric's delta arguments. A previous period with nothing in it (None, or 0 where now
+    is not) is no baseline: "+₩9.6B" against nothing says "no earlier data" instead."""
+    empty_before = before is None or (not isinstance(before, dict) and float(before) == 0)
+    if empty_before and now not in (None, 0):
+        return {"delta": _(NO_EARLIER_DATA), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": fmt_delta(key, now, before, currency),
+            "delta_color": "inverse" if KPIS[key].lower_is_better else "normal"}
+
+
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     before = f.shifted_back()
     st.caption(_("Change against the previous {value} days ({start} – {end}). Hover a tile's ⓘ for its definition.").format(value=(f.end - f.start).days + 1, start=day(before.start), end=day(before.end)))
     for section, keys in SECTIONS.items():
-        st.subheader(section)
-        if section == "Customers":
+        st.subheader(_(section))
+        if section == CUSTOMERS:
             _ltv_tiles(data, currency)
             continue
-        for row_start in range(0, len(keys), 6):
-            cols = st.columns(6)
-            for col, key in zip(cols, keys[row_start:row_start + 6]):
-                col.metric(TITLES[key], fmt_value(key, data["now"][key], currency),
-                           delta=fmt_delta(key, data["now"][key], data["before"][key], currency),
-                           delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
+        for row_start in range(0, len(keys), TILES_PER_ROW):
+            cols = st.columns(TILES_PER_ROW)
+            for col, key in zip(cols, keys[row_start:row_start + TILES_PER_ROW]):
+                kpi = KPIS[key]
+                col.metric(kpi.label(), fmt_value(key, data["now"][key], currency),
+                           **tile_delta(key, data["now"][key], data["before"][key], currency),
                            help=_exact_help(key, data["now"][key], currency), border=True)
 
 
 def _exact_help(key: str, value, currency: str) -> str:
     """A tile's hover: the exact amount behind a short one (₩6.7억 = ₩667,000,000), then the definition."""
-    definition = _(DEFINITIONS[key])
-    if UNITS[key] == "money" and value is not None:
+    definition = KPIS[key].help()
+    if KPIS[key].unit == "money" and value is not None:
         return money(value, currency) + "\n\n" + definition
     return definition
 
@@ -176,12 +174,11 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     if not now:
         st.caption(_("No account with a segment has a won deal yet."))
         return
-    ltv_definition = DEFINITIONS["ltv_by_segment"]
     cols = st.columns(max(len(now), 3))
     for col, (segment, value) in zip(cols, now.items()):
         col.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
-                   delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
-                   help=money(value, currency) + "\n\n" + _(ltv_definition), border=True)
+                   **tile_delta("ltv_by_segment", value, before.get(segment), currency),
+                   help=money(value, currency) + "\n\n" + KPIS["ltv_by_segment"].help(), border=True)
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -215,14 +212,14 @@ def _charts(data: dict, currency: str) -> None:
     terr = _floats(data["territories"], "target_attainment", "win_rate", "sla_compliance")
     left, right = st.columns([2, 1])
     ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
-                       var_name="kpi", value_name="value")
-    ratios["kpi"] = [_(TITLES[k]) for k in ratios["kpi"]]
-    axis = {"territory": _("Territory"), "value": _("Value"), "kpi": _("KPI"),
-            "untouched_leads": _("Untouched leads")}
-    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="kpi", barmode="group", labels=axis)
+                       var_name="KPI", value_name="value")
+    ratios["KPI"] = ratios["KPI"].map(lambda k: KPIS[k].label())
+    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="KPI", barmode="group",
+                             labels={"territory": _("Territory"), "value": _("Share"), "KPI": _("Measure")})
                       .update_layout(yaxis_tickformat=".0%"), key="chart_territories")
     right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title=_("Untouched leads past deadline"),
-                              labels=axis), key="chart_untouched")
+                              labels={"territory": _("Territory"), "untouched_leads": _("Leads")}),
+                       key="chart_untouched")
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Campaign ROI** — cost vs attributed won revenue, bubble = leads"))
@@ -233,9 +230,8 @@ def _charts(data: dict, currency: str) -> None:
             camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
             fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
                              hover_name="name", hover_data=["code", "leads"],
-                             labels={"attributed_cost": _("Attributed cost ({currency})").format(currency=currency),
-                                     "attributed_won_revenue": _("Attributed won revenue ({currency})").format(
-                                         currency=currency),
+                             labels={"attributed_cost": _("Cost ({currency})").format(currency=currency),
+                                     "attributed_won_revenue": _("Won revenue ({currency})").format(currency=currency),
                                      "bubble": _("Leads"), "code": _("Code"), "leads": _("Leads")})
             top = max([*camp["attributed_cost"], *camp["attributed_won_revenue"], 1])
             fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=_("break-even"), line={"dash": "dash"}))
@@ -244,9 +240,8 @@ def _charts(data: dict, currency: str) -> None:
         sla = data["sla_hours"]
         st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=sla))
         resp = data["response"]
-        within = resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}).rename(_("Response"))
-        fig = px.bar(resp, x="bucket", y="leads", color=within,
-                     labels={"bucket": _("Response time"), "leads": _("Leads")})
+        fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}),
+                     labels={"bucket": _("Time to first touch"), "leads": _("Leads"), "color": _("Response")})
         fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash",
                       annotation_text=_("SLA {sla:g} h").format(sla=sla))
         st.plotly_chart(fig, key="chart_response")
@@ -267,22 +262,25 @@ def _exact_text(key: str, value, currency: str) -> str:
         return ", ".join(f"{segment}: {money(v, currency)}" for segment, v in value.items()) or "—"
     if value is None:
         return "—"
-    if UNITS[key] == "money":
+    if KPIS[key].unit == "money":
         return money(value, currency)
-    if UNITS[key] == "ratio":
+    if KPIS[key].unit == "ratio":
         return f"{pct(value)} ({float(value):.6g})"
     return f"{value:,}" if isinstance(value, int) else f"{float(value):,.4g}"
 
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader(_("Drill down"))
-    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: _(TITLES[k]))
-    records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
+    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
+    with st.spinner(_("Loading records…")):
+        dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS)
+    records, frame, truncated = dd.records, dd.frame, dd.truncated
+    total = None if truncated else measure_value(dd)
     shown = _exact_text(key, data["now"][key], currency)
     summary = _("{n:,} {records}. Tile: {tile}").format(n=len(frame), records=_(records), tile=shown)
     if not truncated:
         summary += _(" — recomputed from these rows: {value}").format(value=_exact_text(key, total, currency))
-    st.caption(summary + ". " + _(DEFINITIONS[key]))
+    st.caption(summary + ". " + KPIS[key].help())
     # People read labels and their language's column headers, on screen and in the exports; the
     # values stay exact (the bundle export keeps the machine format).
     frame = people_frame(frame)
@@ -299,17 +297,15 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
 
 def render() -> None:
     viewer = require_viewer(Role.executive, Role.admin)
-    engine = app_engine()
     st.title(_("Executive dashboard"))
-    with read_session(engine) as session:
-        settings = load_settings(session=session)
-        f = _filters(viewer, settings.tz, session)
+    settings = business_settings()
+    f = _filters(viewer, settings.tz)
     if f is None:
         return
     st.caption(_("{start} – {end} in {time_zone} · numbers as of {as_of} · refreshed at least every {seconds} s").format(
         start=day(f.start), end=day(f.end), time_zone=settings.time_zone, as_of=when(f.as_of, settings.tz),
         seconds=load_config().cache_ttl_seconds))
-    data = _kpis_cached(*_cache_key(viewer), f)
+    data = _numbers(viewer, f)
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(data, settings.currency)

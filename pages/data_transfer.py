@@ -7,8 +7,9 @@ import streamlit as st
 from models.db import write_session
 from models.types import utcnow
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from services import admin
-from services.errors import NotFound, ValidationFailed
+from services.markdown_safety import escape_markdown as md
 from services.privacy import erase_lead_personal_data
 from ui.session import app_engine, require_viewer
 from i18n import _, ngettext
@@ -54,9 +55,9 @@ def _erase(viewer) -> None:
     try:
         with write_session(app_engine()) as session:
             erase_lead_personal_data(viewer, code.strip(), session=session, reason=reason)
-        st.success(_("Personal data of lead {code} erased.").format(code=code))
+        st.success(_("Personal data of lead {code} erased.").format(code=md(code)))
     except (ValidationFailed, NotFound) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 
 def render() -> None:

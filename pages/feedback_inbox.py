@@ -11,14 +11,17 @@ from models.enums import FeedbackKind, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import feedback_inbox
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
 from ui.labels import label
-from i18n import _, ngettext
+from i18n import N_, _
 
 MARKETING = (Role.marketer, Role.admin)
+INBOX_PAGE = 20
 
 
 def _filters(viewer, session) -> dict:
@@ -29,16 +32,20 @@ def _filters(viewer, session) -> dict:
     events = dict(marketing.event_choices(viewer, campaign_id, session=session)) if campaign_id else {}
     event_id = c2.selectbox(_("Event"), [None, *events], key="fb_event",
                             format_func=lambda e: _("All") if e is None else events[e])
-    kind = c3.selectbox(_("Kind"), [None, *FeedbackKind], key="fb_kind", format_func=lambda k: _("All") if k is None else k)
+    kind = c3.selectbox(_("Kind"), [None, *FeedbackKind], key="fb_kind", format_func=lambda k: _("All") if k is None else label(k, FeedbackKind))
     show_resolved = c4.toggle(_("Show resolved"), value=False, key="fb_resolved")
     return dict(campaign_id=campaign_id, event_id=event_id, kind=kind, show_resolved=show_resolved)
 
 
-def _item(viewer, row, tz) -> None:
+def _item(viewer, row, tz, expanded: bool = False) -> None:
     state = _("resolved") if row.resolved_at else _("answered") if row.answer else _("unanswered")
-    about = " · ".join(x for x in (row.campaign, row.event) if x) or _("general")
-    with st.expander(_("[{state}] {kind} from {author} ({territory}) · {about} · {created_at}").format(state=state, kind=label(row.kind, FeedbackKind), author=row.author, territory=row.territory or '—', about=about, created_at=when(row.created_at, tz)), expanded=row.answer is None):
-        show_markdown(row.body)
+    about = " · ".join(md(x) for x in (row.campaign, row.event) if x) or _("general")
+    # The brackets are markdown in a label: escape them in the template, escape the data values.
+    title = _("[{state}] {kind} from {author} ({territory}) · {about} · {created_at}")
+    with st.expander(title.replace("[", "\\[").replace("]", "\\]").format(
+            state=state, kind=label(row.kind, FeedbackKind), author=md(row.author), territory=md(row.territory or "—"),
+            about=about, created_at=when(row.created_at, tz)), expanded=expanded):
+        st.markdown(md(row.body))          # a rep's text: shown as text
         if row.answer:
             st.markdown(_("**Answer** ({answered_at}):").format(answered_at=when(row.answered_at, tz)))
             show_markdown(row.answer)
@@ -65,12 +72,13 @@ def render() -> None:
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         filters = _filters(viewer, session)
-        page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="fb_page")
-        page = marketing.feedback_inbox(viewer, session=session, page=page_no, page_size=20, **filters)
-        st.caption(ngettext("{n} item · page {page} of {pages}", "{n} items · page {page} of {pages}", page.total).format(
-            n=page.total, page=page.page, pages=page.pages))
+        offset = page_offset("fb_page", tuple(filters.items()), INBOX_PAGE)
+        page = marketing.feedback_inbox(viewer, session=session, limit=INBOX_PAGE, offset=offset, **filters)
+        pager(page, "fb_page", noun=N_("items"))
+        # Collapsed, except the first unanswered item (every open answer box made a 6,700-px page).
+        first_open = next((r.id for r in page.rows if r.answer is None), None)
         for row in page.rows:
-            _item(viewer, row, tz)
+            _item(viewer, row, tz, expanded=row.id == first_open)
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _, ngettext
 from models.db import read_session
-from models.enums import Role
+from models.enums import EventStatus, Role
 from models.settings_store import load_settings
 from queries import home
+from services.markdown_safety import escape_markdown as md
 from ui.format import money, short_money, when
-from ui.session import app_engine, require_viewer
 from ui.labels import label
-from models.enums import EventStatus
-from i18n import _, ngettext
+from ui.session import app_engine, require_viewer
 
 
 def _events_table(events, tz) -> None:
@@ -21,21 +21,25 @@ def _events_table(events, tz) -> None:
         st.caption(_("No events in the next 7 days."))
         return
     st.dataframe(
-        [{_("Starts"): when(e.starts_at, tz), _("Ends"): when(e.ends_at, tz), _("Event"): e.title, _("Campaign"): e.campaign,
-          _("Territory"): e.territory, _("Venue"): e.venue or "", _("Status"): label(e.status, EventStatus)} for e in events],
+        [{_("Event"): e.title, _("Starts"): when(e.starts_at, tz), _("Venue"): e.venue or "", _("Ends"): when(e.ends_at, tz),
+          _("Campaign"): e.campaign, _("Territory"): e.territory, _("Status"): label(e.status, EventStatus)} for e in events],
         hide_index=True, width="stretch")
 
 
 def _field(viewer, session, settings) -> None:
     day = home.field_day(viewer, session=session)
-    cols = st.columns(5)
-    cols[0].metric(_("Overdue untouched leads"), day.overdue_untouched,
-                   help=_("Assigned more than {sla_hours:g} h ago and not yet touched.").format(sla_hours=settings.sla_hours))
-    cols[1].metric(_("Due within 24 h"), day.due_today)
-    cols[2].metric(_("Open leads"), day.open_leads)
-    cols[3].metric(_("Unread campaign notes"), day.unread_notes)
-    cols[4].metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), help=money(day.open_pipeline, settings.currency) + " · "
-                   + ngettext("{n} open deal", "{n} open deals", day.open_deals).format(n=day.open_deals))
+    # A wrapping row instead of five columns: on a phone columns stack into a screenful of
+    # numbers, this keeps them two or three to a line.
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(_("Overdue untouched leads"), day.overdue_untouched, width="content",
+                  help=_("Assigned more than {sla_hours:g} h ago and not yet touched.").format(sla_hours=settings.sla_hours))
+        st.metric(_("Due within 24 h"), day.due_today, width="content")
+        st.metric(_("Open leads"), day.open_leads, width="content")
+        st.metric(_("Unread notes"), day.unread_notes, width="content",
+                  help=_("The current version of each campaign note for your territory that you have not marked as read."))
+        st.metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), width="content",
+                  help=money(day.open_pipeline, settings.currency) + " · "
+                  + ngettext("{n} open deal", "{n} open deals", day.open_deals).format(n=day.open_deals))
     if viewer.role is Role.manager and day.unassigned_in_territory:
         st.warning(ngettext("{n} lead of your territory waits to be routed to a rep.",
                             "{n} leads of your territory wait to be routed to a rep.",
@@ -73,8 +77,10 @@ def render() -> None:
     engine = app_engine()
     with read_session(engine) as session:
         settings = load_settings(session=session)
-        st.title(_("My day — {display_name}").format(display_name=viewer.display_name))
-        st.caption(_("{title} · {territory_name} · times in {time_zone}").format(title=label(viewer.role), territory_name=home.territory_name(viewer.territory_id, session=session), time_zone=settings.time_zone))
+        st.title(_("My day — {display_name}").format(display_name=md(viewer.display_name)))
+        st.caption(_("{title} · {territory_name} · times in {time_zone}").format(
+            title=label(viewer.role), territory_name=md(home.territory_name(viewer.territory_id, session=session)),
+            time_zone=settings.time_zone))
         if viewer.role in (Role.rep, Role.manager):
             _field(viewer, session, settings)
         elif viewer.role in (Role.marketer, Role.executive):

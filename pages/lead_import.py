@@ -12,7 +12,10 @@ from models.enums import Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import lead_import
-from services.lead_import_parsing import FIELD_LABELS, LEAD_FIELDS, auto_mapping, open_lead_file, read_header
+from services.lead_import_parsing import (
+    CHOOSABLE_ENCODINGS, FIELD_LABELS, LEAD_FIELDS, auto_mapping, open_lead_file, read_header,
+)
+from services.markdown_safety import escape_markdown as md
 from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import when
@@ -67,12 +70,22 @@ def _rejects_download(report, filename: str, key: str) -> None:
 
 def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None, uploaded) -> None:
     with reported_errors():
-        lead_file = open_lead_file(uploaded.name, uploaded.getvalue())
+        chosen = None
+        if uploaded.name.lower().endswith(".csv"):
+            chosen = st.selectbox(_("Text encoding"), [None, *CHOOSABLE_ENCODINGS],
+                                  format_func=lambda e: _("detect automatically") if e is None else e,
+                                  key=f"imp_encoding_{uploaded.file_id}")
+        lead_file = open_lead_file(uploaded.name, uploaded.getvalue(), encoding=chosen)
+        if lead_file.encoding_guessed:
+            st.warning(_("This file is neither UTF-8 nor Korean (CP949) text. It was read as {encoding}, "
+                         "which is a guess: check the names in the preview, or choose the encoding the file "
+                         "was saved in above.").format(encoding=lead_file.encoding))
         headers = read_header(lead_file)
         encoding = f", {lead_file.encoding}" if lead_file.encoding else ""
-        st.caption(_("{name}: {upper}{encoding}, {len} columns").format(name=uploaded.name, upper=lead_file.kind.upper(), encoding=encoding, len=len(headers)))
+        st.caption(_("{name}: {upper}{encoding}, {len} columns").format(
+            name=md(uploaded.name), upper=lead_file.kind.upper(), encoding=encoding, len=len(headers)))
         mapping = _mapping(headers, uploaded.file_id)
-        signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id)
+        signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id, lead_file.encoding)
         if st.button(_("Check the file"), key="imp_check"):
             report = lead_import.preview_import(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                 event_id=event_id, session=session,
@@ -115,9 +128,9 @@ def _last_result(viewer, session) -> None:
     st.subheader(_("Batch {batch_id}: {good_rows:,} imported, {rejected_rows:,} rejected").format(batch_id=result.batch_id, good_rows=result.good_rows, rejected_rows=result.rejected_rows))
     _rejects_download(result, filename, "imp_rejects_result")
     _routing_summary(result)
-    page = marketing.leads_of_batch(viewer, result.batch_id, session=session, page_size=100)
+    page = marketing.leads_of_batch(viewer, result.batch_id, session=session, limit=100)
     st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
-                   _("Assigned to"): r.rep or "unassigned"} for r in page.rows], hide_index=True, width="stretch")
+                   _("Assigned to"): r.rep or _("unassigned")} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
         st.caption(ngettext("First {shown} of {n:,} lead.", "First {shown} of {n:,} leads.", page.total).format(
             shown=len(page.rows), n=page.total))
@@ -125,7 +138,7 @@ def _last_result(viewer, session) -> None:
 
 def _batches(viewer, session, tz) -> None:
     st.subheader(_("Import batches"))
-    page = marketing.import_batches(viewer, session=session, page_size=20)
+    page = marketing.import_batches(viewer, session=session, limit=20)
     if not page.rows:
         st.caption(_("No imports yet."))
         return
@@ -136,13 +149,19 @@ def _batches(viewer, session, tz) -> None:
         id=b.id, file=b.filename, n=b.row_count) for b in page.rows if not b.undone_at}
     if not open_batches:
         return
-    c1, c2 = st.columns([3, 1])
-    batch_id = c1.selectbox(_("Undo a batch (only while none of its leads has been worked)"), list(open_batches),
-                            format_func=open_batches.get, key="imp_undo_batch")
-    if c2.button(_("Undo import"), key="imp_undo"):
+    batch_id = st.selectbox(_("Undo a batch (only while none of its leads has been worked)"), list(open_batches),
+                            index=None, format_func=open_batches.get, placeholder=_("Choose the batch to undo"),
+                            key="imp_undo_batch")
+    if batch_id is None:
+        return
+    batch = next(b for b in page.rows if b.id == batch_id)
+    confirm = st.checkbox(ngettext("Yes, delete the {n} lead of batch {batch} ({file}) for good",
+                                   "Yes, delete the {n} leads of batch {batch} ({file}) for good", batch.row_count)
+                          .format(n=batch.row_count, batch=batch.id, file=md(batch.filename)), key=f"imp_undo_ok_{batch_id}")
+    if st.button(_("Undo import"), disabled=not confirm, key="imp_undo"):
         run_write_then_rerun(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
-                  lambda n: ngettext("Batch {batch_id} undone: {n} lead removed.", "Batch {batch_id} undone: {n} leads removed.", n).format(
-                      batch_id=batch_id, n=n))
+                             lambda n: ngettext("Batch {batch_id} undone: {n} lead removed.",
+                                                "Batch {batch_id} undone: {n} leads removed.", n).format(batch_id=batch_id, n=n))
 
 
 def render() -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from models.db import read_session
 from models.enums import DisqualifyReason, LeadStatus, Role
 from models.timefmt import local_date
 from models.types import utcnow
+from queries import accounts as queries_accounts
 from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
 from services import leads
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from queries.scope import AccessDenied
 from ui.actions import run_write, show_flash
@@ -25,31 +28,49 @@ from models.enums import ActivityKind
 from i18n import N_, _
 
 PAGE_SIZE = 25
-SELECTED = "lq_selected"
+TABLE_KEY = "lq_table"
+PICKED = "lq_picked"
 WORKING = "lq_working"
 
 
 FILTER_LABELS = {"open": N_("Open (new, working, qualified)"), "all": N_("All")}
+OVERDUE_MARK = "●"
+OVERDUE_STYLE = "background-color: #fde8e8; color: #b42318"
 
 
 def _status_filter_label(value: str) -> str:
     return _(FILTER_LABELS[value]) if value in FILTER_LABELS else label(value, LeadStatus)
 
 
-def _choose_lead() -> None:
-    if st.session_state.get(SELECTED) is not None:
-        st.session_state[WORKING] = st.session_state[SELECTED]
+def _due_cell(row, now) -> str:
+    text = row.due_label(now)
+    return f"{OVERDUE_MARK} {text}" if row.is_overdue(now) else text
+
+
+def _queue_frame(rows, now, tz):
+    """The table, Status and Due first (a phone shows them without scrolling sideways), overdue
+    rows marked ● and tinted red."""
+    frame = pd.DataFrame(
+        [{_("Status"): label(r.status, LeadStatus), _("Due"): _due_cell(r, now), _("Company"): r.company,
+          _("Lead"): r.code, _("Contact"): r.contact_name or "", _("Deadline"): when(r.deadline, tz),
+          _("Assigned"): when(r.assigned_at, tz), _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows])
+    overdue = [r.is_overdue(now) for r in rows]
+    return frame.style.apply(lambda column: [OVERDUE_STYLE if o else "" for o in overdue], axis=0)
 
 
 @st.fragment(run_every=60)
 def _queue_table(rows, tz) -> None:
-    """Re-drawn every minute so "due in / overdue by" stays live."""
-    now = utcnow()
-    st.dataframe(
-        [{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "", _("Status"): label(r.status, LeadStatus),
-          _("Due"): r.due_label(now), _("Deadline"): when(r.deadline, tz), _("Assigned"): when(r.assigned_at, tz),
-          _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows],
-        hide_index=True, width="stretch")
+    """Re-drawn every minute so "due in / overdue by" stays live. Selecting a row opens that lead
+    (a whole-app rerun: the work panel is outside this fragment)."""
+    event = st.dataframe(_queue_frame(rows, utcnow(), tz), hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key=TABLE_KEY)
+    picked = tuple(event.selection.rows) if event is not None else ()
+    # Act on a new selection only: after a write the rows shift under an unchanged selection.
+    if picked != st.session_state.get(PICKED) and picked and picked[0] < len(rows):
+        st.session_state[PICKED] = picked
+        st.session_state[WORKING] = rows[picked[0]].id
+        st.rerun(scope="app")
+    st.session_state[PICKED] = picked
 
 
 def _opened_version(lead) -> int:
@@ -70,7 +91,7 @@ def _contact_form(viewer, lead) -> None:
                                     format_func=labeller(ActivityKind),
                                     key=f"lq_contact_kind_{lead.id}")
         notes = st.text_area(_("Notes"), max_chars=2000, key=f"lq_contact_notes_{lead.id}")
-        if st.form_submit_button(_("Log contact attempt")):
+        if st.form_submit_button(_("Log contact attempt"), width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.log_contact_attempt(viewer, lead.id, session=s, kind=kind or "call", notes=notes),
                 success=_("Contact attempt logged on {code}.").format(code=lead.code)))
@@ -84,26 +105,51 @@ def _status_form(viewer, lead) -> None:
     with st.form(f"lq_status_{lead.id}"):
         st.markdown(_("**Move status**"))
         target = st.selectbox(_("New status"), moves, key=f"lq_status_to_{lead.id}", format_func=labeller(LeadStatus))
-        if st.form_submit_button(_("Move")):
+        if st.form_submit_button(_("Move"), width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.move_status(viewer, lead.id, target, expected_version=_opened_version(lead),
                                             session=s),
                 success=_("{code} is now {status}.").format(code=lead.code, status=label(target, LeadStatus))))
 
 
-def _convert_form(viewer, lead, tz) -> None:
+NEW_ACCOUNT = 0
+
+
+def _account_options(viewer, lead, detail) -> tuple[dict[int, str], int]:
+    """The accounts the new deal may belong to (and "a new account"), with the preselected one:
+    the lead's account, else an account named like the lead's company, else a new account."""
+    with read_session(app_engine()) as session:
+        accounts = dict(queries_accounts.linkable_accounts(viewer, session=session, limit=200))
+        if detail.account_id is not None and detail.account_id not in accounts:
+            accounts[detail.account_id] = lead.account or f"#{detail.account_id}"
+    options = {NEW_ACCOUNT: _("➕ A new account (name it below)"), **accounts}
+    if detail.account_id is not None:
+        return options, detail.account_id
+    same = next((i for i, n in accounts.items() if n.strip().lower() == lead.company.strip().lower()), None)
+    return options, same if same is not None else NEW_ACCOUNT
+
+
+def _convert_form(viewer, lead, detail, tz) -> None:
     if LeadStatus.converted not in leads.next_statuses(lead.status):
         return
+    options, preselected = _account_options(viewer, lead, detail)
     with st.form(f"lq_convert_{lead.id}"):
         st.markdown(_("**Convert to an opportunity**"))
         name = st.text_input(_("Deal name"), value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
+        account = st.selectbox(_("Account of the deal"), list(options), index=list(options).index(preselected),
+                               format_func=options.get, key=f"lq_account_{lead.id}")
+        new_account = st.text_input(_("New account name"), value=lead.company, max_chars=300,
+                                    help=_("Used only when “a new account” is chosen above."),
+                                    key=f"lq_new_account_{lead.id}")
         amount = st.text_input(_("Amount"), placeholder=_("e.g. 45,000,000 or 4,500만"), key=f"lq_amount_{lead.id}")
         close = st.date_input(_("Expected close date"), value=local_date(utcnow(), tz) + timedelta(days=30),
                               key=f"lq_close_{lead.id}")
-        if st.form_submit_button(_("Convert"), type="primary"):
+        if st.form_submit_button(_("Convert"), type="primary", width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.convert_lead(viewer, lead.id, deal_name=name, amount=amount, expected_close_on=close,
-                                             expected_version=_opened_version(lead), session=s),
+                                             expected_version=_opened_version(lead), session=s,
+                                             account_id=None if account == NEW_ACCOUNT else account,
+                                             new_account=new_account if account == NEW_ACCOUNT else None),
                 success=_("{code} converted: the opportunity “{name}” was created.").format(code=lead.code, name=name.strip())))
 
 
@@ -116,7 +162,7 @@ def _disqualify_form(viewer, lead) -> None:
                               placeholder=_("Choose a reason"), format_func=labeller(DisqualifyReason),
                               key=f"lq_reason_{lead.id}")
         text = st.text_input(_("Explanation (required for “other”)"), max_chars=500, key=f"lq_reason_text_{lead.id}")
-        if st.form_submit_button(_("Disqualify")):
+        if st.form_submit_button(_("Disqualify"), width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.disqualify_lead(viewer, lead.id, reason=reason, text=text,
                                                 expected_version=_opened_version(lead), session=s),
@@ -127,17 +173,24 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     with read_session(app_engine()) as session:
         detail = queue_q.lead_for(viewer, lead_id, session=session)
     lead, now = detail.lead, utcnow()
-    st.subheader(f"{lead.code} · {lead.company}")
-    cols = st.columns(2)
-    cols[0].metric(_("Status"), label(lead.status, LeadStatus))
-    cols[1].metric(_("Response"), lead.due_label(now))
-    st.write(_("**Handed to sales** {assigned_at} · **Deadline** {deadline} · **First touch** {first_touch_at}").format(assigned_at=when(lead.assigned_at, tz) or '—', deadline=when(lead.deadline, tz) or '—', first_touch_at=when(lead.first_touch_at, tz) or '—'))
-    st.write(_("**Contact** {contact_name} · {email} · {phone}").format(contact_name=lead.contact_name or '—', email=lead.email or '—', phone=lead.phone or '—'))
-    st.write(_("**Campaign** {campaign} · **Event** {event} · **Account** {account} · **Rep** {rep}").format(campaign=lead.campaign, event=lead.event or '—', account=lead.account or '—', rep=lead.rep or '—'))
+    st.subheader(f"{md(lead.code)} · {md(lead.company)}")
+    with st.container(horizontal=True, gap="large"):
+        st.metric(_("Status"), label(lead.status, LeadStatus), width="content")
+        st.metric(_("Response"), lead.due_label(now), width="content")
+    st.write(_("**Handed to sales** {assigned_at} · **Deadline** {deadline} · **First touch** {first_touch_at}").format(
+        assigned_at=when(lead.assigned_at, tz) or '—', deadline=when(lead.deadline, tz) or '—',
+        first_touch_at=when(lead.first_touch_at, tz) or '—'))
+    st.write(_("**Contact** {contact_name} · {email} · {phone}").format(
+        contact_name=md(lead.contact_name or '—'), email=md(lead.email or '—'), phone=md(lead.phone or '—')))
+    st.write(_("**Campaign** {campaign} · **Event** {event} · **Account** {account} · **Rep** {rep}").format(
+        campaign=md(lead.campaign), event=md(lead.event or '—'), account=md(lead.account or '—'),
+        rep=md(lead.rep or '—')))
     if detail.disqualify_reason:
-        st.write(_("**Disqualified** {disqualify_reason}").format(disqualify_reason=reason_text(detail.disqualify_reason)))
+        st.write(_("**Disqualified** {disqualify_reason}").format(
+            disqualify_reason=md(reason_text(detail.disqualify_reason))))
     if detail.opportunity:
-        st.write(_("**Opportunity** {opportunity} (converted {converted_at})").format(opportunity=detail.opportunity, converted_at=when(detail.converted_at, tz)))
+        st.write(_("**Opportunity** {opportunity} (converted {converted_at})").format(
+            opportunity=md(detail.opportunity), converted_at=when(detail.converted_at, tz)))
     if _opened_version(lead) != lead.version:
         st.warning(_("This lead was changed by someone else since you opened it. Reload it before you act."))
         if st.button(_("Reload this lead"), key=f"lq_reload_{lead.id}"):
@@ -149,7 +202,7 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
             _contact_form(viewer, lead)
             _status_form(viewer, lead)
         with right:
-            _convert_form(viewer, lead, tz)
+            _convert_form(viewer, lead, detail, tz)
             _disqualify_form(viewer, lead)
     elif lead.status == LeadStatus.disqualified:
         _status_form(viewer, lead)
@@ -164,6 +217,21 @@ def render() -> None:
     settings = business_settings()
     st.title(_("Lead queue"))
     show_flash()
+    # The lead being worked comes first (on a phone it would otherwise sit below the whole table)
+    # and is kept apart from the table's selection: a write can move it to another page of the
+    # queue (touched leads sort after untouched ones); the panel stays on it.
+    working = st.session_state.get(WORKING)
+    if working is not None:
+        try:
+            _work_panel(viewer, working, settings.tz)
+        except AccessDenied:
+            st.session_state.pop(WORKING, None)
+            st.info(_("That lead is no longer in your queue (it was reassigned)."))
+        else:
+            if st.button(_("Close this lead"), key="lq_close_panel", icon=":material/close:"):
+                st.session_state.pop(WORKING, None)
+                st.rerun()
+        st.divider()
     cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
     search = cols[0].text_input(_("Search code, company, contact or e-mail"), key="lq_search", max_chars=100)
     status = cols[1].selectbox(_("Status"), STATUS_FILTERS, key="lq_status", format_func=_status_filter_label)
@@ -179,21 +247,10 @@ def render() -> None:
     if not result.rows:
         st.info(_("No leads match.") if search else _("No leads in your queue."))
         return
+    if st.session_state.get(WORKING) is None:
+        st.caption(_("Select a lead's row to work on it."))
     _queue_table(result.rows, settings.tz)
     pager(result, "lq_page", N_("leads"))
-    labels = {r.id: f"{r.code} · {r.company}" for r in result.rows}
-    # The lead being worked is kept apart from the select box: a write can move it to another page
-    # of the queue (touched leads sort after untouched ones), which changes the box's options and
-    # makes Streamlit reset the box; the work panel must stay on the lead.
-    st.selectbox(_("Work on a lead"), list(labels), index=None, placeholder=_("Choose a lead of this page"),
-                 format_func=labels.get, key=SELECTED, on_change=_choose_lead)
-    working = st.session_state.get(WORKING)
-    if working is not None:
-        try:
-            _work_panel(viewer, working, settings.tz)
-        except AccessDenied:
-            st.session_state.pop(WORKING, None)
-            st.info(_("That lead is no longer in your queue (it was reassigned)."))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -7,6 +7,7 @@ import streamlit as st
 
 from models.enums import Role
 from queries import accounts as accounts_q
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
@@ -27,9 +28,11 @@ def _deals_table(deals, currency) -> None:
 def _detail(viewer, account_id: int, settings) -> None:
     detail = cached_read(accounts_q.account_detail, viewer, account_id=account_id)
     account, tz = detail.account, settings.tz
-    st.subheader(account.name)
-    st.caption(_("{sector} · {segment} · {territory} · owner {owner}").format(sector=account.sector or _('no sector'),
-        segment=label(account.segment, Segment) if account.segment else _('no segment'), territory=account.territory, owner=account.owner or '—'))
+    st.subheader(md(account.name))
+    st.caption(_("{sector} · {segment} · {territory} · owner {owner}").format(
+        sector=md(account.sector) if account.sector else _("no sector"),
+        segment=label(account.segment, Segment) if account.segment else _("no segment"),
+        territory=md(account.territory), owner=md(account.owner or "—")))
     cols = st.columns(2)
     cols[0].metric(_("Open deals"), account.open_deals)
     cols[1].metric(_("Open pipeline"), money(account.open_pipeline, settings.currency))

@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
 from models.db import read_session
 from models.enums import NoteStatus, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import notes
+from services.markdown_safety import escape_markdown as md
 from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
 from ui.labels import label
-from i18n import _
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -39,11 +41,14 @@ def _editor(viewer, campaign_id: int, versions) -> None:
         title = st.text_input(_("Title"), value=latest.title if latest else _("Key messages"), key=f"{key}_title")
         body = st.text_area(_("Markdown"), value=latest.body_md if latest else "", height=360, key=f"{key}_body",
                             help=_("Key messages, the offer, objection handling. Markdown; raw HTML is shown as text."))
+        # A text area sends its text on blur or Ctrl+Enter only; say so and offer a button.
+        st.button(_("Update the preview"), key=f"{key}_preview", icon=":material/refresh:",
+                  help=_("The preview follows the text when you press Ctrl+Enter, leave the box, or click here."))
     with right:
         st.markdown(_("**Preview**"))
         with st.container(border=True):
-            show_markdown(f"### {title}\n\n{body}" if title else body)
-    c1, c2, _spacer = st.columns([1, 1, 3])
+            show_markdown(f"### {md(title)}\n\n{body}" if title else body)
+    c1, c2, _spare = st.columns([1, 1, 3])
     if c1.button(_("Save draft"), key=f"{key}_save"):
         run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
                   lambda n: _("Draft v{version} saved.").format(version=n.version))
@@ -81,7 +86,7 @@ def _readers(viewer, published, session, tz) -> None:
                      hide_index=True, width="stretch")
     with st.expander(_("Show this version")):
         note = next(n for n in published if n.id == note_id)
-        show_markdown(f"### {note.title}\n\n{note.body_md}")
+        show_markdown(f"### {md(note.title)}\n\n{note.body_md}")
 
 
 def render() -> None:

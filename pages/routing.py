@@ -12,13 +12,16 @@ from models.enums import Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import routing
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import when
 from ui.session import app_engine, require_viewer
-from i18n import _, ngettext
+from i18n import N_, _, ngettext
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
 NO_TERRITORY = -1
+QUEUE_PAGE = 50
 
 
 def _filters(viewer, session, territories) -> dict:
@@ -43,14 +46,15 @@ def _route_one(viewer, session, rows, territories) -> None:
     names = {t.id: t.name for t in territories}
     if viewer.role is Role.manager:
         territory_id = viewer.territory_id
-        st.caption(_("Territory: {value}").format(value=names[territory_id]))
+        st.caption(_("Territory: {value}").format(value=md(names[territory_id])))
     else:
         ids = list(names)
         territory_id = st.selectbox(_("Territory"), ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
                                     index=ids.index(lead.territory_id) if lead.territory_id in names else 0)
     reps = marketing.routable_reps(viewer, territory_id, session=session)
     if not reps:
-        st.warning(_("{value} has no active rep; the lead can be given the territory and wait.").format(value=names[territory_id]))
+        st.warning(_("{value} has no active rep; the lead can be given the territory and wait.").format(
+            value=md(names[territory_id])))
     rep_names = {r[0]: ngettext("{rep} ({n} open lead)", "{rep} ({n} open leads)", r[2]).format(rep=r[1], n=r[2])
                  for r in reps}
     plain_names = {r[0]: r[1] for r in reps}
@@ -73,8 +77,8 @@ def render() -> None:
         tz = load_settings(session=session).tz
         territories = marketing.territories(session=session)
         filters = _filters(viewer, session, territories)
-        page_no = st.number_input(_("Page"), min_value=1, value=1, step=1, key="rt_page")
-        page = marketing.unassigned_queue(viewer, session=session, page=page_no, **filters)
+        offset = page_offset("rt_page", tuple(filters.items()), QUEUE_PAGE)
+        page = marketing.unassigned_queue(viewer, session=session, limit=QUEUE_PAGE, offset=offset, **filters)
         st.metric(_("Unassigned leads"), f"{page.total:,}")
         if not page.rows:
             st.success(_("Every lead has a rep."))
@@ -83,7 +87,8 @@ def render() -> None:
                        _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
                        _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
                      hide_index=True, width="stretch")
-        st.caption(_("Page {page} of {pages}, oldest first.").format(page=page.page, pages=page.pages))
+        st.caption(_("Oldest first."))
+        pager(page, "rt_page", noun=N_("leads"))
         st.subheader(_("Route by hand"))
         _route_one(viewer, session, page.rows, territories)
         st.subheader(_("Route automatically"))

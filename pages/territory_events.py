@@ -17,6 +17,7 @@ from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
 from services import ics
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import day, when
@@ -34,11 +35,11 @@ def _event_card(event, tz) -> None:
     with st.container(border=True):
         cancelled = event.status == "cancelled"
         cancelled_mark = _("CANCELLED")
-        st.markdown(f"**{event.title}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else ""))
-        st.caption(f"{label(event.kind, EventKind)} · {event.campaign_name} ({event.campaign_code})")
+        st.markdown(f"**{md(event.title)}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else ""))
+        st.caption(f"{label(event.kind, EventKind)} · {md(event.campaign_name)} ({md(event.campaign_code)})")
         cols = st.columns(3)
         cols[0].write(_("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)))
-        cols[1].write(_("**Venue** {venue}").format(venue=event.venue or '—'))
+        cols[1].write(_("**Venue** {venue}").format(venue=md(event.venue or '—')))
         cols[2].write(_("**Capacity** {value}").format(value=event.capacity if event.capacity is not None else '—'))
         _latest_note(event.note, tz)
 
@@ -47,7 +48,8 @@ def _latest_note(note, tz) -> None:
     if note is None:
         st.caption(_("No published note for this campaign yet."))
         return
-    with st.expander(_("Latest note: {title} (v{version}, {published_at})").format(title=note.title, version=note.version, published_at=when(note.published_at, tz))):
+    with st.expander(_("Latest note: {title} (v{version}, {published_at})").format(
+            title=md(note.title), version=note.version, published_at=when(note.published_at, tz))):
         show_markdown(note.body_md)
 
 
@@ -106,7 +108,7 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
                 st.markdown(label if day.month == shown.month else _(":gray[{day}]").format(day=day.day))
                 for event in by_day.get(day, []):
                     mark = "~~" if event.status == "cancelled" else ""
-                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{event.title}{mark}")
+                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{md(event.title)}{mark}")
     st.caption(ngettext("{n} event this month. Times in {time_zone}.", "{n} events this month. Times in {time_zone}.",
                         len(events)).format(n=len(events), time_zone=tz.key))
 
@@ -118,7 +120,7 @@ def _without_event(viewer, campaign_id, tz) -> None:
         return
     for c in campaigns:
         with st.container(border=True):
-            st.markdown(f"**{c.name}** ({c.code})")
+            st.markdown(f"**{md(c.name)}** ({md(c.code)})")
             st.caption(_("{channel} · {status} · {start} – {end} · no event in your territory").format(
                 channel=label(c.channel, Channel), status=label(c.status, CampaignStatus),
                 start=day(c.start_date), end=day(c.end_date)))
@@ -132,8 +134,8 @@ def _ics_download(viewer, territory: str) -> None:
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
                        help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar removes them.",
-                                "{n} upcoming events of {territory}, cancelled ones included so your calendar removes them.",
-                                len(feed)).format(n=len(feed), territory=territory))
+                                     "{n} upcoming events of {territory}, cancelled ones included so your calendar removes them.",
+                                     len(feed)).format(n=len(feed), territory=md(territory)))
 
 
 def render() -> None:
@@ -141,7 +143,7 @@ def render() -> None:
     settings = business_settings()
     territory = cached_read(viewer_territory_name, viewer)
     st.title(_("Territory events"))
-    st.caption(_("Marketing in {territory} · times in {time_zone}").format(territory=territory, time_zone=settings.time_zone))
+    st.caption(_("Marketing in {territory} · times in {time_zone}").format(territory=md(territory), time_zone=settings.time_zone))
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory)
     tab_list, tab_month, tab_campaigns = st.tabs([_("List"), _("Month calendar"), _("Campaigns without a local event")])

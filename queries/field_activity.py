@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -14,9 +14,8 @@ from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.tables import Account, Activity, Campaign, Event, Feedback, Lead, Opportunity, User
 from models.types import utcnow
 
-from .field_common import (
-    ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
-)
+from .field_common import activity_scope, like_pattern, matches, rep_filter, require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, event_scope, lead_scope, opportunity_scope
 from i18n import _
 
@@ -152,11 +151,11 @@ class FeedbackRow:
 
 
 def feedback_scope(viewer: Viewer):
-    """A rep's own feedback; a manager's and that of their territory's people."""
+    """A rep's own feedback in their territory; a manager's territory's feedback. By the territory
+    the feedback was written in, not its author's current one."""
     if viewer.role is Role.manager:
-        team = select(User.id).where(User.territory_id == viewer.territory_id)
-        return or_(Feedback.user_id == viewer.id, Feedback.user_id.in_(team))
-    return Feedback.user_id == viewer.id
+        return Feedback.territory_id == viewer.territory_id
+    return and_(Feedback.user_id == viewer.id, Feedback.territory_id == viewer.territory_id)
 
 
 def my_feedback(viewer: Viewer, *, session: Session, rep_id: int | None = None, limit: int = 20,

@@ -1,4 +1,4 @@
-"""Pieces shared by the field workspace's reads: paging, search patterns, the rep filter,
+"""Pieces shared by the field workspace's reads: search patterns, the rep filter,
 activity scope and the company's "today".
 
 The rep filter of a manager is ANDed with the viewer's scope, so it can only narrow it: a rep
@@ -6,11 +6,10 @@ who passes another rep's id simply gets nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, true
 from sqlmodel import Session, select
 
 from models.enums import Role
@@ -21,27 +20,7 @@ from models.timefmt import local_date
 from .scope import AccessDenied, Viewer, require_role
 from i18n import _
 
-T = TypeVar("T")
-MAX_PAGE_SIZE = 200
 MAX_SEARCH_LENGTH = 100
-
-
-@dataclass(frozen=True)
-class ResultPage(Generic[T]):
-    """One page of a list: the rows, and how many rows the whole filtered list has."""
-    rows: list[T] = field(default_factory=list)
-    total: int = 0
-    limit: int = 20
-    offset: int = 0
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.limit))
-
-
-def page_bounds(limit: int, offset: int) -> tuple[int, int]:
-    """Clamp what a widget sent: a page is 1..MAX_PAGE_SIZE rows, the offset never negative."""
-    return max(1, min(int(limit), MAX_PAGE_SIZE)), max(0, int(offset))
 
 
 def require_field(viewer: Viewer) -> None:
@@ -72,14 +51,15 @@ def rep_filter(column, rep_id: int | None) -> ColumnElement[bool]:
 
 
 def activity_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Activities a viewer may see: a rep their own; a manager those of their territory's people."""
+    """Activities a viewer may see: a rep their own in their territory; a manager those of their
+    territory. By the territory the activity belongs to, not its author's current one (a moved
+    rep's history stays with the territory it happened in)."""
     if viewer.is_company_wide:
         return true()
     if viewer.role is Role.manager:
-        team = select(User.id).where(User.territory_id == viewer.territory_id)
-        return or_(Activity.user_id == viewer.id, Activity.user_id.in_(team))
+        return Activity.territory_id == viewer.territory_id
     if viewer.role is Role.rep:
-        return Activity.user_id == viewer.id
+        return and_(Activity.user_id == viewer.id, Activity.territory_id == viewer.territory_id)
     return false()
 
 

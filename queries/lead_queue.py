@@ -15,11 +15,12 @@ from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity,
 from models.timefmt import fmt_duration
 from models.types import utcnow
 
-from .field_common import ResultPage, like_pattern, matches, page_bounds, rep_filter, require_field
+from .field_common import like_pattern, matches, rep_filter, require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, lead_scope
 from i18n import _
 
-STATUS_FILTERS = ("open", "all") + tuple(s.value for s in LeadStatus)
+STATUS_FILTERS = ("open", "overdue", "all") + tuple(s.value for s in LeadStatus)
 
 
 @dataclass(frozen=True)
@@ -94,25 +95,35 @@ def _to_queued(row, sla: timedelta) -> QueuedLead:
                       row.first_touch_at, deadline, row.version)
 
 
-def _status_clause(status: str):
+def _overdue_clause(now: datetime, sla: timedelta):
+    """Open, untouched and past the response deadline (assigned_at + sla)."""
+    return and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None), Lead.assigned_at < now - sla)
+
+
+def _status_clause(status: str, now: datetime, sla: timedelta):
     if status == "open":
         return Lead.status.in_(OPEN_LEAD_STATUSES)
+    if status == "overdue":
+        return _overdue_clause(now, sla)
     if status == "all":
         return None
     return Lead.status == LeadStatus(status)
 
 
 def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, status: str = "open",
-               rep_id: int | None = None, limit: int = 25, offset: int = 0) -> ResultPage[QueuedLead]:
+               rep_id: int | None = None, limit: int = 25, offset: int = 0,
+               now: datetime | None = None) -> ResultPage[QueuedLead]:
     """Most urgent first: untouched open leads by deadline (the deadline is assigned_at + one
     constant, so ordering by assigned_at is ordering by deadline), then touched open leads, then
-    closed ones. Search matches code, company, contact and e-mail."""
+    closed ones. Search matches code, company, contact and e-mail. ``status`` is a lead status,
+    "open", "all" or "overdue" (open, untouched, past the deadline)."""
     require_field(viewer)
+    now = now or utcnow()
     limit, offset = page_bounds(limit, offset)
     sla = timedelta(hours=load_settings(session=session).sla_hours)
     where = [lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id),
              matches(like_pattern(search), Lead.code, Lead.company, Lead.contact_name, Lead.email)]
-    status_clause = _status_clause(status)
+    status_clause = _status_clause(status, now, sla)
     if status_clause is not None:
         where.append(status_clause)
     urgency = case((and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None)), 0),
@@ -164,5 +175,4 @@ def overdue_count(viewer: Viewer, *, session: Session, rep_id: int | None = None
     now = now or utcnow()
     sla = timedelta(hours=load_settings(session=session).sla_hours)
     return session.exec(select(func.count()).select_from(Lead).where(
-        lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), Lead.status.in_(OPEN_LEAD_STATUSES),
-        Lead.first_touch_at.is_(None), Lead.assigned_at < now - sla)).one()
+        lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), _overdue_clause(now, sla))).one()

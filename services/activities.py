@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.enums import ActivityKind
+from models.errors import ValidationFailed
 from models.tables import Activity, Event, Opportunity
 from models.types import utcnow
 from queries.accounts import linkable_account
@@ -14,7 +15,6 @@ from queries.lead_queue import scoped_lead
 from queries.scope import AccessDenied, Viewer, event_scope, opportunity_scope
 
 from . import audit
-from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_moment, checked_text
 from .leads import record_first_touch
 from i18n import _
@@ -56,7 +56,8 @@ def log_activity(viewer: Viewer, *, session: Session, kind: ActivityKind | str, 
     when = checked_moment(occurred_at or now, "when", now=now,
                           not_before=lead.assigned_at if lead else None,
                           not_before_reason="the lead was handed to sales")
-    activity = Activity(user_id=viewer.id, kind=kind, occurred_at=when, account_id=account_id,
+    activity = Activity(user_id=viewer.id, territory_id=viewer.territory_id, kind=kind, occurred_at=when,
+                        account_id=account_id,
                         lead_id=lead.id if lead else None, opportunity_id=opportunity.id if opportunity else None,
                         event_id=event_id, notes=notes)
     session.add(activity)

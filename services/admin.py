@@ -10,16 +10,16 @@ from decimal import Decimal
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, SETTING_DEFAULTS, Role, SettingKey
 from models.settings_store import validate_setting
 from models.tables import (
     Account, CampaignTerritory, Event, Lead, MonthlyTarget, Opportunity, Setting, Territory, User,
 )
+from models.errors import NotFound, ValidationFailed
 from models.types import to_money
 from queries.scope import Viewer, require_role
 from services import audit
 from services.auth import bump_session_epoch
-from services.errors import NotFound, ValidationFailed
 from services.reassign import Moved, move_open_work
 from services.users import USER_FIELDS, find_user, generate_one_time_password, set_password, territory_by_code
 from services.users import create_user as create_user_row
@@ -215,7 +215,15 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return (a or Decimal(0)) + (b or Decimal(0))
 
 
+def _normalised(key: str, value: str | None) -> str | None:
+    try:
+        return validate_setting(key, value)
+    except ValueError:
+        return value
+
+
 def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) -> Setting:
+    """Store a setting; saving the value it already has writes nothing and audits nothing."""
     _admin(viewer)
     try:
         value = validate_setting(key, value)
@@ -223,6 +231,8 @@ def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) ->
         raise ValidationFailed(str(exc)) from None
     row = session.get(Setting, key)
     before = row.value if row else None
+    if _normalised(key, before if row else SETTING_DEFAULTS[SettingKey(key)]) == value:
+        return row or Setting(key=key, value=value)  # unchanged: nothing written, nothing audited
     if row is None:
         row = Setting(key=key, value=value)
         session.add(row)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.enums import FeedbackKind
+from models.errors import ValidationFailed
 from models.tables import Feedback
 from models.types import utcnow
 from queries.field_common import require_field
@@ -15,7 +16,6 @@ from queries.scope import Viewer
 from queries.territory_events import campaign_in_territory, event_for
 
 from . import audit
-from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_text
 from i18n.labels import LABELS
 from i18n import _
@@ -43,7 +43,8 @@ def send_feedback(viewer: Viewer, *, session: Session, kind: FeedbackKind | str,
         campaign_id = event.campaign_id
     else:
         campaign_id = campaign_in_territory(viewer, campaign_id, session=session).id
-    feedback = Feedback(campaign_id=campaign_id, event_id=event_id, user_id=viewer.id, kind=kind, body=body,
+    feedback = Feedback(campaign_id=campaign_id, event_id=event_id, user_id=viewer.id,
+                        territory_id=viewer.territory_id, kind=kind, body=body,
                         created_at=now or utcnow())
     session.add(feedback)
     session.flush()

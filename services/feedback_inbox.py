@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Feedback
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
-from services.errors import NotFound, ValidationFailed
 from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)

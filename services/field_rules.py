@@ -7,11 +7,10 @@ import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from models.errors import ValidationFailed
 from models.types import to_money
 
-from .errors import ValidationFailed
 from i18n import _
-
 MAX_NOTE_TEXT = 2000
 MAX_NAME = 300
 # Activities record what happened; a small allowance covers clocks that disagree a little.

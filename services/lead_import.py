@@ -20,11 +20,11 @@ from sqlalchemy import delete, exists, func, insert, or_, select
 from sqlmodel import Session
 
 from models.enums import CampaignStatus, LeadStatus, Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
-from services.errors import NotFound, ValidationFailed
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
@@ -179,7 +179,7 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     assigned: dict[int, int] = {}
     rejects = io.StringIO()
     writer = csv.writer(rejects)
-    writer.writerow([_("row"), *headers, _("reasons")])
+    writer.writerow([_("row"), *(neutralise_formula(h) for h in headers), _("reasons")])
     now = batch.created_at if batch is not None else utcnow()
     done = 0
     if progress:

@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.enums import CampaignStatus, NoteStatus, Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Campaign, CampaignNote
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit
-from services.errors import NotFound, ValidationFailed
 from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)

@@ -45,6 +45,7 @@ from sqlmodel import Session, SQLModel
 
 from models.db import get_engine
 from models.enums import Role
+from models.errors import ValidationFailed
 from queries import accounts, admin as admin_q, black_hole, dashboard_series, drilldown as drilldown_q
 from queries import field_activity, field_common, home, kpis, lead_queue, marketing, notes_feed, team
 from queries import territory_events
@@ -54,7 +55,6 @@ from services import activities, admin, campaigns, feedback, feedback_inbox, lea
 from services import notes, opportunities, privacy, reassign, routing
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
-from services.errors import ValidationFailed
 from tests.access_world import BSN_MARK, BSN_VIEWERS, SEL_MARK, SEL_VIEWERS, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,12 +134,16 @@ NO_VIEWER = {
     "services.auth.sign_out": "the signed-in user's own session epoch",
     "services.auth.session_is_valid": "session check of the signed-in user",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
+    "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",
     "services.spreadsheet_export.csv_bytes": "pure formatting of rows the caller already holds",
     "services.spreadsheet_export.safe_frame": "pure formatting",
     "services.spreadsheet_export.frame_csv_bytes": "pure formatting",
     "services.spreadsheet_export.frame_xlsx_bytes": "pure formatting",
     "services.markdown_safety.sanitize_markdown": "pure text transformation",
+    "services.markdown_safety.escape_markdown": "pure text transformation",
+    "services.session_token.encode": "signs the signed-in user's own cookie",
+    "services.session_token.decode": "reads the request's own cookie; the user is then checked (session_is_valid)",
     "services.ics.build_calendar": "pure: formats events the caller already holds",
     "services.ics.from_territory_events": "pure conversion",
     "services.lead_import_parsing.read_header": "pure: parses the uploaded file",
@@ -147,6 +151,7 @@ NO_VIEWER = {
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
     "services.leads.next_statuses": "pure: the lead status machine",
     "queries.notes_feed.note_changes": "pure: a diff of two texts the caller holds",
+    "queries.notes_feed.note_change_lines": "pure: what changed between two texts the caller holds",
     "queries.drilldown.measure_value": "pure: a number from a DrillDown the caller holds",
     "queries.marketing.territories": "territory codes and names, shown to every signed-in role anyway",
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",
@@ -330,7 +335,7 @@ TABLE: list[Entry] = [
       "hide", foreign_calls=(lambda w, v, s: notes_feed.notes_for(v, session=s, latest_only=False),
                              lambda w, v, s: notes_feed.notes_for(v, session=s, campaign_id=w.camp_sel.id)),
       shows_sel=True),
-    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s, latest_only=False),
+    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s),
       "rep_sel", "hide", bsn_check=lambda w, result: result == 1),  # BSN's own note only
     # queries.team --------------------------------------------------------------------------------
     E(team.team_load, MANAGER, lambda w, v, s: team.team_load(v, session=s), "mgr_sel", "hide", shows_sel=True),

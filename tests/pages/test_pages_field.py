@@ -1,0 +1,267 @@
+"""The field workspace's pages through AppTest on the real app.py, signed in as the demo users."""
+import shutil
+from datetime import timedelta
+
+import pytest
+from sqlmodel import func, select
+
+from models.db import get_engine, read_session
+from models.enums import LeadStatus
+from models.tables import Activity, AuditLog, Feedback, Lead, NoteRead, Opportunity, User
+from models.timefmt import local_date
+from models.types import utcnow
+from queries import lead_queue
+from queries.accounts import accounts_for, linkable_accounts
+from queries.field_common import territory_reps
+from queries.territory_events import territory_campaigns
+from queries.scope import load_viewer
+from services.demo_seed import seed_demo
+from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
+from tests.factories import Builder
+
+FIELD_TITLES = {"Territory events", "Campaign notes", "Lead queue", "Field activity", "My accounts",
+                "Feedback to marketing"}
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory, sqlite_template):
+    path = tmp_path_factory.mktemp("field-demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = get_engine(f"sqlite:///{path}")
+    seed_demo(engine=engine, seed=1)
+    with engine.connect() as conn:  # copies of the file must hold everything: fold the WAL back in
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def db(monkeypatch, tmp_path, demo_template):
+    """A fresh copy of the seeded demo per test, so tests that write do not meet each other."""
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    url = f"sqlite:///{path}"
+    app_env(monkeypatch, url, tmp_path)
+    return get_engine(url)
+
+
+def field_app(username: str):
+    at = signed_in(username)
+    if not FIELD_TITLES <= registered_titles(at):  # signed in during that run: the next one has the navigation
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def viewer(engine, username):
+    with read_session(engine) as s:
+        return load_viewer(username, session=s)
+
+
+def count(engine, table, *where):
+    with read_session(engine) as s:
+        return s.exec(select(func.count()).select_from(table).where(*where)).one()
+
+
+def test_rep_and_manager_get_the_field_pages_and_only_a_manager_gets_team(db):
+    assert FIELD_TITLES <= registered_titles(field_app("minjun.kim"))
+    assert "Team" not in registered_titles(field_app("minjun.kim"))
+    assert FIELD_TITLES | {"Team"} <= registered_titles(field_app("seoyeon.park"))
+
+
+def test_territory_events_shows_only_the_reps_territory_with_notes_and_ics(db):
+    at = open_page(field_app("minjun.kim"), "Territory events")
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "Marketing in Seoul 서울" in text
+    assert "— Seoul" in text and "— Busan" not in text  # demo event titles end with their territory
+    assert "Key messages" in text  # the campaign's latest published note
+    assert "3 events this month" in text or "events this month" in text
+    assert any(el.proto.label == "Add to my calendar (.ics)" for el in at.get("download_button"))
+    busan = open_page(field_app("jiho.lee"), "Territory events")
+    assert "— Seoul" not in all_text(busan)
+
+
+def test_campaign_notes_read_receipt_is_written_once(db):
+    at = open_page(field_app("minjun.kim"), "Campaign notes")
+    assert "Unread" in all_text(at)
+    kim = viewer(db, "minjun.kim")
+    before = count(db, NoteRead, NoteRead.user_id == kim.id)
+    first = next(b for b in at.button if b.label == "I've read this")
+    note_id = int(first.key.rsplit("_", 1)[1])
+    first.click().run()
+    assert not at.exception, at.exception
+    assert count(db, NoteRead, NoteRead.user_id == kim.id) == before + 1
+    assert f"note_read_{note_id}" not in {b.key for b in at.button}  # now shown as read
+    assert any("as read" in s.value for s in at.success)
+
+
+def _overdue_lead(engine, username):
+    with read_session(engine) as s:
+        page = lead_queue.lead_queue(viewer(engine, username), session=s)
+    now = utcnow()
+    return next(r for r in page.rows if r.is_overdue(now))
+
+
+def select_lead_row(at, code: str):
+    """Select the lead's row in the queue table, as a click on it does in a browser."""
+    codes = list(at.dataframe[0].value["Lead"])
+    at.session_state["lq_table"] = {"selection": {"rows": [codes.index(code)], "columns": []}}
+    return at.run()
+
+
+def test_lead_queue_works_an_overdue_lead_to_converted(db):
+    lead = _overdue_lead(db, "minjun.kim")
+    at = open_page(field_app("minjun.kim"), "Lead queue")
+    due = list(at.dataframe[0].value["Due"])
+    assert due[0].startswith("● overdue by")  # the most urgent lead comes first, marked
+    select_lead_row(at, lead.code)
+    assert lead.code in all_text(at)
+    at.text_area(key=f"lq_contact_notes_{lead.id}").input("Called, interested in a demo")
+    button(at, "Log contact attempt").click().run()
+    at.selectbox(key=f"lq_status_to_{lead.id}").select("working")
+    button(at, "Move").click().run()
+    at.selectbox(key=f"lq_status_to_{lead.id}").select("qualified")
+    button(at, "Move").click().run()
+    assert not at.exception, at.exception
+    at.text_input(key=f"lq_deal_{lead.id}").input("Demo deal — MES")
+    at.text_input(key=f"lq_amount_{lead.id}").input("45000000")
+    button(at, "Convert").click().run()
+    assert not at.exception, at.exception
+    with read_session(db) as s:
+        saved = s.get(Lead, lead.id)
+        opp = s.get(Opportunity, saved.opportunity_id)
+    assert saved.status == LeadStatus.converted and saved.first_touch_at is not None
+    assert (opp.name, opp.lead_id, opp.source_campaign_id) == ("Demo deal — MES", lead.id, saved.campaign_id)
+    assert count(db, Activity, Activity.lead_id == lead.id) >= 1
+
+
+def test_lead_queue_refuses_a_stale_edit_and_an_illegal_looking_conversion(db):
+    lead = _overdue_lead(db, "minjun.kim")
+    at = open_page(field_app("minjun.kim"), "Lead queue")
+    select_lead_row(at, lead.code)
+    with Builder(db) as b:  # the manager changes it meanwhile
+        row = b.session.get(Lead, lead.id)
+        row.status, row.version, row.first_touch_at = LeadStatus.working, row.version + 1, utcnow()
+    at.run()
+    assert any("changed by someone else" in w.value for w in at.warning)
+    at.selectbox(key=f"lq_status_to_{lead.id}").select("qualified")
+    button(at, "Move").click().run()
+    assert any("this lead was changed by someone else since you opened it; reload" in e.value for e in at.error)
+    assert count(db, Lead, Lead.id == lead.id, Lead.status == LeadStatus.qualified) == 0
+    button(at, "Reload this lead").click().run()
+    at.selectbox(key=f"lq_reason_{lead.id}").select("other")
+    button(at, "Disqualify").click().run()  # "other" without an explanation
+    assert any("explanation: must not be empty" in e.value for e in at.error)
+    assert count(db, Lead, Lead.id == lead.id, Lead.status == LeadStatus.disqualified) == 0
+
+
+def test_field_activity_logs_a_visit_and_lists_it(db):
+    at = open_page(field_app("minjun.kim"), "Field activity")
+    with read_session(db) as s:
+        account_id, account_name = linkable_accounts(viewer(db, "minjun.kim"), session=s)[0]
+    at.selectbox(key="fa_account_id").select(account_id)
+    at.text_area(key="fa_notes").input("현장 방문 — demo line walkthrough")
+    kim = viewer(db, "minjun.kim")
+    before = count(db, Activity, Activity.user_id == kim.id)
+    button(at, "Log activity").click().run()
+    assert not at.exception, at.exception
+    assert count(db, Activity, Activity.user_id == kim.id) == before + 1
+    assert "현장 방문" in all_text(at)
+    assert account_name in list(at.dataframe[0].value["Account"])
+    assert count(db, AuditLog, AuditLog.entity == "activity", AuditLog.username == "minjun.kim") == 1
+
+
+def test_field_activity_edits_an_owned_opportunity(db):
+    at = open_page(field_app("minjun.kim"), "Field activity")
+    choice = at.selectbox(key="fa_opp_choice")
+    with read_session(db) as s:
+        kim = viewer(db, "minjun.kim")
+        opp = s.exec(select(Opportunity).where(Opportunity.owner_id == kim.id, Opportunity.stage == "proposal")
+                     .order_by(Opportunity.expected_close_on)).first() or \
+            s.exec(select(Opportunity).where(Opportunity.owner_id == kim.id, Opportunity.closed_on.is_(None))).first()
+    opp_id = opp.id
+    choice.select(opp_id).run()
+    at.selectbox(key=f"fa_opp_stage_{opp_id}").select("won")
+    button(at, "Save").click().run()
+    assert not at.exception, at.exception
+    with read_session(db) as s:
+        saved = s.get(Opportunity, opp_id)
+    tz_today = local_date(utcnow(), __import__("zoneinfo").ZoneInfo("Asia/Seoul"))
+    assert (saved.stage, saved.closed_on) == ("won", tz_today)
+
+
+def test_my_accounts_search_and_detail(db):
+    at = open_page(field_app("minjun.kim"), "My accounts")
+    assert "accounts 1–" in all_text(at)
+    with read_session(db) as s:
+        first = accounts_for(viewer(db, "minjun.kim"), session=s).rows[0]
+    at.selectbox(key="acc_choice").select(first.id).run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "Open deals" in text and "Campaigns that touched it" in text and "Events that touched it" in text
+    at.text_input(key="acc_search").input("zzz-no-such-account").run()
+    assert "No accounts match." in all_text(at)
+
+
+def test_feedback_is_sent_and_empty_messages_are_refused(db):
+    at = open_page(field_app("minjun.kim"), "Feedback to marketing")
+    kim = viewer(db, "minjun.kim")
+    before = count(db, Feedback, Feedback.user_id == kim.id)
+    with read_session(db) as s:
+        campaign = territory_campaigns(kim, session=s, since_days=180)[0]
+    at.selectbox(key="fb_campaign").select(campaign.id)
+    button(at, "Send to marketing").click().run()
+    assert any("message: must not be empty" in e.value for e in at.error)
+    at.selectbox(key="fb_campaign").select(campaign.id)
+    at.text_area(key="fb_body").input("고객이 CSAP 인증을 물어봅니다")
+    button(at, "Send to marketing").click().run()
+    assert not at.exception, at.exception
+    assert count(db, Feedback, Feedback.user_id == kim.id) == before + 1
+    assert "고객이 CSAP 인증을 물어봅니다" in all_text(at)
+
+
+def test_manager_routes_unassigned_leads_and_filters_by_rep(db):
+    at = open_page(field_app("seoyeon.park"), "Team")
+    assert not at.exception, at.exception
+    park = viewer(db, "seoyeon.park")
+    unassigned = count(db, Lead, Lead.territory_id == park.territory_id, Lead.assigned_to_id.is_(None),
+                       Lead.status.in_(["new", "working", "qualified"]))
+    assert unassigned > 0
+    with read_session(db) as s:
+        first_rep = territory_reps(park, session=s)[0]
+    at.checkbox(key="tm_route_page").check()
+    at.selectbox(key="tm_route_to").select(first_rep.id)
+    button(at, "Route").click().run()
+    assert not at.exception, at.exception
+    assert count(db, Lead, Lead.territory_id == park.territory_id, Lead.assigned_to_id.is_(None),
+                 Lead.status.in_(["new", "working", "qualified"])) == max(0, unassigned - 20)
+    queue = open_page(at, "Lead queue")
+    with read_session(db) as s:
+        kim = s.exec(select(User).where(User.username == "minjun.kim")).one()
+    queue.selectbox(key="lq_rep").select(next(o for o in queue.selectbox(key="lq_rep").options
+                                              if "Minjun" in o)).run()
+    assert not queue.exception, queue.exception
+    reps = {row for row in queue.dataframe[0].value["Rep"]}
+    assert reps == {kim.display_name}
+
+
+def test_deadline_column_counts_down(db):
+    lead = _overdue_lead(db, "minjun.kim")
+    assert lead.due_label(utcnow()).startswith("overdue by")
+    assert lead.due_label(lead.deadline - timedelta(hours=2)) == "due in 2h 0m"
+
+
+@pytest.mark.parametrize("username", ["seoyeon.park", "jiho.lee"])
+def test_every_field_page_runs_for_a_manager_and_a_rep_of_another_territory(db, username):
+    at = field_app(username)
+    for title in sorted(FIELD_TITLES | ({"Team"} if username == "seoyeon.park" else set())):
+        open_page(at, title)
+        assert not at.exception, (title, at.exception)
+        assert any(t.value == title for t in at.title), title
+    if username == "seoyeon.park":
+        open_page(at, "Field activity")
+        assert at.selectbox(key="fa_rep").options[0] == "All reps of my territory"
