@@ -121,7 +121,8 @@ def targets_grid(viewer: Viewer, *, session: Session, start: date, months: int =
             row = stored.get((t.id, month))
             rows.append({"territory": t.code, "month": f"{month:%Y-%m}",
                          "revenue_target": row.revenue_target if row else None,
-                         "forecast": row.forecast if row else None})
+                         "forecast": row.forecast if row else None,
+                         "lead_commitment": row.lead_commitment if row else None})
     return rows
 
 

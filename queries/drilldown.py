@@ -27,7 +27,7 @@ from queries.kpis.filters import days_between, target_count_expr, territory_shar
 
 @dataclass(frozen=True)
 class Measure:
-    how: str                  # count | sum | ratio | mean | median | roi | ltv
+    how: str                  # count | sum (money) | total (whole numbers) | ratio | mean | median | roi | ltv
     value: str | None = None  # the column summed / averaged (numerator of a ratio)
     per: str | None = None    # ratio denominator column; None = the number of rows
 
@@ -52,6 +52,8 @@ def measure_value(dd: DrillDown):
         return len(frame)
     if m.how == "sum":
         return money(_col_sum(frame, m.value))
+    if m.how == "total":
+        return int(_col_sum(frame, m.value))
     if m.how == "ratio":
         return ratio(_col_sum(frame, m.value), len(frame) if m.per is None else _col_sum(frame, m.per))
     if m.how == "mean":
@@ -113,11 +115,12 @@ def _deals(p, conditions, *, session, limit, extra=()):
 
 
 def _targets(p, *, session, limit):
-    query = (select(Territory.code, MonthlyTarget.month, MonthlyTarget.revenue_target, MonthlyTarget.forecast)
+    query = (select(Territory.code, MonthlyTarget.month, MonthlyTarget.revenue_target, MonthlyTarget.forecast,
+                    MonthlyTarget.lead_commitment)
              .join(Territory, Territory.id == MonthlyTarget.territory_id)
              .where(*sales.targets_in_period(p)).order_by(MonthlyTarget.month, Territory.code))
     rows, truncated = _run(session, query, limit)
-    return _frame(rows, ["territory", "month", "revenue_target", "forecast"]), truncated
+    return _frame(rows, ["territory", "month", "revenue_target", "forecast", "lead_commitment"]), truncated
 
 
 def _campaigns(p, *, session, limit):
@@ -261,6 +264,9 @@ def _one(key, p, *, session, limit):
         return "events in the period", frame, Measure("count") if key == "events_held" else Measure("ratio", "leads"), cut
     if key in ("leads_assigned", "median_first_touch_hours", "sla_compliance", "untouched_leads"):
         return _handoff(key, p, session=session, limit=limit)
+    if key in ("leads_accepted", "leads_rejected", "acceptance_rate", "leads_recycled", "lead_commitment",
+               "commitment_attainment"):
+        return _answers(key, p, session=session, limit=limit)
     if key == "note_read_rate":
         frame, cut = _notes(p, session=session, limit=limit)
         return "notes published in the period", frame, Measure("ratio", "reps_read", "reps_targeted"), cut
@@ -287,6 +293,58 @@ def _handoff(key, p, *, session, limit):
         return "assigned leads touched or past their deadline", frame, Measure("ratio", "within_sla"), cut
     frame, cut = _leads(p, handoff.untouched_overdue(p), session=session, limit=limit)
     return "untouched leads past their deadline", frame, Measure("count"), cut
+
+
+def _rejections(p, *, session, limit):
+    from models.tables import LeadRejection, User
+
+    query = (select(Lead.code, Lead.company, Territory.code, Campaign.code, User.username, LeadRejection.reason,
+                    LeadRejection.note, LeadRejection.rejected_at)
+             .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+             .join(User, User.id == LeadRejection.user_id)
+             .outerjoin(Territory, Territory.id == Lead.territory_id).join(Campaign, Campaign.id == Lead.campaign_id)
+             .where(*handoff.rejections_in_period(p)).order_by(LeadRejection.rejected_at, Lead.code))
+    rows, truncated = _run(session, query, limit)
+    frame = _frame(rows, ["code", "company", "territory", "campaign", "rep", "reason", "note", "rejected"],
+                   p, ("rejected",))
+    frame["reason"] = [str(getattr(r, "value", r)) for r in frame["reason"]]
+    return frame, truncated
+
+
+def _answers(key, p, *, session, limit):
+    """The second round's handoff KPIs: the reps' answers, recycling, and marketing's promise."""
+    accepted = [p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)]
+    if key == "leads_accepted":
+        frame, cut = _leads(p, accepted, session=session, limit=limit)
+        return "leads accepted in the period", frame, Measure("count"), cut
+    if key == "leads_recycled":
+        frame, cut = _leads(p, [p.ts_in_period(Lead.recycled_at), *p.lead_filters(Lead)], session=session,
+                            limit=limit)
+        return "leads recycled to nurture in the period", frame, Measure("count"), cut
+    if key == "leads_rejected":
+        frame, cut = _rejections(p, session=session, limit=limit)
+        return "rejections in the period", frame, Measure("count"), cut
+    if key == "acceptance_rate":
+        leads, cut1 = _leads(p, accepted, session=session, limit=limit)
+        rejections, cut2 = _rejections(p, session=session, limit=limit)
+        frame = pd.concat([
+            pd.DataFrame({"record": "acceptance", "code": leads["code"], "territory": leads["territory"],
+                          "accepted": [1] * len(leads)}, dtype=object),
+            pd.DataFrame({"record": "rejection", "code": rejections["code"], "territory": rejections["territory"],
+                          "accepted": [0] * len(rejections)}, dtype=object),
+        ], ignore_index=True)
+        return "acceptances and rejections in the period", frame, Measure("ratio", "accepted"), cut1 or cut2
+    targets, cut_t = _targets(p, session=session, limit=limit)
+    if key == "lead_commitment":
+        return "monthly targets", targets, Measure("total", "lead_commitment"), cut_t
+    leads, cut_l = _leads(p, handoff.assigned_in_period(p), session=session, limit=limit)
+    frame = pd.concat([
+        pd.DataFrame({"record": "lead assigned", "code": leads["code"], "territory": leads["territory"],
+                      "assigned": [1] * len(leads), "lead_commitment": [0] * len(leads)}, dtype=object),
+        pd.DataFrame({"record": "monthly target", "code": "", "territory": targets["territory"],
+                      "assigned": [0] * len(targets), "lead_commitment": targets["lead_commitment"]}, dtype=object),
+    ], ignore_index=True)
+    return "leads assigned and monthly targets", frame, Measure("ratio", "assigned", "lead_commitment"), cut_l or cut_t
 
 
 def drilldown(viewer, f: KpiFilter, key: str, *, session: Session, limit: int | None = None) -> DrillDown:

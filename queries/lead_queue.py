@@ -3,14 +3,13 @@ each with its response deadline (assigned_at + sla_hours, KPIS.md "Handoff")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, LeadStatus
-from models.settings_store import load_settings
 from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity, User
 from models.timefmt import fmt_duration
 from models.types import utcnow
@@ -79,15 +78,15 @@ def _queue_select():
     return (select(Lead.id, Lead.code, Lead.company, Lead.contact_name, Lead.email, Lead.phone, Lead.status,
                    Campaign.name.label("campaign"), Event.title.label("event"), Account.name.label("account"),
                    rep.display_name.label("rep"), Lead.created_at, Lead.assigned_at, Lead.first_touch_at,
-                   Lead.version)
+                   Lead.version, Lead.due_at)
             .join(Campaign, Campaign.id == Lead.campaign_id)
             .outerjoin(Event, Event.id == Lead.event_id)
             .outerjoin(Account, Account.id == Lead.account_id)
             .outerjoin(rep, rep.id == Lead.assigned_to_id))
 
 
-def _to_queued(row, sla: timedelta) -> QueuedLead:
-    deadline = row.assigned_at + sla if row.assigned_at is not None else None
+def _to_queued(row) -> QueuedLead:
+    deadline = row.due_at if row.assigned_at is not None else None
     return QueuedLead(row.id, row.code, row.company, row.contact_name, row.email, row.phone, str(row.status),
                       row.campaign, row.event, row.account, row.rep, row.created_at, row.assigned_at,
                       row.first_touch_at, deadline, row.version)
@@ -103,12 +102,10 @@ def _status_clause(status: str):
 
 def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, status: str = "open",
                rep_id: int | None = None, limit: int = 25, offset: int = 0) -> ResultPage[QueuedLead]:
-    """Most urgent first: untouched open leads by deadline (the deadline is assigned_at + one
-    constant, so ordering by assigned_at is ordering by deadline), then touched open leads, then
+    """Most urgent first: untouched open leads by deadline, then touched open leads, then
     closed ones. Search matches code, company, contact and e-mail."""
     require_field(viewer)
     limit, offset = page_bounds(limit, offset)
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     where = [lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id),
              matches(like_pattern(search), Lead.code, Lead.company, Lead.contact_name, Lead.email)]
     status_clause = _status_clause(status)
@@ -117,16 +114,15 @@ def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, s
     urgency = case((and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None)), 0),
                    (Lead.status.in_(OPEN_LEAD_STATUSES), 1), else_=2)
     rows = session.exec(_queue_select().where(*where)
-                        .order_by(urgency, Lead.assigned_at.asc().nulls_last(), Lead.id)
+                        .order_by(urgency, Lead.due_at.asc().nulls_last(), Lead.assigned_at.asc().nulls_last(), Lead.id)
                         .limit(limit).offset(offset)).all()
     total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
-    return ResultPage([_to_queued(r, sla) for r in rows], total, limit, offset)
+    return ResultPage([_to_queued(r) for r in rows], total, limit, offset)
 
 
 def lead_for(viewer: Viewer, lead_id: int, *, session: Session) -> LeadDetail:
     """One lead of the viewer's queue with its recent activity; a foreign id is refused."""
     require_field(viewer)
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     row = session.exec(_queue_select().add_columns(
         Lead.campaign_id, Lead.event_id, Lead.account_id, Lead.assigned_to_id, Lead.disqualify_reason,
         Lead.converted_at, Lead.opportunity_id, Opportunity.name.label("opportunity"))
@@ -139,7 +135,7 @@ def lead_for(viewer: Viewer, lead_id: int, *, session: Session) -> LeadDetail:
         select(Activity.occurred_at, Activity.kind, who.display_name, Activity.notes)
         .join(who, who.id == Activity.user_id)
         .where(Activity.lead_id == row.id).order_by(Activity.occurred_at.desc()).limit(20)).all()
-    return LeadDetail(_to_queued(row, sla), row.campaign_id, row.event_id, row.account_id, row.assigned_to_id,
+    return LeadDetail(_to_queued(row), row.campaign_id, row.event_id, row.account_id, row.assigned_to_id,
                       row.disqualify_reason, row.converted_at, row.opportunity_id, row.opportunity,
                       [tuple(a) for a in activities])
 
@@ -161,7 +157,6 @@ def overdue_count(viewer: Viewer, *, session: Session, rep_id: int | None = None
     """Open, untouched leads of the queue past their deadline."""
     require_field(viewer)
     now = now or utcnow()
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     return session.exec(select(func.count()).select_from(Lead).where(
         lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), Lead.status.in_(OPEN_LEAD_STATUSES),
-        Lead.first_touch_at.is_(None), Lead.assigned_at < now - sla)).one()
+        Lead.first_touch_at.is_(None), Lead.due_at < now)).one()

@@ -40,6 +40,12 @@ KPI_FUNCTIONS: dict[str, Callable] = {
     "sla_compliance": handoff.sla_compliance,
     "untouched_leads": handoff.untouched_leads,
     "note_read_rate": handoff.note_read_rate,
+    "leads_accepted": handoff.leads_accepted,
+    "leads_rejected": handoff.leads_rejected,
+    "acceptance_rate": handoff.acceptance_rate,
+    "leads_recycled": handoff.leads_recycled,
+    "lead_commitment": handoff.lead_commitment,
+    "commitment_attainment": handoff.commitment_attainment,
     "ltv_by_segment": customers.ltv_by_segment,
 }
 
@@ -48,8 +54,8 @@ KPI_KEYS: tuple[str, ...] = tuple(KPI_FUNCTIONS)
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Sales": KPI_KEYS[0:11],
     "Marketing": KPI_KEYS[11:20],
-    "Handoff": KPI_KEYS[20:25],
-    "Customers": KPI_KEYS[25:],
+    "Handoff": KPI_KEYS[20:31],
+    "Customers": KPI_KEYS[31:],
 }
 
 # What each key is worth, for formatting: money, count, ratio (a fraction of 1), days, hours.
@@ -62,7 +68,9 @@ UNITS: dict[str, str] = {
     "lead_conversion_rate": "ratio", "marketing_sourced_revenue_share": "ratio",
     "events_held": "count", "leads_per_event": "number", "leads_assigned": "count",
     "median_first_touch_hours": "hours", "sla_compliance": "ratio", "untouched_leads": "count",
-    "note_read_rate": "ratio", "ltv_by_segment": "money",
+    "note_read_rate": "ratio", "leads_accepted": "count", "leads_rejected": "count",
+    "acceptance_rate": "ratio", "leads_recycled": "count", "lead_commitment": "count",
+    "commitment_attainment": "ratio", "ltv_by_segment": "money",
 }
 
 TITLES: dict[str, str] = {key: key.replace("_", " ").capitalize() for key in KPI_KEYS} | {

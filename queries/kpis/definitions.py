@@ -50,19 +50,27 @@ DEFINITIONS: dict[str, str] = {
     "leads_assigned": "Count of leads whose assigned_at is in the period.",
     "median_first_touch_hours": "Median of (first_touch_at − assigned_at) in hours over the leads assigned in "
                                 "the period that have first_touch_at. Reading: as_of does not apply.",
-    "sla_compliance": "Leads assigned in the period first touched within sla_hours of assigned_at "
-                      "(first_touch_at − assigned_at ≤ sla_hours) / leads assigned in the period that were "
-                      "either touched or whose deadline (assigned_at + sla_hours) is before as_of, whatever "
-                      "their status. Reading: 'touched' = has a first_touch_at as stored now; 'before as_of' = "
-                      "strictly before.",
+    "sla_compliance": "Leads assigned in the period first touched within the SLA (first_touch_at ≤ due_at, the "
+                      "deadline stored at the hand-over) / leads assigned in the period that were either touched "
+                      "or whose deadline (due_at) is before as_of, whatever their status. Reading: 'touched' = "
+                      "has a first_touch_at as stored now; 'before as_of' = strictly before.",
     "untouched_leads": "Leads assigned in the period with no first_touch_at, not disqualified, whose deadline "
-                       "(assigned_at + sla_hours) is strictly before as_of.",
+                       "(due_at) is strictly before as_of.",
     "note_read_rate": "Over notes published in the period (each published version its own note): Σ per note of "
                       "distinct active reps in the note's campaign's target territories with a read receipt "
                       "up to as_of / Σ per note of active reps in those territories. Reading: a receipt counts "
                       "when read_at ≤ as_of; users' role, activity and territory as stored now; with a territory "
                       "filter, notes of campaigns targeting it and only that territory's reps; the segment "
                       "filter does not apply to notes.",
+    "leads_accepted": "Count of leads whose accepted_at (the rep accepted the lead) is in the period.",
+    "leads_rejected": "Count of rejections whose rejected_at is in the period (a lead rejected twice counts "
+                      "twice). With a territory filter, rejections count by their lead's territory.",
+    "acceptance_rate": "leads_accepted / (leads_accepted + leads_rejected).",
+    "leads_recycled": "Count of leads whose recycled_at (marketing recycled a rejected lead to nurture) is in "
+                      "the period.",
+    "lead_commitment": "Σ lead_commitment of the monthly targets whose month's first day is in the period (the "
+                       "leads marketing promised to hand over).",
+    "commitment_attainment": "leads_assigned / lead_commitment.",
     "ltv_by_segment": "Per account segment with at least one account with a won deal: Σ amount of all `won` "
                       "opportunities ever of accounts in the segment / number of such accounts. Lifetime (no "
                       "period). Accounts without a segment and won deals without an account are left out. "
