@@ -11,8 +11,11 @@ import importlib
 import streamlit as st
 
 from i18n import _
+from models.config import load_config
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from ui.background import start_background_sweep
+from ui.inbox_badge import unread_badge
 from ui.language import apply_language
 from ui.registry import DEFAULT_URL_PATH, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
@@ -22,6 +25,9 @@ st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layou
 
 def _signed_out_placeholder() -> None:
     """The only page without a session; the form itself is drawn by login_form."""
+
+
+_PAGES: dict[str, st.Page] = {}
 
 
 def _page(spec) -> st.Page:
@@ -39,7 +45,9 @@ def _navigation_for(viewer):
                                       url_path="change-password")], position="hidden")
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.role):
-        sections.setdefault(spec.section, []).append(_page(spec))
+        page = _page(spec)
+        _PAGES[spec.url_path] = page
+        sections.setdefault(spec.section, []).append(page)
     return st.navigation(sections, expanded=True)
 
 
@@ -61,8 +69,11 @@ def main() -> None:
         st.error(_("OneVoice cannot start: {problem}").format(problem=exc))
         st.stop()
 
+    start_background_sweep(load_config().database_url)
     with st.sidebar:
         st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
+        if "inbox" in _PAGES:
+            unread_badge(viewer, _PAGES["inbox"])
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()

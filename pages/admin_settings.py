@@ -7,7 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from models.db import read_session, write_session
-from models.enums import Role, SettingKey
+from i18n import N_, _
+from models.enums import SETTING_DEFAULTS, Role, SettingKey
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
@@ -35,6 +36,46 @@ def _settings(viewer) -> None:
             st.error(problem)
 
 
+POLICY_FIELDS = [
+    (SettingKey.sla_hours_enterprise, N_("SLA hours, enterprise (empty = the general SLA)")),
+    (SettingKey.sla_hours_mid_market, N_("SLA hours, mid-market (empty = the general SLA)")),
+    (SettingKey.sla_hours_smb, N_("SLA hours, SMB (empty = the general SLA)")),
+    (SettingKey.business_hours, N_("Business hours (HH:MM-HH:MM)")),
+    (SettingKey.business_days, N_("Business days (e.g. Mon-Fri)")),
+    (SettingKey.holiday_country, N_("Public holidays of (country code)")),
+    (SettingKey.warn_before_hours, N_("Warn the rep this many hours before the deadline")),
+    (SettingKey.reassign_after_hours, N_("Reassign this many hours after the deadline (empty = never)")),
+]
+
+
+def _sla_policy(viewer) -> None:
+    """The SLA policy and the escalation ladder (DESIGN.md "Second round")."""
+    with read_session(app_engine()) as session:
+        stored = admin_queries.stored_settings(viewer, session=session)
+    st.info(_("A change applies to leads handed over from now on: the deadline of a lead already handed "
+              "over is kept, so past compliance never changes."))
+    with st.form("as_sla_policy"):
+        clock = st.radio(_("SLA clock"), ["wall", "business"], horizontal=True,
+                         index=0 if stored.get("sla_clock", "wall") == "wall" else 1,
+                         format_func=lambda c: _("Wall clock (elapsed hours)") if c == "wall"
+                         else _("Business hours on business days, public holidays excluded"))
+        cols = st.columns(2)
+        values = {SettingKey.sla_clock: clock}
+        for i, (key, label) in enumerate(POLICY_FIELDS):
+            values[key] = cols[i % 2].text_input(_(label), value=stored.get(key.value, SETTING_DEFAULTS[key]),
+                                                 key=f"as_policy_{key.value}")
+        if not st.form_submit_button(_("Save SLA policy")):
+            return
+    try:
+        with write_session(app_engine()) as session:
+            for key, value in values.items():
+                admin.update_setting(viewer, key.value, value, session=session)
+        st.success(_("SLA policy saved; it applies to the next hand-overs."))
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            st.error(problem)
+
+
 def _targets(viewer) -> None:
     today = date.today()
     year = st.number_input("Year", min_value=2000, max_value=2100, value=today.year, step=1)
@@ -43,12 +84,16 @@ def _targets(viewer) -> None:
     frame = pd.DataFrame(rows)
     for column in ("revenue_target", "forecast"):
         frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    frame["lead_commitment"] = frame["lead_commitment"].map(lambda v: None if v is None else str(v))
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"as_targets_{year}", disabled=["territory", "month"],
         column_config={"revenue_target": st.column_config.TextColumn("Revenue target", help="A decimal amount ≥ 0"),
-                       "forecast": st.column_config.TextColumn("Forecast", help="A decimal amount ≥ 0")})
+                       "forecast": st.column_config.TextColumn("Forecast", help="A decimal amount ≥ 0"),
+                       "lead_commitment": st.column_config.TextColumn(
+                           _("Lead commitment"), help=_("Leads marketing promises to hand over that month"))})
     if st.button("Save targets and forecasts", key="as_targets_save"):
-        changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"])
+        changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"],
+                                   r.get("lead_commitment"))
                    for r in edited.to_dict("records")]
         try:
             with write_session(app_engine()) as session:
@@ -64,6 +109,8 @@ def render() -> None:
     st.title("Settings, targets and forecasts")
     st.subheader("Business settings")
     _settings(viewer)
+    st.subheader(_("Response-time SLA policy and escalation"))
+    _sla_policy(viewer)
     st.subheader("Monthly revenue targets and forecasts")
     _targets(viewer)
 

@@ -14,6 +14,7 @@ from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole
+from ui import handoff_widgets
 from ui.campaign_picker import pick_campaign
 from ui.format import money, pct, when
 from ui.session import app_engine, require_viewer
@@ -97,6 +98,9 @@ def render() -> None:
             st.dataframe([{"Reason": reason, "Leads": n} for reason, n in view.disqualify_reasons],
                          hide_index=True, width="stretch")
         _lead_lists(viewer, campaign_id, view, session, settings.tz)
+        st.divider()
+        handoff_widgets.rejection_reasons_chart(viewer, session=session, key="bh_rejections")
+        handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="bh_scorecard")
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

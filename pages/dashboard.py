@@ -21,6 +21,7 @@ from queries.drilldown import drilldown, measure_value
 from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
+from ui import handoff_widgets
 from ui.format import money, pct, short_money
 from ui.session import app_engine, require_viewer
 
@@ -282,6 +283,8 @@ def render() -> None:
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(data, settings.currency)
+    with read_session(engine) as session:
+        handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="dash_scorecard")
     st.divider()
     _drilldown(viewer, f, data, settings.currency)
 

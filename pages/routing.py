@@ -13,6 +13,7 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import routing
 from ui.actions import run_write_then_rerun, show_flash
+from ui.rejected_queue import rejected_section
 from ui.format import when
 from ui.session import app_engine, require_viewer
 
@@ -69,6 +70,9 @@ def render() -> None:
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         territories = marketing.territories(session=session)
+        if viewer.role is not Role.manager:
+            rejected_section(viewer, session, territories, tz)
+            st.divider()
         filters = _filters(viewer, session, territories)
         page_no = st.number_input("Page", min_value=1, value=1, step=1, key="rt_page")
         page = marketing.unassigned_queue(viewer, session=session, page=page_no, **filters)

@@ -160,3 +160,9 @@ def overdue_count(viewer: Viewer, *, session: Session, rep_id: int | None = None
     return session.exec(select(func.count()).select_from(Lead).where(
         lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), Lead.status.in_(OPEN_LEAD_STATUSES),
         Lead.first_touch_at.is_(None), Lead.due_at < now)).one()
+
+
+def lead_id_by_code(viewer: Viewer, code: str, *, session: Session) -> int | None:
+    """The id of the viewer's lead with this code (a notification's link), or None."""
+    require_field(viewer)
+    return session.exec(select(Lead.id).where(Lead.code == str(code), lead_scope(viewer))).first()

@@ -17,7 +17,7 @@ from models.enums import OPEN_LEAD_STATUSES, Role
 from models.tables import Account, Event, Lead, Territory, User
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
-from services import audit, sla
+from services import audit, notifications, sla
 from services.errors import NotFound, StaleEdit, ValidationFailed
 
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
@@ -100,6 +100,8 @@ def _assign(viewer: Viewer, lead: Lead, territory_id: int, rep_id: int | None, n
     session.flush()
     audit.record(session=session, username=viewer.username, action=action, entity="lead", entity_key=lead.code,
                  detail=audit.changes(before, audit.snapshot(lead, LEAD_ROUTING_FIELDS)))
+    if rep_id is not None:
+        notifications.lead_assigned(lead, session=session, now=now)
     return lead
 
 

@@ -93,3 +93,28 @@ def fill_missing_due_at(*, session: Session, batch_size: int = 5000) -> int:
         session.execute(update(Lead.__table__).where(Lead.__table__.c.id == bindparam("lead_id"))
                         .values(due_at=bindparam("due")), values)
         filled += len(values)
+
+
+def fill_staged_due_at(conn, stage: str) -> int:
+    """The bundle loader's staged leads (``c_`` columns) that have an assigned_at and no due_at
+    get the deadline of the policy in force on ``conn``'s transaction."""
+    from sqlalchemy import column, table
+
+    from models.types import UTCDateTime
+
+    staged = table(stage, column("c__line"), column("c_assigned_at", UTCDateTime()), column("c_account"),
+                   column("c_due_at", UTCDateTime()))
+    session = Session(bind=conn)
+    policy = current_policy(session=session)
+    rows = conn.execute(select(staged.c.c__line, staged.c.c_assigned_at, Account.segment)
+                        .outerjoin(Account, Account.name == staged.c.c_account)
+                        .where(staged.c.c_assigned_at.is_not(None), staged.c.c_due_at.is_(None))).all()
+    if not rows:
+        return 0
+    try:
+        values = [{"line": r[0], "due": due_at(r[1], policy, segment=r[2])} for r in rows]
+    except ValueError as exc:
+        raise ValidationFailed(f"SLA policy: {exc}") from None
+    conn.execute(update(staged).where(staged.c.c__line == bindparam("line")).values(c_due_at=bindparam("due")),
+                 values)
+    return len(values)

@@ -16,7 +16,6 @@ from sqlmodel import Session
 from models.db import bump_write_generation
 from services.audit import record
 from services.errors import ValidationFailed
-from services.sla import fill_missing_due_at
 
 from .load import BundleLoader
 from .spec import FILES
@@ -65,10 +64,6 @@ def import_bundle(directory: Path | str, *, engine: Engine, username: str | None
             try:
                 with conn.begin(), Session(bind=conn) as session:
                     loader.load(checked)
-                    if "leads.csv" in checked.headers:
-                        # BUNDLE.md: a missing due_at is computed by the SLA policy (the bundle's own
-                        # settings.csv, loaded first, else the database's).
-                        fill_missing_due_at(session=session)
                     record(session=session, username=username, action=audit_action, entity=audit_entity,
                            entity_key=audit_key or directory.name,
                            detail={"rows": checked.rows, **(audit_extra or {})})
