@@ -72,8 +72,8 @@ def main() -> None:
     start_background_sweep(load_config().database_url)
     with st.sidebar:
         st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
-        if "inbox" in _PAGES:
-            unread_badge(viewer, _PAGES["inbox"])
+        if "my-inbox" in _PAGES:
+            unread_badge(viewer, _PAGES["my-inbox"])
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()

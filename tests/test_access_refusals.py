@@ -154,6 +154,7 @@ NO_VIEWER = {
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",
     "queries.home.territory_name": "the name of the viewer's own territory",
     "queries.notifications.kind_label": "pure: the label of a notification kind",
+    "services.escalation.sweep": "the portal's background job (ui/background.py): no user, the ladder's rules",
 }
 
 

@@ -35,7 +35,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", "My day", "my-day", ALL, "Home", ":material/today:"),
     PageSpec("account", "My account", "my-account", ALL, "Home", ":material/person:"),
-    PageSpec("inbox", "Inbox", "inbox", ALL, "Home", ":material/notifications:"),
+    PageSpec("inbox", "Inbox", "my-inbox", ALL, "Home", ":material/notifications:"),
     PageSpec("territory_events", "Territory events", "events", FIELD, "Field", ":material/event:"),
     PageSpec("campaign_notes", "Campaign notes", "notes", FIELD, "Field", ":material/campaign:"),
     PageSpec("lead_queue", "Lead queue", "leads", FIELD, "Field", ":material/inbox:"),

@@ -19,20 +19,24 @@ def _reason(row) -> str:
 def rejected_section(viewer, session, territories, tz) -> None:
     st.subheader(_("Rejected by sales"))
     page = handoff_answers.rejected_queue(viewer, session=session, page_size=100)
+    linked = st.query_params.get("lead")
+    rows = page.rows
+    if linked and all(r.code != linked for r in rows):
+        # a notification's link (?lead=CODE) brings its lead to the top, wherever it is in the queue
+        rows = [*handoff_answers.rejected_queue(viewer, session=session, code=linked).rows, *rows]
     st.metric(_("Leads handed back"), f"{page.total:,}")
-    if not page.rows:
+    if not rows:
         st.caption(_("No lead is waiting: sales accepted every lead handed over, or marketing has answered."))
         return
     st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign,
                    _("Territory"): r.territory or "—", _("Rejected by"): r.rep or "—", _("Reason"): _reason(r),
-                   _("Note"): r.note or "", _("Rejected"): when(r.rejected_at, tz)} for r in page.rows],
+                   _("Note"): r.note or "", _("Rejected"): when(r.rejected_at, tz)} for r in rows],
                  hide_index=True, width="stretch", key="rj_table")
-    labels = {r.id: f"{r.code} · {r.company} · {_reason(r)}" for r in page.rows}
-    linked = st.query_params.get("lead")
+    labels = {r.id: f"{r.code} · {r.company} · {_reason(r)}" for r in rows}
     ids = list(labels)
-    preselect = next((i for i, r in enumerate(page.rows) if r.code == linked), 0)
+    preselect = next((i for i, r in enumerate(rows) if r.code == linked), 0)
     lead_id = st.selectbox(_("Rejected lead"), ids, index=preselect, format_func=labels.get, key="rj_lead")
-    lead = next(r for r in page.rows if r.id == lead_id)
+    lead = next(r for r in rows if r.id == lead_id)
     route, recycle, drop = st.tabs([_("Re-route"), _("Recycle to nurture"), _("Disqualify")])
     names = {t.id: t.name for t in territories}
     with route:
