@@ -9,6 +9,7 @@ import streamlit as st
 from models.db import read_session, write_session
 from i18n import N_, _
 from models.enums import SETTING_DEFAULTS, Role, SettingKey
+from models.types import local_today
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
@@ -77,7 +78,8 @@ def _sla_policy(viewer) -> None:
 
 
 def _targets(viewer) -> None:
-    today = date.today()
+    with read_session(app_engine()) as session:
+        today = local_today(load_settings(session=session).tz)
     year = st.number_input("Year", min_value=2000, max_value=2100, value=today.year, step=1)
     with read_session(app_engine()) as session:
         rows = admin_queries.targets_grid(viewer, session=session, start=date(int(year), 1, 1), months=12)

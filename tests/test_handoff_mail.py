@@ -11,7 +11,6 @@ from services.escalation import sweep
 from services.mailer import send_outbox
 from tests.factories import Builder
 from tests.handoff_world import HANDOVER, SEOUL, build, hand_over
-from tests.smtp_support import smtp_server  # noqa: F401  (fixture)
 
 H = timedelta(hours=1)
 

@@ -2,12 +2,13 @@
 (rejection reasons per campaign) and the two-sided scorecard."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import plotly.express as px
 import streamlit as st
 
 from i18n import _
+from models.types import local_today
 from queries import handoff_answers
 from queries.reject_reasons import REJECT_REASON_LABELS
 
@@ -34,7 +35,7 @@ def _month_starts(today: date, months: int) -> date:
 def scorecard(viewer, *, session, tz, key: str, months: int = 3) -> None:
     """Per territory and month: what marketing promised and handed over, how sales answered."""
     st.markdown(_("**Scorecard: marketing's promise and sales' answer**, per territory and month"))
-    today = datetime.now(tz).date()
+    today = local_today(tz)
     frame = handoff_answers.scorecard(viewer, session=session, start=_month_starts(today, months), months=months)
     if frame.empty:
         st.caption(_("No territory yet."))
