@@ -16,7 +16,7 @@ from models.settings_store import load_settings
 from models.tables import Territory
 from models.timefmt import parse_timestamp
 from models.types import utcnow
-from queries.kpis import KPI_KEYS, UNITS, KpiFilter, all_kpis
+from queries.kpis import KPI_KEYS, KPIS, KpiFilter, all_kpis
 from queries.scope import Viewer
 
 # The command line is trusted like an administrator: company-wide, every territory.
@@ -104,11 +104,11 @@ def to_table(values: dict) -> str:
     rows = []
     for key in KPI_KEYS:
         if isinstance(values[key], dict):
-            rows += [(f"{key}.{segment}", _readable(v, UNITS[key])) for segment, v in values[key].items()]
+            rows += [(f"{key}.{segment}", _readable(v, KPIS[key].unit)) for segment, v in values[key].items()]
             if not values[key]:
                 rows.append((key, "—"))
         else:
-            rows.append((key, _readable(values[key], UNITS[key])))
+            rows.append((key, _readable(values[key], KPIS[key].unit)))
     width = max(len(k) for k, _ in rows)
     value_width = max(len(v) for _, v in rows)
     return "\n".join(f"{k.ljust(width)}  {v.rjust(value_width)}" for k, v in rows)

@@ -8,8 +8,8 @@ from cli import CommandError
 from cli._common import open_engine
 from models.db import write_session
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from services import users
-from services.errors import NotFound, ValidationFailed
 
 
 def register(subparsers):

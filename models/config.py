@@ -1,4 +1,11 @@
-"""Process-wide settings read from the environment, in one place.
+"""Process-wide settings: one typed object (pydantic-settings), read from the environment once.
+
+``load_config()`` is the only reader of the environment for these settings. It parses the
+environment once and keeps the object; when the environment itself changes (a test's
+``monkeypatch.setenv``, a benchmark pointing the app at another database) the next call parses
+it again, and ``reload_config()`` forces that. Names: ``DATABASE_URL``, and ``ONEVOICE_`` +
+the setting (``ONEVOICE_DATA_DIR``, ``ONEVOICE_COOKIE_KEY``, ``ONEVOICE_COOKIE_DAYS``,
+``ONEVOICE_MAX_UPLOAD_MB``, ``ONEVOICE_MAX_UNZIPPED_MB``, ``ONEVOICE_CACHE_TTL``).
 
 Settings that the business changes at run time (``sla_hours``, time zone, currency) live in the
 database's ``setting`` table instead; see ``models.settings_store``.
@@ -6,35 +13,79 @@ database's ``setting`` table instead; see ``models.settings_store``.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
 from pathlib import Path
 
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigurationError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "ONEVOICE_"
 
 
-@dataclass(frozen=True)
-class AppConfig:
-    database_url: str
-    data_dir: Path
-    cookie_expiry_days: float
-    max_upload_mb: int
-    max_unzipped_mb: int
-    cache_ttl_seconds: int
+class AppConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    # DATABASE_URL as given; unset = the embedded SQLite file in data_dir (see database_url).
+    database_url_env: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # Signs the sign-in cookie; unset = Streamlit secrets' cookie_key, else a key kept in data_dir.
+    cookie_key: SecretStr | None = None
+    cookie_expiry_days: float = Field(default=7, validation_alias="ONEVOICE_COOKIE_DAYS")
+    max_upload_mb: int = 200
+    max_unzipped_mb: int = 2000
+    # Other processes see another process's writes within this many seconds.
+    cache_ttl_seconds: int = Field(default=60, validation_alias="ONEVOICE_CACHE_TTL")
+
+    @property
+    def database_url(self) -> str:
+        if self.database_url_env is not None:
+            return self.database_url_env
+        return f"sqlite:///{self.data_dir / 'onevoice.db'}"
 
     @property
     def is_default_sqlite(self) -> bool:
-        return "DATABASE_URL" not in os.environ
+        return self.database_url_env is None
+
+
+_lock = threading.Lock()
+_loaded: tuple[tuple, AppConfig] | None = None
+
+
+def _environment() -> tuple:
+    return tuple(sorted((name, value) for name, value in os.environ.items()
+                        if name == "DATABASE_URL" or name.upper().startswith(ENV_PREFIX)))
+
+
+def _env_name(loc: tuple) -> str:
+    name = ".".join(map(str, loc)).upper()
+    return name if name == "DATABASE_URL" or name.startswith(ENV_PREFIX) else ENV_PREFIX + name
+
+
+def _parse() -> AppConfig:
+    try:
+        return AppConfig()
+    except ValidationError as exc:
+        problems = "; ".join(f"{_env_name(e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"bad setting in the environment: {problems}") from None
 
 
 def load_config() -> AppConfig:
-    data_dir = Path(os.environ.get("ONEVOICE_DATA_DIR", PROJECT_ROOT / "data"))
-    default_url = f"sqlite:///{data_dir / 'onevoice.db'}"
-    return AppConfig(
-        database_url=os.environ.get("DATABASE_URL", default_url),
-        data_dir=data_dir,
-        cookie_expiry_days=float(os.environ.get("ONEVOICE_COOKIE_DAYS", "7")),
-        max_upload_mb=int(os.environ.get("ONEVOICE_MAX_UPLOAD_MB", "200")),
-        max_unzipped_mb=int(os.environ.get("ONEVOICE_MAX_UNZIPPED_MB", "2000")),
-        # Other processes see another process's writes within this many seconds.
-        cache_ttl_seconds=int(os.environ.get("ONEVOICE_CACHE_TTL", "60")),
-    )
+    """The settings of this process (parsed once per environment)."""
+    global _loaded
+    environment = _environment()
+    loaded = _loaded
+    if loaded is None or loaded[0] != environment:
+        with _lock:
+            loaded = (environment, _parse())
+            _loaded = loaded
+    return loaded[1]
+
+
+def reload_config() -> AppConfig:
+    """Forget the parsed settings and read the environment again."""
+    global _loaded
+    _loaded = None
+    return load_config()

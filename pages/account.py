@@ -4,8 +4,8 @@ from __future__ import annotations
 import streamlit as st
 
 from models.db import read_session, write_session
+from models.errors import ValidationFailed
 from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
-from services.errors import ValidationFailed
 from ui.session import app_engine, require_viewer
 
 

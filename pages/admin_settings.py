@@ -10,10 +10,10 @@ from models.db import read_session, write_session
 from i18n import N_, _
 from models.enums import SETTING_DEFAULTS, Role, SettingKey
 from models.types import local_today
+from models.errors import ValidationFailed
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
-from services.errors import ValidationFailed
 from ui.session import app_engine, require_viewer
 
 

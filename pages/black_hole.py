@@ -59,14 +59,14 @@ def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
     territory_id = st.selectbox("Lists for territory", [None, *territories], key="bh_list_territory",
                                 format_func=lambda t: "All territories" if t is None else territories[t])
     args = dict(session=session, start=view.start, end=view.end, territory_id=territory_id, as_of=view.as_of)
-    overdue = black_hole.overdue_untouched(viewer, campaign_id, page_size=100, **args)
+    overdue = black_hole.overdue_untouched(viewer, campaign_id, limit=100, **args)
     st.markdown(f"**Overdue untouched leads: {overdue.total:,}**")
     if overdue.rows:
         st.dataframe([{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "",
                        "Territory": r.territory or "", "Rep": r.rep or "", "Handed over": when(r.assigned_at, tz),
                        "Waiting for": fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
                      hide_index=True, width="stretch")
-    disqualified = black_hole.disqualified_leads(viewer, campaign_id, page_size=100, **args)
+    disqualified = black_hole.disqualified_leads(viewer, campaign_id, limit=100, **args)
     st.markdown(f"**Disqualified leads: {disqualified.total:,}**")
     if disqualified.rows:
         st.dataframe([{"Lead": r.code, "Company": r.company, "Territory": r.territory or "", "Rep": r.rep or "",

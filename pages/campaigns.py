@@ -16,11 +16,13 @@ from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import money, when
 from ui.session import app_engine, require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 ALL_LABEL = "All"
+CAMPAIGN_PAGE = 25
 
 
 def _filters(territories) -> dict:
@@ -41,7 +43,7 @@ def _campaign_table(page, currency: str) -> None:
                    "Budget": money(r.budget, currency), "Actual cost": money(r.actual_cost, currency),
                    "Owner": r.owner or "", "Events": r.events, "Leads": r.leads} for r in page.rows],
                  hide_index=True, width="stretch")
-    st.caption(f"{page.total} campaigns · page {page.page} of {page.pages}")
+    pager(page, "cmp_page", noun="campaigns")
 
 
 def _campaign_form(key: str, territories, owners, current=None, targets=(), *, today: date) -> CampaignInput | None:
@@ -176,8 +178,8 @@ def render() -> None:
                 run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
                           lambda c: f"Campaign {c.code} created.")
         filters = _filters(territories)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="cmp_page")
-        page = marketing.list_campaigns(viewer, session=session, page=page_no, **filters)
+        offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
+        page = marketing.list_campaigns(viewer, session=session, limit=CAMPAIGN_PAGE, offset=offset, **filters)
         _campaign_table(page, settings.currency)
         _edit_section(viewer, page, territories, owners, settings, session)
 

@@ -14,24 +14,23 @@ import streamlit as st
 
 from models.config import load_config
 from models.types import local_today, utcnow
-from models.db import read_session, write_generation
 from models.enums import Role, Segment
-from models.settings_store import load_settings
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
-from queries.kpis import DEFINITIONS, KPI_KEYS, SECTIONS, TITLES, UNITS, KpiFilter, all_kpis
+from i18n import _
+from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
+from models.db import read_session
 from ui import handoff_widgets
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings
 from ui.format import money, pct, short_money
 from ui.session import app_engine, require_viewer
 
 EARLIEST = date(2016, 1, 1)
 PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
 DRILL_ROWS = 20_000
-# A lower value is the better one for these tiles (the delta arrow turns red when they rise).
-LOWER_IS_BETTER = {"lost_deals", "avg_sales_cycle_days", "cost_per_lead", "median_first_touch_hours",
-                   "untouched_leads"}
 
 
 # -- period and filters ------------------------------------------------------------------------
@@ -51,7 +50,7 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
     return year_ago + timedelta(days=1), today
 
 
-def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
+def _filters(viewer: Viewer, tz) -> KpiFilter | None:
     today = local_today(tz)
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
     preset = cols[0].selectbox("Period", PRESETS, key="dash_preset")
@@ -65,10 +64,10 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     else:
         start, end = preset_period(preset, today)
         cols[1].markdown(f"**From – to**  \n{start} – {end}")
-    territories = dict(series.territory_choices(viewer, session=session))
+    territories = dict(cached_read(series.territory_choices, viewer))
     territory_id = cols[2].selectbox("Territory", [None, *territories], key="dash_territory",
                                      format_func=lambda t: "All territories" if t is None else territories[t])
-    campaigns = dict(series.campaign_choices(viewer, start, end, session=session))
+    campaigns = dict(cached_read(series.campaign_choices, viewer, start=start, end=end))
     campaign_id = cols[3].selectbox("Campaign", [None, *campaigns], key="dash_campaign",
                                     format_func=lambda c: "All campaigns" if c is None else campaigns[c],
                                     help="Campaigns running during the period.")
@@ -79,42 +78,25 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
 
 
-# -- cached reads (keyed on every filter, the viewer's scope and this process's writes) ----------
+# -- the numbers (through the pages' one cached read: keyed on the viewer, every filter, writes) --
 
-def _viewer_for(role: str, territory_id: int | None) -> Viewer:
-    return Viewer(id=0, username="dashboard", display_name="dashboard", role=Role(role), territory_id=territory_id)
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Computing KPIs…", max_entries=200)
-def _kpis_cached(database_url, generation, role, scope_territory, f: KpiFilter) -> dict:
-    viewer = _viewer_for(role, scope_territory)
-    with read_session(app_engine()) as session:
-        return {"now": all_kpis(viewer, f, session=session),
-                "before": all_kpis(viewer, f.shifted_back(), session=session),
-                "funnel": series.funnel(viewer, f, session=session),
-                "monthly": series.monthly_revenue(viewer, f, session=session),
-                "territories": series.territory_comparison(viewer, f, session=session),
-                "campaigns": series.campaign_roi_points(viewer, f, session=session),
-                "response": series.response_time_distribution(viewer, f, session=session),
-                "ltv": series.ltv_by_segment(viewer, f, session=session),
-                "sla_hours": series.sla_hours(viewer, f, session=session)}
-
-
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner="Loading records…", max_entries=50)
-def _drill_cached(database_url, generation, role, scope_territory, f: KpiFilter, key: str):
-    with read_session(app_engine()) as session:
-        dd = drilldown(_viewer_for(role, scope_territory), f, key, session=session, limit=DRILL_ROWS)
-    return dd.records, dd.frame, dd.truncated, (None if dd.truncated else measure_value(dd))
-
-
-def _cache_key(viewer: Viewer) -> tuple:
-    return load_config().database_url, write_generation(), viewer.role.value, viewer.territory_id
+def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
+    with st.spinner("Computing KPIs…"):
+        return {"now": cached_read(all_kpis, viewer, f=f),
+                "before": cached_read(all_kpis, viewer, f=f.shifted_back()),
+                "funnel": cached_read(series.funnel, viewer, f=f),
+                "monthly": cached_read(series.monthly_revenue, viewer, f=f),
+                "territories": cached_read(series.territory_comparison, viewer, f=f),
+                "campaigns": cached_read(series.campaign_roi_points, viewer, f=f),
+                "response": cached_read(series.response_time_distribution, viewer, f=f),
+                "ltv": cached_read(series.ltv_by_segment, viewer, f=f),
+                "sla_hours": cached_read(series.sla_hours, viewer, f=f)}
 
 
 # -- tiles ------------------------------------------------------------------------------------
 
 def fmt_value(key: str, value, currency: str) -> str:
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     if value is None:
         return "—"
     if unit == "money":
@@ -132,7 +114,7 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     diff = float(now) - float(before)
     if diff == 0:
         return None
-    unit = UNITS[key]
+    unit = KPIS[key].unit
     # Streamlit draws the arrow from a leading ASCII "-": keep the sign plain.
     if unit == "ratio":
         return f"{diff * 100:+.1f} pp"
@@ -148,17 +130,18 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     st.caption(f"Change against the previous {(f.end - f.start).days + 1} days ({before.start} – {before.end}). "
                "Hover a tile's ⓘ for its definition.")
     for section, keys in SECTIONS.items():
-        st.subheader(section)
-        if section == "Customers":
+        st.subheader(_(section))
+        if section == CUSTOMERS:
             _ltv_tiles(data, currency)
             continue
         for row_start in range(0, len(keys), 6):
             cols = st.columns(6)
             for col, key in zip(cols, keys[row_start:row_start + 6]):
-                col.metric(TITLES[key], fmt_value(key, data["now"][key], currency),
+                kpi = KPIS[key]
+                col.metric(kpi.label(), fmt_value(key, data["now"][key], currency),
                            delta=fmt_delta(key, data["now"][key], data["before"][key], currency),
-                           delta_color="inverse" if key in LOWER_IS_BETTER else "normal",
-                           help=DEFINITIONS[key], border=True)
+                           delta_color="inverse" if kpi.lower_is_better else "normal",
+                           help=kpi.help(), border=True)
 
 
 def _ltv_tiles(data: dict, currency: str) -> None:
@@ -170,7 +153,7 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     for col, (segment, value) in zip(cols, now.items()):
         col.metric(f"LTV — {segment.replace('_', ' ')}", short_money(value, currency),
                    delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
-                   help=DEFINITIONS["ltv_by_segment"], border=True)
+                   help=KPIS["ltv_by_segment"].help(), border=True)
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -242,21 +225,24 @@ def _exact_text(key: str, value, currency: str) -> str:
         return ", ".join(f"{segment}: {money(v, currency)}" for segment, v in value.items()) or "—"
     if value is None:
         return "—"
-    if UNITS[key] == "money":
+    if KPIS[key].unit == "money":
         return money(value, currency)
-    if UNITS[key] == "ratio":
+    if KPIS[key].unit == "ratio":
         return f"{pct(value)} ({float(value):.6g})"
     return f"{value:,}" if isinstance(value, int) else f"{float(value):,.4g}"
 
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader("Drill down")
-    key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: TITLES[k])
-    records, frame, truncated, total = _drill_cached(*_cache_key(viewer), f, key)
+    key = st.selectbox("Records behind", KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
+    with st.spinner("Loading records…"):
+        dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS)
+    records, frame, truncated = dd.records, dd.frame, dd.truncated
+    total = None if truncated else measure_value(dd)
     shown = _exact_text(key, data["now"][key], currency)
     st.caption(f"{len(frame):,} {records}. Tile: {shown}"
                + ("" if truncated else f" — recomputed from these rows: {_exact_text(key, total, currency)}")
-               + ". " + DEFINITIONS[key])
+               + ". " + KPIS[key].help())
     if truncated:
         st.warning(f"Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.")
     st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
@@ -270,21 +256,19 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
 
 def render() -> None:
     viewer = require_viewer(Role.executive, Role.admin)
-    engine = app_engine()
     st.title("Executive dashboard")
-    with read_session(engine) as session:
-        settings = load_settings(session=session)
-        f = _filters(viewer, settings.tz, session)
+    settings = business_settings()
+    f = _filters(viewer, settings.tz)
     if f is None:
         return
     st.caption(f"{f.start} – {f.end} in {settings.time_zone} · numbers as of "
                f"{f.as_of.astimezone(settings.tz):%Y-%m-%d %H:%M} · refreshed at least every "
                f"{load_config().cache_ttl_seconds} s")
-    data = _kpis_cached(*_cache_key(viewer), f)
+    data = _numbers(viewer, f)
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(data, settings.currency)
-    with read_session(engine) as session:
+    with read_session(app_engine()) as session:
         handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="dash_scorecard")
     st.divider()
     _drilldown(viewer, f, data, settings.currency)

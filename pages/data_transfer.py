@@ -7,8 +7,8 @@ import streamlit as st
 from models.db import write_session
 from models.types import utcnow
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from services import admin
-from services.errors import NotFound, ValidationFailed
 from services.privacy import erase_lead_personal_data
 from ui.session import app_engine, require_viewer
 

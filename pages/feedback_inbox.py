@@ -12,11 +12,13 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import feedback_inbox
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
 from ui.session import app_engine, require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
+INBOX_PAGE = 20
 
 
 def _filters(viewer, session) -> dict:
@@ -64,9 +66,9 @@ def render() -> None:
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         filters = _filters(viewer, session)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="fb_page")
-        page = marketing.feedback_inbox(viewer, session=session, page=page_no, page_size=20, **filters)
-        st.caption(f"{page.total} items · page {page.page} of {page.pages}")
+        offset = page_offset("fb_page", tuple(filters.items()), INBOX_PAGE)
+        page = marketing.feedback_inbox(viewer, session=session, limit=INBOX_PAGE, offset=offset, **filters)
+        pager(page, "fb_page", noun="items")
         for row in page.rows:
             _item(viewer, row, tz)
 

@@ -112,7 +112,7 @@ def _last_result(viewer, session) -> None:
     st.subheader(f"Batch {result.batch_id}: {result.good_rows:,} imported, {result.rejected_rows:,} rejected")
     _rejects_download(result, filename, "imp_rejects_result")
     _routing_summary(result)
-    page = marketing.leads_of_batch(viewer, result.batch_id, session=session, page_size=100)
+    page = marketing.leads_of_batch(viewer, result.batch_id, session=session, limit=100)
     st.dataframe([{"Lead": r.code, "Company": r.company, "Name": r.contact_name or "", "Territory": r.territory or "—",
                    "Assigned to": r.rep or "unassigned"} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
@@ -121,7 +121,7 @@ def _last_result(viewer, session) -> None:
 
 def _batches(viewer, session, tz) -> None:
     st.subheader("Import batches")
-    page = marketing.import_batches(viewer, session=session, page_size=20)
+    page = marketing.import_batches(viewer, session=session, limit=20)
     if not page.rows:
         st.caption("No imports yet.")
         return

@@ -13,12 +13,14 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import routing
 from ui.actions import run_write_then_rerun, show_flash
+from ui.field_widgets import page_offset, pager
 from ui.rejected_queue import rejected_section
 from ui.format import when
 from ui.session import app_engine, require_viewer
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
 NO_TERRITORY = -1
+QUEUE_PAGE = 50
 
 
 def _filters(viewer, session, territories) -> dict:
@@ -74,8 +76,8 @@ def render() -> None:
             rejected_section(viewer, session, territories, tz)
             st.divider()
         filters = _filters(viewer, session, territories)
-        page_no = st.number_input("Page", min_value=1, value=1, step=1, key="rt_page")
-        page = marketing.unassigned_queue(viewer, session=session, page=page_no, **filters)
+        offset = page_offset("rt_page", tuple(filters.items()), QUEUE_PAGE)
+        page = marketing.unassigned_queue(viewer, session=session, limit=QUEUE_PAGE, offset=offset, **filters)
         st.metric("Unassigned leads", f"{page.total:,}")
         if not page.rows:
             st.success("Every lead has a rep.")
@@ -84,7 +86,8 @@ def render() -> None:
                        "Campaign": r.campaign, "Event": r.event or "", "Territory": r.territory or "—",
                        "Account": r.account or "", "Created": when(r.created_at, tz)} for r in page.rows],
                      hide_index=True, width="stretch")
-        st.caption(f"Page {page.page} of {page.pages}, oldest first.")
+        st.caption("Oldest first.")
+        pager(page, "rt_page", noun="leads")
         st.subheader("Route by hand")
         _route_one(viewer, session, page.rows, territories)
         st.subheader("Route automatically")

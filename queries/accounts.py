@@ -13,9 +13,8 @@ from sqlmodel import Session, select
 from models.enums import CLOSED_STAGES, OPEN_STAGES
 from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity, Territory, User
 
-from .field_common import (
-    ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
-)
+from .field_common import activity_scope, like_pattern, matches, rep_filter, require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, account_scope, lead_scope, opportunity_scope
 
 DETAIL_ROWS = 20

@@ -16,13 +16,13 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.enums import LeadStatus, Role
+from models.errors import NotFound
 from models.tables import Campaign, CampaignTerritory, Lead, Territory, User
 from models.timefmt import local_date
 from models.types import utcnow
 from queries.kpis import KpiFilter, ResolvedFilter, handoff, marketing, resolve, sales
-from queries.marketing import PageOf, paged
+from queries.paging import ResultPage, paged
 from queries.scope import Viewer, require_role
-from services.errors import NotFound
 
 BLACK_HOLE_ROLES = (Role.marketer, Role.admin)
 Rep = aliased(User, name="bh_rep")
@@ -154,7 +154,7 @@ class LeadLine:
 
 
 def _lead_lines(viewer: Viewer, campaign_id: int, conditions_of, *, session: Session, territory_id, start, end,
-                as_of, page: int, page_size: int) -> PageOf[LeadLine]:
+                as_of, limit: int, offset: int) -> ResultPage[LeadLine]:
     require_role(viewer, *BLACK_HOLE_ROLES)
     as_of = as_of or utcnow()
     p = resolve(viewer, KpiFilter(start=start, end=end, as_of=as_of, campaign_id=campaign_id,
@@ -168,21 +168,21 @@ def _lead_lines(viewer: Viewer, campaign_id: int, conditions_of, *, session: Ses
     def make(r) -> LeadLine:
         age = p.as_of - r[5] if r[5] is not None else None
         return LeadLine(r[0], r[1], r[2], r[3], r[4], r[5], age, r[6])
-    return paged(session, query, select(func.count(Lead.id)).where(*conds), page, page_size, make)
+    return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=limit, offset=offset, make=make)
 
 
 def overdue_untouched(viewer: Viewer, campaign_id: int, *, session: Session, start: date, end: date,
-                      territory_id: int | None = None, as_of: datetime | None = None, page: int = 1,
-                      page_size: int = 50) -> PageOf[LeadLine]:
+                      territory_id: int | None = None, as_of: datetime | None = None, limit: int = 50,
+                      offset: int = 0) -> ResultPage[LeadLine]:
     """The leads behind ``untouched_leads``: past the deadline, never touched — with rep and age."""
     return _lead_lines(viewer, campaign_id, handoff.untouched_overdue, session=session, territory_id=territory_id,
-                       start=start, end=end, as_of=as_of, page=page, page_size=page_size)
+                       start=start, end=end, as_of=as_of, limit=limit, offset=offset)
 
 
 def disqualified_leads(viewer: Viewer, campaign_id: int, *, session: Session, start: date, end: date,
-                       territory_id: int | None = None, as_of: datetime | None = None, page: int = 1,
-                       page_size: int = 50) -> PageOf[LeadLine]:
+                       territory_id: int | None = None, as_of: datetime | None = None, limit: int = 50,
+                       offset: int = 0) -> ResultPage[LeadLine]:
     def conds(p):
         return [*marketing.leads_created_in_period(p), Lead.status == LeadStatus.disqualified]
     return _lead_lines(viewer, campaign_id, conds, session=session, territory_id=territory_id,
-                       start=start, end=end, as_of=as_of, page=page, page_size=page_size)
+                       start=start, end=end, as_of=as_of, limit=limit, offset=offset)

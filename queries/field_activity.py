@@ -14,9 +14,8 @@ from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.tables import Account, Activity, Campaign, Event, Feedback, Lead, Opportunity, User
 from models.types import utcnow
 
-from .field_common import (
-    ResultPage, activity_scope, like_pattern, matches, page_bounds, rep_filter, require_field,
-)
+from .field_common import activity_scope, like_pattern, matches, rep_filter, require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, event_scope, lead_scope, opportunity_scope
 
 

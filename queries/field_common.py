@@ -1,4 +1,4 @@
-"""Pieces shared by the field workspace's reads: paging, search patterns, the rep filter,
+"""Pieces shared by the field workspace's reads: search patterns, the rep filter,
 activity scope and the company's "today".
 
 The rep filter of a manager is ANDed with the viewer's scope, so it can only narrow it: a rep
@@ -6,9 +6,8 @@ who passes another rep's id simply gets nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, false, func, or_, true
 from sqlmodel import Session, select
@@ -20,27 +19,7 @@ from models.timefmt import local_date
 
 from .scope import AccessDenied, Viewer, require_role
 
-T = TypeVar("T")
-MAX_PAGE_SIZE = 200
 MAX_SEARCH_LENGTH = 100
-
-
-@dataclass(frozen=True)
-class ResultPage(Generic[T]):
-    """One page of a list: the rows, and how many rows the whole filtered list has."""
-    rows: list[T] = field(default_factory=list)
-    total: int = 0
-    limit: int = 20
-    offset: int = 0
-
-    @property
-    def page_count(self) -> int:
-        return max(1, -(-self.total // self.limit))
-
-
-def page_bounds(limit: int, offset: int) -> tuple[int, int]:
-    """Clamp what a widget sent: a page is 1..MAX_PAGE_SIZE rows, the offset never negative."""
-    return max(1, min(int(limit), MAX_PAGE_SIZE)), max(0, int(offset))
 
 
 def require_field(viewer: Viewer) -> None:

@@ -14,7 +14,8 @@ from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity,
 from models.timefmt import fmt_duration
 from models.types import utcnow
 
-from .field_common import ResultPage, like_pattern, matches, page_bounds, rep_filter, require_field
+from .field_common import like_pattern, matches, rep_filter, require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, lead_scope
 
 STATUS_FILTERS = ("open", "all") + tuple(s.value for s in LeadStatus)

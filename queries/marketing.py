@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Generic, TypeVar
 
 from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
@@ -17,31 +16,12 @@ from models.enums import OPEN_LEAD_STATUSES, CampaignStatus, Channel, EventStatu
 from models.tables import (
     Account, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, ImportBatch, Lead, NoteRead, Territory, User,
 )
+from queries.paging import ResultPage, paged
 from queries.scope import AccessDenied, Viewer, campaign_targets_territory, require_role
 
-T = TypeVar("T")
 MARKETING_ROLES = (Role.marketer, Role.admin)
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
 Author = aliased(User, name="author")
-
-
-@dataclass(frozen=True)
-class PageOf(Generic[T]):
-    rows: list[T]
-    total: int
-    page: int
-    page_size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-
-def paged(session: Session, query, count_query, page: int, page_size: int, make) -> PageOf:
-    page, page_size = max(1, int(page)), max(1, min(int(page_size), 500))
-    total = int(session.execute(count_query).scalar_one())
-    rows = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return PageOf([make(r) for r in rows], total, page, page_size)
 
 
 # -- reference lists -------------------------------------------------------------------------
@@ -119,8 +99,8 @@ def _campaign_columns():
 
 
 def list_campaigns(viewer: Viewer, *, session: Session, search: str = "", status: CampaignStatus | None = None,
-                   channel: Channel | None = None, territory_id: int | None = None, page: int = 1,
-                   page_size: int = 25) -> PageOf[CampaignRow]:
+                   channel: Channel | None = None, territory_id: int | None = None, limit: int = 25,
+                   offset: int = 0) -> ResultPage[CampaignRow]:
     require_role(viewer, *MARKETING_ROLES)
     conds = []
     if search:
@@ -135,8 +115,8 @@ def list_campaigns(viewer: Viewer, *, session: Session, search: str = "", status
         conds.append(or_(~listed.exists(), listed.where(CampaignTerritory.territory_id == territory_id).exists()))
     query = (select(*_campaign_columns()).outerjoin(Author, Author.id == Campaign.owner_id).where(*conds)
              .order_by(Campaign.start_date.desc(), Campaign.id.desc()))
-    return paged(session, query, select(func.count(Campaign.id)).where(*conds), page, page_size,
-                  lambda r: CampaignRow(*r))
+    return paged(session, query, select(func.count(Campaign.id)).where(*conds), limit=limit, offset=offset,
+                 make=lambda r: CampaignRow(*r))
 
 
 def campaign_row(viewer: Viewer, campaign_id: int, *, session: Session) -> CampaignRow | None:
@@ -271,8 +251,8 @@ def _queue_scope(viewer: Viewer):
 
 
 def unassigned_queue(viewer: Viewer, *, session: Session, campaign_id: int | None = None,
-                     territory_id: int | None = None, without_territory: bool = False, page: int = 1,
-                     page_size: int = 50) -> PageOf[QueueRow]:
+                     territory_id: int | None = None, without_territory: bool = False, limit: int = 50,
+                     offset: int = 0) -> ResultPage[QueueRow]:
     """Open leads nobody is assigned to, oldest first; a manager sees their territory's only."""
     conds = [_queue_scope(viewer), Lead.assigned_to_id.is_(None), Lead.status.in_(OPEN_LEAD_STATUSES)]
     if campaign_id is not None:
@@ -286,7 +266,8 @@ def unassigned_queue(viewer: Viewer, *, session: Session, campaign_id: int | Non
              .join(Campaign, Campaign.id == Lead.campaign_id).outerjoin(Event, Event.id == Lead.event_id)
              .outerjoin(Territory, Territory.id == Lead.territory_id).outerjoin(Account, Account.id == Lead.account_id)
              .where(*conds).order_by(Lead.created_at, Lead.id))
-    return paged(session, query, select(func.count(Lead.id)).where(*conds), page, page_size, lambda r: QueueRow(*r))
+    return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=limit, offset=offset,
+                 make=lambda r: QueueRow(*r))
 
 
 def routable_reps(viewer: Viewer, territory_id: int, *, session: Session) -> list[tuple[int, str, int]]:
@@ -311,16 +292,16 @@ class AssignedLeadRow:
     rep: str | None
 
 
-def leads_of_batch(viewer: Viewer, batch_id: int, *, session: Session, page: int = 1,
-                   page_size: int = 50) -> PageOf[AssignedLeadRow]:
+def leads_of_batch(viewer: Viewer, batch_id: int, *, session: Session, limit: int = 50,
+                   offset: int = 0) -> ResultPage[AssignedLeadRow]:
     require_role(viewer, *MARKETING_ROLES)
     rep = aliased(User, name="rep")
     conds = [Lead.import_batch_id == batch_id]
     query = (select(Lead.code, Lead.company, Lead.contact_name, Territory.name, rep.display_name)
              .outerjoin(Territory, Territory.id == Lead.territory_id).outerjoin(rep, rep.id == Lead.assigned_to_id)
              .where(*conds).order_by(Lead.code))
-    return paged(session, query, select(func.count(Lead.id)).where(*conds), page, page_size,
-                  lambda r: AssignedLeadRow(*r))
+    return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=limit, offset=offset,
+                 make=lambda r: AssignedLeadRow(*r))
 
 
 # -- import batches --------------------------------------------------------------------------
@@ -337,8 +318,8 @@ class BatchRow:
     undone_at: datetime | None
 
 
-def import_batches(viewer: Viewer, *, session: Session, campaign_id: int | None = None, page: int = 1,
-                   page_size: int = 20) -> PageOf[BatchRow]:
+def import_batches(viewer: Viewer, *, session: Session, campaign_id: int | None = None, limit: int = 20,
+                   offset: int = 0) -> ResultPage[BatchRow]:
     require_role(viewer, *MARKETING_ROLES)
     conds = [] if campaign_id is None else [ImportBatch.campaign_id == campaign_id]
     query = (select(ImportBatch.id, Campaign.name, Event.title, ImportBatch.filename, ImportBatch.created_at,
@@ -347,8 +328,8 @@ def import_batches(viewer: Viewer, *, session: Session, campaign_id: int | None 
              .outerjoin(Event, Event.id == ImportBatch.event_id)
              .outerjoin(Author, Author.id == ImportBatch.created_by_id)
              .where(*conds).order_by(ImportBatch.id.desc()))
-    return paged(session, query, select(func.count(ImportBatch.id)).where(*conds), page, page_size,
-                  lambda r: BatchRow(*r))
+    return paged(session, query, select(func.count(ImportBatch.id)).where(*conds), limit=limit, offset=offset,
+                 make=lambda r: BatchRow(*r))
 
 
 # -- feedback inbox --------------------------------------------------------------------------
@@ -369,8 +350,8 @@ class FeedbackRow:
 
 
 def feedback_inbox(viewer: Viewer, *, session: Session, campaign_id: int | None = None, event_id: int | None = None,
-                   kind: FeedbackKind | None = None, show_resolved: bool = True, page: int = 1,
-                   page_size: int = 25) -> PageOf[FeedbackRow]:
+                   kind: FeedbackKind | None = None, show_resolved: bool = True, limit: int = 25,
+                   offset: int = 0) -> ResultPage[FeedbackRow]:
     """Unanswered first, then the newest."""
     require_role(viewer, *MARKETING_ROLES)
     conds = []
@@ -388,8 +369,8 @@ def feedback_inbox(viewer: Viewer, *, session: Session, campaign_id: int | None 
              .join(User, User.id == Feedback.user_id).outerjoin(Territory, Territory.id == User.territory_id)
              .outerjoin(Campaign, Campaign.id == Feedback.campaign_id).outerjoin(Event, Event.id == Feedback.event_id)
              .where(*conds).order_by(unanswered_first, Feedback.created_at.desc(), Feedback.id.desc()))
-    return paged(session, query, select(func.count(Feedback.id)).where(*conds), page, page_size,
-                  lambda r: FeedbackRow(*r))
+    return paged(session, query, select(func.count(Feedback.id)).where(*conds), limit=limit, offset=offset,
+                 make=lambda r: FeedbackRow(*r))
 
 
 def event_choices(viewer: Viewer, campaign_id: int, *, session: Session) -> list[tuple[int, str]]:

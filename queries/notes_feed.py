@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from models.enums import NoteStatus
 from models.tables import Campaign, CampaignNote, NoteRead
 
-from .field_common import ResultPage, page_bounds, require_field
+from .field_common import require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, campaign_targets_territory
 
 

@@ -18,11 +18,8 @@ from sqlalchemy import false, or_, true
 from sqlmodel import Session, select
 
 from models.enums import Role
+from models.errors import AccessDenied
 from models.tables import Account, CampaignTerritory, Event, Lead, Opportunity, User
-
-
-class AccessDenied(PermissionError):
-    """The viewer may not see or change this record; the message is safe to show."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +40,7 @@ class Viewer:
         return self.role in (Role.marketer, Role.executive, Role.admin)
 
     @classmethod
-    def of(cls, user: User) -> "Viewer":
+    def of(cls, user: User) -> Viewer:
         return cls(id=user.id, username=user.username, display_name=user.display_name,
                    role=Role(user.role), territory_id=user.territory_id,
                    language=user.language.value if user.language else None)

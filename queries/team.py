@@ -11,7 +11,8 @@ from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
 from models.tables import Campaign, Lead, Opportunity, User
 from models.types import utcnow
 
-from .field_common import ResultPage, like_pattern, matches, page_bounds, require_field
+from .field_common import like_pattern, matches, require_field
+from .paging import ResultPage, page_bounds
 from .scope import Viewer, require_role
 
 

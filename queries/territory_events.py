@@ -16,7 +16,8 @@ from models.tables import Campaign, CampaignNote, Event, Territory
 from models.timefmt import local_date, local_midnight_utc
 from models.types import utcnow
 
-from .field_common import ResultPage, page_bounds, require_field
+from .field_common import require_field
+from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, campaign_targets_territory, event_scope
 
 CALENDAR_LIMIT = 500

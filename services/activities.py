@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.enums import ActivityKind
+from models.errors import ValidationFailed
 from models.tables import Activity, Event, Opportunity
 from models.types import utcnow
 from queries.accounts import linkable_account
@@ -14,7 +15,6 @@ from queries.lead_queue import scoped_lead
 from queries.scope import AccessDenied, Viewer, event_scope, opportunity_scope
 
 from . import audit
-from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_moment, checked_text
 from .leads import record_first_touch
 

@@ -15,11 +15,11 @@ from models.settings_store import validate_setting
 from models.tables import (
     Account, CampaignTerritory, Event, Lead, MonthlyTarget, Opportunity, Setting, Territory, User,
 )
+from models.errors import NotFound, ValidationFailed
 from models.types import to_money
 from queries.scope import Viewer, require_role
 from services import audit
 from services.auth import bump_session_epoch
-from services.errors import NotFound, ValidationFailed
 from services.reassign import Moved, move_open_work
 from services.users import USER_FIELDS, find_user, generate_one_time_password, set_password, territory_by_code
 from services.users import create_user as create_user_row

@@ -119,7 +119,7 @@ def sign_out(username: str, *, session: Session) -> None:
 
 
 def change_own_password(username: str, current: str, new: str, *, session: Session) -> None:
-    from services.errors import ValidationFailed
+    from models.errors import ValidationFailed
 
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active:

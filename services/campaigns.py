@@ -13,12 +13,12 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
+from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Campaign, CampaignTerritory, Event, Territory, User
 from models.types import to_money
 from queries.scope import Viewer, require_role
 from services import audit, notifications
 from services.field_rules import new_code
-from services.errors import NotFound, StaleEdit, ValidationFailed
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 CAMPAIGN_FIELDS = ["code", "name", "channel", "status", "start_date", "end_date", "objective", "budget",

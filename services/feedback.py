@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models.enums import FeedbackKind
+from models.errors import ValidationFailed
 from models.tables import Feedback
 from models.types import utcnow
 from queries.field_common import require_field
@@ -15,7 +16,6 @@ from queries.scope import Viewer
 from queries.territory_events import campaign_in_territory, event_for
 
 from . import audit
-from .errors import ValidationFailed
 from .field_rules import MAX_NOTE_TEXT, checked_text
 
 FEEDBACK_LABELS = {FeedbackKind.question: "Question", FeedbackKind.objection: "Objection heard",

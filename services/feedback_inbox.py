@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Feedback
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit, notifications
-from services.errors import NotFound, ValidationFailed
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 FEEDBACK_FIELDS = ["answer", "answered_by_id", "answered_at", "resolved_at"]

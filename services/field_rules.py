@@ -6,9 +6,8 @@ import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from models.errors import ValidationFailed
 from models.types import to_money
-
-from .errors import ValidationFailed
 
 MAX_NOTE_TEXT = 2000
 MAX_NAME = 300

@@ -20,11 +20,11 @@ from sqlalchemy import delete, exists, func, insert, or_, select
 from sqlmodel import Session
 
 from models.enums import CampaignStatus, LeadStatus, Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, Territory, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit, notifications, sla
-from services.errors import NotFound, ValidationFailed
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Iterator
 
 from models.config import load_config
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 
 LEAD_FIELDS = ("company", "email", "contact_name", "phone", "territory")
 FIELD_LABELS = {"company": "Company", "email": "Email", "contact_name": "Contact name", "phone": "Phone",

@@ -20,10 +20,10 @@ from queries.lead_queue import scoped_lead
 from queries.scope import Viewer
 
 from . import audit
-from .errors import StaleEdit, ValidationFailed
 from .field_rules import (
     MAX_NAME, MAX_NOTE_TEXT, checked_amount, checked_date, checked_moment, checked_text, new_code,
 )
+from models.errors import StaleEdit, ValidationFailed
 
 STALE_LEAD = "this lead was changed by someone else since you opened it; reload"
 MAX_REASON_TEXT = 500

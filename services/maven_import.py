@@ -24,9 +24,9 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from models.enums import OPEN_STAGES, Role, Segment, Stage
+from models.errors import ValidationFailed
 from models.types import to_money
 from services.bundle import BundleInvalid, import_bundle
-from services.errors import ValidationFailed
 
 FILES = {
     "sales_teams.csv": ("sales_agent", "manager", "regional_office"),

@@ -11,11 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.enums import CampaignStatus, NoteStatus, Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Campaign, CampaignNote
 from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit, notifications
-from services.errors import NotFound, ValidationFailed
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
 NOTE_FIELDS = ["campaign_id", "version", "title", "body_md", "status", "published_at", "author_id"]

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models.enums import CLOSED_STAGES, OPEN_STAGES, Role, Stage
+from models.errors import StaleEdit, ValidationFailed
 from models.settings_store import load_settings
 from models.tables import Opportunity, User
 from models.timefmt import local_date
@@ -16,7 +17,6 @@ from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, opportunity_scope
 
 from . import audit
-from .errors import StaleEdit, ValidationFailed
 from .field_rules import MAX_NAME, checked_amount, checked_date, checked_text, new_code
 
 STALE_OPPORTUNITY = "this opportunity was changed by someone else since you opened it; reload"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.enums import Role
+from models.errors import NotFound
 from models.tables import Lead
 from queries.scope import Viewer, require_role
 from services import audit
-from services.errors import NotFound
 
 PERSONAL_FIELDS = ("contact_name", "email", "phone")
 
@@ -18,7 +18,7 @@ def erase_lead_personal_data(viewer: Viewer, lead_code: str, *, session: Session
     require_role(viewer, Role.admin, Role.marketer)
     reason = (reason or "").strip()
     if not reason:
-        from services.errors import ValidationFailed
+        from models.errors import ValidationFailed
         raise ValidationFailed("reason: say why (e.g. the request's reference)")
     lead = session.exec(select(Lead).where(Lead.code == lead_code)).first()
     if lead is None:

@@ -11,13 +11,13 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
+from models.errors import StaleEdit, ValidationFailed
 from models.tables import Lead, Opportunity, User
 from models.types import utcnow
 from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, require_role
 
 from . import audit, notifications, sla
-from .errors import StaleEdit, ValidationFailed
 from .leads import STALE_LEAD
 from .opportunities import STALE_OPPORTUNITY
 

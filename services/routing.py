@@ -14,11 +14,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, Role
+from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Account, Event, Lead, Territory, User
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
 from services import audit, notifications, sla
-from services.errors import NotFound, StaleEdit, ValidationFailed
 
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
 LEAD_ROUTING_FIELDS = ["territory_id", "assigned_to_id", "assigned_at", "due_at", "status"]

@@ -7,10 +7,10 @@ import string
 from sqlmodel import Session, select
 
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import Territory, User
 from services import audit
 from services.auth import bump_session_epoch, hash_password, password_problems
-from services.errors import NotFound, ValidationFailed
 
 USER_FIELDS = ["username", "display_name", "email", "role", "territory_id", "manager_id", "active"]
 

@@ -45,6 +45,7 @@ from sqlmodel import Session, SQLModel
 
 from models.db import get_engine
 from models.enums import Role
+from models.errors import ValidationFailed
 from queries import accounts, admin as admin_q, black_hole, dashboard_series, drilldown as drilldown_q
 from queries import field_activity, field_common, home, kpis, lead_queue, marketing, notes_feed, team
 from queries import handoff_answers, territory_events
@@ -56,7 +57,6 @@ from services import acceptance, inbox, notes, opportunities, privacy, reassign,
 from services.errors import StaleEdit
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
-from services.errors import ValidationFailed
 from tests.access_world import BSN_MARK, BSN_VIEWERS, SEL_MARK, SEL_VIEWERS, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +136,7 @@ NO_VIEWER = {
     "services.auth.sign_out": "the signed-in user's own session epoch",
     "services.auth.session_is_valid": "session check of the signed-in user",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
+    "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",
     "services.spreadsheet_export.csv_bytes": "pure formatting of rows the caller already holds",
     "services.spreadsheet_export.safe_frame": "pure formatting",

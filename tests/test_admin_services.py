@@ -7,12 +7,12 @@ from sqlmodel import Session, select
 
 from models.db import read_session, write_session
 from models.enums import LeadStatus, Role, Stage
+from models.errors import ValidationFailed
 from models.tables import AuditLog, CampaignTerritory, Lead, MonthlyTarget, Opportunity, Setting, Territory, User
 from queries import admin as admin_queries
 from queries.scope import AccessDenied, Viewer
 from services import admin
 from services.auth import check_password, sign_in
-from services.errors import ValidationFailed
 from tests.factories import Builder, utc
 
 

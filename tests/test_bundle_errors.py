@@ -175,7 +175,7 @@ def test_all_problems_of_all_files_come_together(loaded, tmp_path, capsys):
 def test_truncated_file_last_record_cut_short(loaded, tmp_path, capsys):
     engine, bundle = loaded
     data = (bundle / "leads.csv").read_bytes()
-    cut = data.index("L3,C2,,,".encode()) + len("L3,C2,,,".encode()) + 3     # mid-record, no newline
+    cut = data.index(b"L3,C2,,,") + len(b"L3,C2,,,") + 3     # mid-record, no newline
     (bundle / "leads.csv").write_bytes(data[:cut])
     problems = import_refused(engine, bundle, tmp_path, capsys)
     assert problems == ["leads.csv:4: contact_name: missing value: the record has 5 fields, the header 20 "

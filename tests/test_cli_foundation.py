@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, func, select
 
 from manage import main
-from models.bootstrap import prepare_database
+from services.bootstrap import prepare_database
 from models.db import get_engine
 from models.tables import AuditLog, Lead, User
 from services.auth import check_password

@@ -15,7 +15,7 @@ from models.tables import Campaign, Territory
 from models.types import local_today, utcnow
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from pages.dashboard import EARLIEST, PRESETS, preset_period
-from queries.kpis import DEFINITIONS, TITLES, KpiFilter, all_kpis
+from queries.kpis import KPIS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from tests.apptest_support import all_text, open_page, registered_titles, signed_in
 
@@ -48,10 +48,10 @@ def _today(url):
 def test_leadership_sees_every_tile_with_its_definition(app, username):
     at = _dashboard(username)
     labels = {m.label for m in at.metric}
-    scalar_titles = {TITLES[k] for k in DEFINITIONS if k != "ltv_by_segment"}
+    scalar_titles = {KPIS[k].label() for k in KPIS if k != "ltv_by_segment"}
     assert scalar_titles <= labels
-    won = _metric(at, TITLES["won_revenue"])
-    assert won.help == DEFINITIONS["won_revenue"]
+    won = _metric(at, KPIS["won_revenue"].label())
+    assert won.help == KPIS["won_revenue"].help()
     assert len(at.get("plotly_chart")) >= 7
 
 
@@ -69,8 +69,8 @@ def test_every_period_preset_shows_the_numbers_of_that_period(app):
         assert not at.exception, (preset, at.exception)
         start, end = preset_period(preset, today)
         want = _expected(app, start, end)
-        assert _metric(at, TITLES["won_deals"]).value == f"{want['won_deals']:,}", preset
-        assert _metric(at, TITLES["leads_created"]).value == f"{want['leads_created']:,}", preset
+        assert _metric(at, KPIS["won_deals"].label()).value == f"{want['won_deals']:,}", preset
+        assert _metric(at, KPIS["leads_created"].label()).value == f"{want['leads_created']:,}", preset
 
 
 def test_custom_period_reaches_back_to_2016(app):
@@ -80,12 +80,12 @@ def test_custom_period_reaches_back_to_2016(app):
     assert picker.min == EARLIEST == date(2016, 1, 1)
     picker.set_value((date(2016, 1, 1), date(2016, 12, 31))).run()
     assert not at.exception
-    assert _metric(at, TITLES["won_deals"]).value == "0"        # the demo starts long after 2016
+    assert _metric(at, KPIS["won_deals"].label()).value == "0"        # the demo starts long after 2016
     today = _today(app)
     start = today.replace(month=1, day=1)
     at.date_input(key="dash_range").set_value((start, today)).run()
     want = _expected(app, start, today)
-    assert _metric(at, TITLES["won_deals"]).value == f"{want['won_deals']:,}"
+    assert _metric(at, KPIS["won_deals"].label()).value == f"{want['won_deals']:,}"
 
 
 def test_custom_period_waits_for_its_last_day(app):
@@ -107,16 +107,16 @@ def test_territory_campaign_and_segment_filters(app):
                              .order_by(Campaign.start_date.desc())).scalars().first()
     at.selectbox(key="dash_territory").set_value(sel).run()
     assert not at.exception
-    assert _metric(at, TITLES["won_deals"]).value == f"{_expected(app, start, end, territory_id=sel)['won_deals']:,}"
+    assert _metric(at, KPIS["won_deals"].label()).value == f"{_expected(app, start, end, territory_id=sel)['won_deals']:,}"
     at.selectbox(key="dash_campaign").set_value(campaign).run()
     assert not at.exception
     want = _expected(app, start, end, territory_id=sel, campaign_id=campaign)
-    assert _metric(at, TITLES["leads_created"]).value == f"{want['leads_created']:,}"
+    assert _metric(at, KPIS["leads_created"].label()).value == f"{want['leads_created']:,}"
     for segment in Segment:
         at.selectbox(key="dash_segment").set_value(segment).run()
         assert not at.exception, segment
         want = _expected(app, start, end, territory_id=sel, campaign_id=campaign, segment=segment)
-        assert _metric(at, TITLES["won_deals"]).value == f"{want['won_deals']:,}", segment
+        assert _metric(at, KPIS["won_deals"].label()).value == f"{want['won_deals']:,}", segment
 
 
 def test_drill_down_lists_the_records_and_offers_both_downloads(app):

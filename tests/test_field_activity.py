@@ -7,11 +7,11 @@ import pytest
 from sqlmodel import select
 
 from models.db import read_session, write_session
+from models.errors import StaleEdit, ValidationFailed
 from models.tables import Activity, AuditLog, Feedback, Lead, Opportunity
 from queries import accounts, field_activity, team
 from queries.scope import AccessDenied
 from services import activities, feedback, opportunities, reassign
-from services.errors import StaleEdit, ValidationFailed
 from tests.factories import Builder
 from tests.field_world import NOW, build_world
 

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from models.db import read_session, write_session
 from models.enums import LeadStatus
+from models.errors import StaleEdit, ValidationFailed
 from models.tables import Activity, AuditLog, Lead, Opportunity
 from queries import lead_queue
 from services import activities, leads
-from services.errors import StaleEdit, ValidationFailed
 from tests.factories import Builder
 from tests.field_world import NOW, build_world
 

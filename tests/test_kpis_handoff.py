@@ -24,7 +24,10 @@ def test_a_lead_assigned_at_16_30_utc_on_march_31_is_assigned_on_april_1_in_seou
     assert kpis(engine, **APRIL, as_of=LATE_AS_OF)["leads_assigned"] == 1   # 16:30 UTC = 01:30 Seoul Apr 1
 
 
-def _touched(b, c, t, hours, assigned=utc(2026, 3, 10)):
+MARCH_10 = utc(2026, 3, 10)
+
+
+def _touched(b, c, t, hours, assigned=MARCH_10):
     b.lead(c, territory=t, created_at=assigned, assigned_at=assigned,
            first_touch_at=assigned + timedelta(hours=hours), status=LeadStatus.working)
 

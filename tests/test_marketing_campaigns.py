@@ -8,12 +8,12 @@ from sqlmodel import select
 
 from models.db import read_session, write_session
 from models.enums import CampaignStatus, EventStatus
+from models.errors import StaleEdit, ValidationFailed
 from models.tables import AuditLog, Campaign, Event
 from queries import marketing
 from queries.scope import AccessDenied
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
-from services.errors import StaleEdit, ValidationFailed
 from tests.factories import utc
 from tests.marketing_world import build_world
 
@@ -147,8 +147,8 @@ def test_campaign_list_filters_and_pages_in_sql(engine):
                                                              end_date=date(2026, 2, 1),
                                                              territory_ids=[world.ggd.id]), session=s)
     with read_session(engine) as s:
-        page = marketing.list_campaigns(world.marketer, session=s, channel="webinar", page=2, page_size=5)
-        assert page.total == 7 and len(page.rows) == 2 and page.pages == 2
+        page = marketing.list_campaigns(world.marketer, session=s, channel="webinar", limit=5, offset=5)
+        assert page.total == 7 and len(page.rows) == 2 and page.page_count == 2
         assert [r.name for r in page.rows] == ["Webinar 1", "Webinar 0"]  # newest start first
         sel_only = marketing.list_campaigns(world.marketer, session=s, territory_id=world.sel.id)
         assert [r.code for r in sel_only.rows] == ["SPRING"]

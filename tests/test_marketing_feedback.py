@@ -3,11 +3,11 @@ import pytest
 from sqlmodel import select
 
 from models.db import read_session, write_session
+from models.errors import ValidationFailed
 from models.tables import AuditLog, Feedback
 from queries import marketing
 from queries.scope import AccessDenied
 from services import feedback_inbox
-from services.errors import ValidationFailed
 from tests.factories import Builder, utc
 from tests.marketing_world import build_world
 

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from models.db import read_session, write_session
 from models.enums import LeadStatus
+from models.errors import ValidationFailed
 from models.tables import AuditLog, ImportBatch, Lead
 from queries.scope import AccessDenied
 from services import lead_import
-from services.errors import ValidationFailed
 from services.lead_import_parsing import UploadRejected, auto_mapping, check_upload, open_lead_file, read_header
 from tests.marketing_world import build_world, csv_bytes, xlsx_bytes
 

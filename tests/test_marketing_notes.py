@@ -4,11 +4,11 @@ from sqlmodel import select
 
 from models.db import read_session, write_session
 from models.enums import NoteStatus
+from models.errors import ValidationFailed
 from models.tables import AuditLog, CampaignNote
 from queries import marketing
 from queries.scope import AccessDenied
 from services import notes
-from services.errors import ValidationFailed
 from tests.factories import Builder, utc
 from tests.marketing_world import build_world
 

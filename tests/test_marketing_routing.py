@@ -3,11 +3,11 @@ import pytest
 from sqlmodel import select
 
 from models.db import read_session, write_session
+from models.errors import ValidationFailed
 from models.tables import AuditLog, Lead
 from queries import marketing
 from queries.scope import AccessDenied
 from services import lead_import, routing
-from services.errors import ValidationFailed
 from services.lead_import_parsing import auto_mapping, open_lead_file, read_header
 from tests.factories import Builder, utc
 from tests.marketing_world import build_world, csv_bytes
@@ -96,7 +96,7 @@ def test_marketing_routes_by_hand_anywhere_with_an_audit_entry(engine):
         assert (routed.territory_id, routed.assigned_to_id) == (world.bsn.id, world.dana.id)
         assert routed.assigned_at is not None
         entry = s.exec(select(AuditLog).where(AuditLog.entity == "lead", AuditLog.action == "route")).one()
-        assert '"assigned_to_id": {"after": %d, "before": null}' % world.dana.id in entry.detail
+        assert f'"assigned_to_id": {{"after": {world.dana.id}, "before": null}}' in entry.detail
     with pytest.raises(ValidationFailed, match="already assigned"), write_session(engine) as s:
         routing.route_lead(world.marketer, lead.id, territory_id=world.sel.id, rep_id=world.alice.id, session=s)
 

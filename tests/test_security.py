@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from models.db import write_session
 from models.enums import Role
+from models.errors import NotFound, ValidationFailed
 from models.tables import AuditLog, Lead, LoginThrottle
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer
 from services import admin, auth
-from services.errors import NotFound, ValidationFailed
 from services.markdown_safety import sanitize_markdown
 from services.privacy import erase_lead_personal_data
 from services.spreadsheet_export import csv_bytes, neutralise_formula, xlsx_bytes
@@ -47,7 +47,7 @@ def _attempt(engine, username, password, now=None):
 
 def test_five_failures_lock_the_username_for_15_minutes_even_for_the_right_password(engine, people):
     now = utcnow()
-    for i in range(4):
+    for _ in range(4):
         assert _attempt(engine, "rep1", "wrong", now).message == auth.GENERIC_FAILURE
     assert _attempt(engine, "rep1", "wrong", now).message == auth.LOCKED_MESSAGE
     assert not _attempt(engine, "rep1", PASSWORD, now + timedelta(minutes=14, seconds=59)).ok

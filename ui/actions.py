@@ -8,8 +8,8 @@ from typing import Callable, TypeVar
 import streamlit as st
 
 from models.db import write_session
+from models.errors import NotFound, StaleEdit, ValidationFailed
 from queries.scope import AccessDenied
-from services.errors import NotFound, StaleEdit, ValidationFailed
 from ui.session import app_engine
 
 T = TypeVar("T")

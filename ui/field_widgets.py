@@ -1,5 +1,5 @@
-"""Widgets shared by the field workspace's pages: the manager's rep filter, a pager, and running
-a write in one transaction with its refusal shown as a message."""
+"""Widgets shared by the pages: the manager's rep filter, and the one pager of every list
+(``page_offset`` + ``pager`` over a ``queries.paging.ResultPage``)."""
 from __future__ import annotations
 
 
@@ -8,7 +8,8 @@ import streamlit as st
 from models.db import read_session
 from models.enums import Role
 from models.settings_store import BusinessSettings, load_settings
-from queries.field_common import ResultPage, territory_reps
+from queries.field_common import territory_reps
+from queries.paging import ResultPage
 from queries.scope import Viewer
 from ui.session import app_engine
 

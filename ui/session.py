@@ -27,6 +27,7 @@ from streamlit_authenticator.utilities import LoginError
 from models.config import load_config
 from models.db import read_session, write_session
 from models.enums import Role
+from models.errors import ConfigurationError  # noqa: F401  (app.py catches it from here)
 from queries.scope import Viewer, load_viewer
 from services import auth
 
@@ -36,13 +37,9 @@ ISSUED_KEY = "ov_session_issued_at"
 MIN_COOKIE_KEY_LENGTH = 32
 
 
-class ConfigurationError(RuntimeError):
-    pass
-
-
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str):
-    from models.bootstrap import prepare_database
+    from services.bootstrap import prepare_database
 
     return prepare_database(url)
 
@@ -54,7 +51,8 @@ def app_engine():
 
 def cookie_key() -> str:
     """ONEVOICE_COOKIE_KEY, else Streamlit secrets' ``cookie_key``, else a random key kept in data/."""
-    key = os.environ.get("ONEVOICE_COOKIE_KEY")
+    configured = load_config().cookie_key
+    key = configured.get_secret_value() if configured else None
     if not key:
         try:
             key = st.secrets.get("cookie_key")

@@ -44,7 +44,7 @@ class KpiFilter:
         if self.segment is not None:
             object.__setattr__(self, "segment", Segment(self.segment))
 
-    def shifted_back(self) -> "KpiFilter":
+    def shifted_back(self) -> KpiFilter:
         """The previous period of equal length, ending the day before this one starts."""
         days = (self.end - self.start).days + 1
         return replace(self, start=self.start - timedelta(days=days), end=self.start - timedelta(days=1))

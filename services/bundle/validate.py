@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from models.enums import LeadStatus, Role, SettingKey
+from models.errors import ValidationFailed
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
-from services.errors import ValidationFailed
 
 from .progress import NoProgress
 from .fastpath import compile_fast_row

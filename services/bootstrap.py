@@ -4,9 +4,10 @@ from __future__ import annotations
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from .config import load_config
-from .db import DatabaseUnavailable, check_connection, describe_url, get_engine
-from .migrate import alembic_config, is_empty, upgrade_to_head
+from models.config import load_config
+from models.db import DatabaseUnavailable, check_connection, describe_url, get_engine
+from models.migrate import alembic_config, is_empty, upgrade_to_head
+from services.demo_seed import seed_demo
 
 
 def schema_is_current(engine) -> bool:
@@ -23,8 +24,6 @@ def prepare_database(url: str):
     if load_config().is_default_sqlite:
         upgrade_to_head(engine)
         if is_empty(engine):
-            from services.demo_seed import seed_demo
-
             seed_demo(engine=engine, seed=1, only_if_empty=True)
     elif not schema_is_current(engine):
         raise DatabaseUnavailable(
