@@ -17,10 +17,14 @@ from pages.account import must_change_password, render_forced_change
 from ui.background import start_background_sweep
 from ui.inbox_badge import unread_badge
 from ui.language import apply_language
-from ui.registry import DEFAULT_URL_PATH, pages_for
+from ui.phone import close_sidebar_after_navigation, phone_style
+from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
-st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layout="wide")
+# The icon is an emoji, drawn by the browser: a Material icon here is fetched from Google's font
+# server, which fails (console errors) on a network without Internet access. "auto" keeps the
+# sidebar closed on phones at first; ui.phone closes it again after each navigation.
+st.set_page_config(page_title="OneVoice", page_icon="📣", layout="wide", initial_sidebar_state="auto")
 
 
 def _signed_out_placeholder() -> None:
@@ -52,6 +56,7 @@ def _navigation_for(viewer):
 
 
 def main() -> None:
+    phone_style()
     try:
         viewer = resolve_viewer()
         apply_language(viewer)
@@ -77,6 +82,8 @@ def main() -> None:
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()
+        close_sidebar_after_navigation()
+    explain_unavailable_page(viewer, nav.url_path)
     nav.run()
 
 

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from models.db import read_session, write_session
 from models.errors import ValidationFailed
 from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
-from ui.session import app_engine, require_viewer
+from ui.session import app_engine, end_session, require_viewer
 
 
 def password_form(viewer, *, forced: bool = False) -> bool:
     """The change-password form; True once the password was changed in this run."""
     if forced:
-        st.warning("Your password was reset by an administrator. Choose a new one to continue.")
+        # New accounts and administrator resets both start with a one-time password.
+        st.info(_("You signed in with a one-time password. Choose your own password to continue."))
     with st.form("ov_change_password", clear_on_submit=True):
         current = st.text_input("Current password", type="password")
         new = st.text_input("New password", type="password",
@@ -31,7 +33,9 @@ def password_form(viewer, *, forced: bool = False) -> bool:
         for problem in exc.problems:
             st.error(problem)
         return False
-    st.success("Password changed. Other sessions of yours have been signed out; please sign in again.")
+    # The change ends every session of this user, this one too: go back to the sign-in form.
+    end_session(_("Password changed. Sign in with your new password."))
+    st.rerun()
     return True
 
 

@@ -9,40 +9,53 @@ from datetime import date
 
 import streamlit as st
 
+from i18n import _
 from models.db import read_session
 from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
-from queries import black_hole
+from queries import black_hole, marketing
 from ui import handoff_widgets
 from ui.campaign_picker import pick_campaign
-from ui.format import money, pct, when
+from ui.format import money, pct, short_money, when
 from ui.session import app_engine, require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 
 
 def _row_dict(r, currency: str) -> dict:
-    return {"Territory": r.territory, "Handed over": r.leads_assigned, "Touched within SLA": r.touched_within_sla,
+    """Outcome first (revenue, pipeline, deals), then the handoff: the wide table used to hide
+    the revenue columns off to the right."""
+    return {"Territory": r.territory, "Won revenue": money(r.won_revenue, currency), "Won deals": r.won_deals,
+            "Open pipeline": money(r.open_pipeline, currency), "Open deals": r.open_deals,
+            "Converted": r.converted, "Conversion": pct(r.lead_conversion_rate),
+            "Handed over": r.leads_assigned, "Touched within SLA": r.touched_within_sla,
             "SLA compliance": pct(r.sla_compliance), "Overdue untouched": r.untouched_leads,
             "Median first touch (h)": "—" if r.median_first_touch_hours is None else f"{r.median_first_touch_hours:.1f}",
-            "Created": r.leads_created, "Converted": r.converted, "Conversion": pct(r.lead_conversion_rate),
-            "Disqualified": r.disqualified, "Open deals": r.open_deals, "Open pipeline": money(r.open_pipeline, currency),
-            "Won deals": r.won_deals, "Won revenue": money(r.won_revenue, currency)}
+            "Created": r.leads_created, "Disqualified": r.disqualified}
 
 
-def _tiles(view, currency: str) -> None:
+def _tiles(view, campaign, currency: str) -> None:
+    """From spend to revenue, left to right; a wrapping row, so no tile is cut to "₩36,00…"."""
     t = view.total
-    cols = st.columns(6)
-    cols[0].metric("Leads handed over", f"{t.leads_assigned:,}")
-    cols[1].metric(f"Touched within {view.sla_hours:g} h", f"{t.touched_within_sla:,}",
-                   help=f"SLA compliance {pct(t.sla_compliance)}")
-    cols[2].metric("Overdue, never touched", f"{t.untouched_leads:,}",
-                   help="Past the response deadline with no first touch, not disqualified: the black hole.")
-    cols[3].metric("Converted", f"{t.converted:,}", help=f"Conversion rate {pct(t.lead_conversion_rate)}")
-    cols[4].metric("Disqualified", f"{t.disqualified:,}")
-    cols[5].metric("Won revenue", money(t.won_revenue, currency), help=f"{t.won_deals} won deals from this campaign")
+    spend = campaign.actual_cost if campaign.actual_cost is not None else campaign.budget
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(_("Spend") if campaign.actual_cost is not None else _("Budget (no actual cost yet)"),
+                  "—" if spend is None else short_money(spend, currency), width="content", border=True,
+                  help=_("Actual cost {cost} · budget {budget}").format(
+                      cost=money(campaign.actual_cost, currency) or "—", budget=money(campaign.budget, currency) or "—"))
+        st.metric("Leads handed over", f"{t.leads_assigned:,}", width="content", border=True)
+        st.metric(f"Touched within {view.sla_hours:g} h", f"{t.touched_within_sla:,}", width="content", border=True,
+                  help=f"SLA compliance {pct(t.sla_compliance)}")
+        st.metric("Overdue, never touched", f"{t.untouched_leads:,}", width="content", border=True,
+                  help="Past the response deadline with no first touch, not disqualified: the black hole.")
+        st.metric("Converted", f"{t.converted:,}", width="content", border=True,
+                  help=f"Conversion rate {pct(t.lead_conversion_rate)}")
+        st.metric("Disqualified", f"{t.disqualified:,}", width="content", border=True)
+        st.metric("Won revenue", short_money(t.won_revenue, currency), width="content", border=True,
+                  help=_("{exact} · {n} won deals from this campaign").format(exact=money(t.won_revenue, currency),
+                                                                              n=t.won_deals))
 
 
 def _period(viewer, campaign_id, session) -> tuple[date, date]:
@@ -88,9 +101,10 @@ def render() -> None:
         start, end = _period(viewer, campaign_id, session)
         view = black_hole.black_hole(viewer, campaign_id, session=session, start=start, end=end)
         st.subheader(f"{view.campaign_code} · {view.campaign_name}")
-        _tiles(view, settings.currency)
+        _tiles(view, marketing.campaign_row(viewer, campaign_id, session=session), settings.currency)
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
-                     hide_index=True, width="stretch")
+                     hide_index=True, width="stretch",
+                     column_config={"Territory": st.column_config.TextColumn(pinned=True)})
         if view.without_territory:
             st.warning(f"{view.without_territory} leads of this campaign have no territory yet: "
                        "route them on the Lead routing page.")

@@ -3,7 +3,11 @@ marked, rendered safely, "I've read this" once per version, and what changed sin
 published version."""
 from __future__ import annotations
 
+import html
+
 import streamlit as st
+
+from i18n import _
 
 from models.enums import Role
 from queries import notes_feed
@@ -18,6 +22,31 @@ from ui.session import require_viewer
 
 PAGE_SIZE = 5
 ALL_CAMPAIGNS = "All campaigns"
+
+
+CHANGE_STYLE = {"added": "background:#e6f4ea;color:#0d652d", "removed": "background:#fce8e6;color:#a50e0e;"
+                "text-decoration:line-through"}
+
+
+def _lines_html(text: str, kind: str) -> str:
+    return "<br>".join(f'<span style="{CHANGE_STYLE[kind]}">{html.escape(line)}</span>' for line in text.splitlines())
+
+
+def _changes(changes) -> None:
+    """What changed in words and colour (never a raw diff); the note text is escaped."""
+    if not changes:
+        st.caption(_("No change in the text."))
+        return
+    words = {"added": _("Added"), "removed": _("Removed"), "changed": _("Changed")}
+    parts = []
+    for change in changes:
+        body = []
+        if change.before:
+            body.append(_lines_html(change.before, "removed"))
+        if change.after:
+            body.append(_lines_html(change.after, "added"))
+        parts.append(f"<p><b>{html.escape(words[change.kind])}</b><br>{'<br>'.join(body)}</p>")
+    st.html("".join(parts))
 
 
 def _note_card(viewer, note, tz) -> None:
@@ -37,8 +66,7 @@ def _note_card(viewer, note, tz) -> None:
             head[1].caption(f"Read {when(note.read_at, tz)}")
         if note.previous_version is not None:
             with st.expander(f"What changed since version {note.previous_version}", expanded=note.unread):
-                st.code(notes_feed.note_changes(note.previous_body_md, note.body_md) or "(no change in the text)",
-                        language="diff")
+                _changes(notes_feed.note_change_lines(note.previous_body_md, note.body_md))
         show_markdown(note.body_md)
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from models.db import read_session
 from models.types import local_today
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
+from i18n import _
 from models.settings_store import load_settings
 from queries import marketing
 from services import campaigns
@@ -22,6 +23,7 @@ from ui.session import app_engine, require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 ALL_LABEL = "All"
+CREATED_KEY = "cmp_created"
 CAMPAIGN_PAGE = 25
 
 
@@ -131,19 +133,38 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
     if data is not None:
         run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
                   lambda e: f"Event {e.code} added.")
-    scheduled = {e.id: f"{e.code} · {e.title}" for e in events if e.status == EventStatus.scheduled}
+    scheduled = {e.id: f"{e.code} · {e.title} · {when(e.starts_at, settings.tz)}"
+                 for e in events if e.status == EventStatus.scheduled}
     if scheduled:
-        c1, c2 = st.columns([3, 1])
-        chosen = c1.selectbox("Cancel an event", list(scheduled), format_func=scheduled.get, key="cmp_cancel_event")
-        if c2.button("Cancel event", key="cmp_cancel_event_btn"):
-            run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
-                      f"Event {scheduled[chosen]} cancelled; reps' calendars show it as cancelled.")
+        _cancel_event(viewer, scheduled, campaign.id)
+
+
+def _cancel_event(viewer, scheduled: dict[int, str], campaign_id: int) -> None:
+    """Nothing is preselected; the button names the event and waits for an explicit yes."""
+    chosen = st.selectbox(_("Cancel an event"), list(scheduled), index=None, format_func=scheduled.get,
+                          placeholder=_("Choose the event to cancel"), key=f"cmp_cancel_event_{campaign_id}")
+    if chosen is None:
+        return
+    confirm = st.checkbox(_("Yes, cancel {event}; reps' calendars will show it as cancelled")
+                          .format(event=scheduled[chosen]), key=f"cmp_cancel_event_ok_{chosen}")
+    if st.button(_("Cancel this event"), disabled=not confirm, key=f"cmp_cancel_event_btn_{chosen}"):
+        run_write_then_rerun(lambda s: campaigns.cancel_event(viewer, chosen, session=s),
+                             _("Event {event} cancelled; reps' calendars show it as cancelled.")
+                             .format(event=scheduled[chosen]))
 
 
 def _edit_section(viewer, page, territories, owners, settings, session) -> None:
-    if not page.rows:
+    if not page.rows and CREATED_KEY not in st.session_state:
         return
     labels = {r.id: f"{r.code} · {r.name}" for r in page.rows}
+    created = st.session_state.pop(CREATED_KEY, None)
+    if created is not None:  # open what was just created, even when the filters or the page hide it
+        row = marketing.campaign_row(viewer, created, session=session)
+        if row is not None:
+            labels = {row.id: f"{row.code} · {row.name}", **labels}
+            st.session_state["cmp_open"] = row.id
+    elif st.session_state.get("cmp_open") not in labels:
+        st.session_state.pop("cmp_open", None)
     chosen = st.selectbox("Open a campaign", list(labels), format_func=labels.get, key="cmp_open")
     campaign = marketing.campaign_row(viewer, chosen, session=session)
     targets = marketing.campaign_target_ids(campaign.id, session=session)
@@ -175,8 +196,12 @@ def render() -> None:
         with st.expander("New campaign", expanded=False):
             data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
             if data is not None:
-                run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
-                          lambda c: f"Campaign {c.code} created.")
+                created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
+                                               lambda c: _("Campaign {code} created.").format(code=c.code),
+                                               rerun=False)
+                if created is not None:
+                    st.session_state[CREATED_KEY] = created.id
+                    st.rerun()
         filters = _filters(territories)
         offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
         page = marketing.list_campaigns(viewer, session=session, limit=CAMPAIGN_PAGE, offset=offset, **filters)

@@ -17,7 +17,7 @@ from models.types import local_today, utcnow
 from models.enums import Role, Segment
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
-from i18n import _
+from i18n import N_, _
 from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
@@ -29,14 +29,18 @@ from ui.format import money, pct, short_money
 from ui.session import app_engine, require_viewer
 
 EARLIEST = date(2016, 1, 1)
-PRESETS = ("This month", "This quarter", "This year", "Last 12 months", "Custom")
+# The default ("Last 30 days") is never a single day, unlike "This month" on the 1st.
+PRESETS = ("Last 30 days", "This month", "This quarter", "This year", "Last 12 months", "Custom")
+TILES_PER_ROW = 4  # six to a row cut the titles at 1400 px ("Target attain…")
 DRILL_ROWS = 20_000
 
 
 # -- period and filters ------------------------------------------------------------------------
 
 def preset_period(preset: str, today: date) -> tuple[date, date]:
-    """Calendar periods up to today (this month, quarter, year) or the last 12 months."""
+    """Calendar periods up to today (this month, quarter, year), the last 30 days or the last 12 months."""
+    if preset == "Last 30 days":
+        return today - timedelta(days=29), today
     if preset == "This month":
         return today.replace(day=1), today
     if preset == "This quarter":
@@ -125,6 +129,19 @@ def fmt_delta(key: str, now, before, currency: str) -> str | None:
     return f"{diff:+,.1f}"
 
 
+NO_EARLIER_DATA = N_("no earlier data")
+
+
+def tile_delta(key: str, now, before, currency: str) -> dict:
+    """st.metric's delta arguments. A previous period with nothing in it (None, or 0 where now
+    is not) is no baseline: "+₩9.6B" against nothing says "no earlier data" instead."""
+    empty_before = before is None or (not isinstance(before, dict) and float(before) == 0)
+    if empty_before and now not in (None, 0):
+        return {"delta": _(NO_EARLIER_DATA), "delta_color": "off", "delta_arrow": "off"}
+    return {"delta": fmt_delta(key, now, before, currency),
+            "delta_color": "inverse" if KPIS[key].lower_is_better else "normal"}
+
+
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     before = f.shifted_back()
     st.caption(f"Change against the previous {(f.end - f.start).days + 1} days ({before.start} – {before.end}). "
@@ -134,13 +151,12 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
         if section == CUSTOMERS:
             _ltv_tiles(data, currency)
             continue
-        for row_start in range(0, len(keys), 6):
-            cols = st.columns(6)
-            for col, key in zip(cols, keys[row_start:row_start + 6]):
+        for row_start in range(0, len(keys), TILES_PER_ROW):
+            cols = st.columns(TILES_PER_ROW)
+            for col, key in zip(cols, keys[row_start:row_start + TILES_PER_ROW]):
                 kpi = KPIS[key]
                 col.metric(kpi.label(), fmt_value(key, data["now"][key], currency),
-                           delta=fmt_delta(key, data["now"][key], data["before"][key], currency),
-                           delta_color="inverse" if kpi.lower_is_better else "normal",
+                           **tile_delta(key, data["now"][key], data["before"][key], currency),
                            help=kpi.help(), border=True)
 
 
@@ -152,7 +168,7 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     cols = st.columns(max(len(now), 3))
     for col, (segment, value) in zip(cols, now.items()):
         col.metric(f"LTV — {segment.replace('_', ' ')}", short_money(value, currency),
-                   delta=fmt_delta("ltv_by_segment", value, before.get(segment), currency),
+                   **tile_delta("ltv_by_segment", value, before.get(segment), currency),
                    help=KPIS["ltv_by_segment"].help(), border=True)
 
 
@@ -186,9 +202,12 @@ def _charts(data: dict, currency: str) -> None:
     left, right = st.columns([2, 1])
     ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
                        var_name="KPI", value_name="value")
-    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="KPI", barmode="group")
+    ratios["KPI"] = ratios["KPI"].map(lambda k: KPIS[k].label())
+    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="KPI", barmode="group",
+                             labels={"territory": _("Territory"), "value": _("Share"), "KPI": _("Measure")})
                       .update_layout(yaxis_tickformat=".0%"), key="chart_territories")
-    right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title="Untouched leads past deadline"),
+    right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title=_("Untouched leads past deadline"),
+                              labels={"territory": _("Territory"), "untouched_leads": _("Leads")}),
                        key="chart_untouched")
     left, right = st.columns(2)
     with left:
@@ -199,7 +218,10 @@ def _charts(data: dict, currency: str) -> None:
         else:
             camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
             fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
-                             hover_name="name", hover_data=["code", "leads"])
+                             hover_name="name", hover_data=["code", "leads"],
+                             labels={"attributed_cost": _("Cost ({currency})").format(currency=currency),
+                                     "attributed_won_revenue": _("Won revenue ({currency})").format(currency=currency),
+                                     "bubble": _("Leads"), "code": _("Code"), "leads": _("Leads")})
             top = max([*camp["attributed_cost"], *camp["attributed_won_revenue"], 1])
             fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name="break-even", line={"dash": "dash"}))
             st.plotly_chart(fig, key="chart_roi")
@@ -207,7 +229,8 @@ def _charts(data: dict, currency: str) -> None:
         sla = data["sla_hours"]
         st.markdown(f"**Response time** — assigned → first touch, SLA {sla:g} h")
         resp = data["response"]
-        fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: "within SLA", False: "over SLA"}))
+        fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}),
+                     labels={"bucket": _("Time to first touch"), "leads": _("Leads"), "color": _("Response")})
         fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash", annotation_text=f"SLA {sla:g} h")
         st.plotly_chart(fig, key="chart_response")
     st.markdown("**Lifetime value by segment**")
@@ -215,7 +238,8 @@ def _charts(data: dict, currency: str) -> None:
     if ltv.empty:
         st.caption("No account with a segment has a won deal.")
     else:
-        st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": f"LTV ({currency})"}), key="chart_ltv")
+        st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": f"LTV ({currency})", "segment": _("Segment")}),
+                        key="chart_ltv")
 
 
 # -- drill-down and export ----------------------------------------------------------------------

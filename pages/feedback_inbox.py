@@ -34,11 +34,11 @@ def _filters(viewer, session) -> dict:
     return dict(campaign_id=campaign_id, event_id=event_id, kind=kind, show_resolved=show_resolved)
 
 
-def _item(viewer, row, tz) -> None:
+def _item(viewer, row, tz, expanded: bool = False) -> None:
     state = "resolved" if row.resolved_at else "answered" if row.answer else "unanswered"
     about = " · ".join(x for x in (row.campaign, row.event) if x) or "general"
     with st.expander(f"[{state}] {row.kind} from {row.author} ({row.territory or '—'}) · {about} · "
-                     f"{when(row.created_at, tz)}", expanded=row.answer is None):
+                     f"{when(row.created_at, tz)}", expanded=expanded):
         show_markdown(row.body)
         if row.answer:
             st.markdown(f"**Answer** ({when(row.answered_at, tz)}):")
@@ -69,8 +69,10 @@ def render() -> None:
         offset = page_offset("fb_page", tuple(filters.items()), INBOX_PAGE)
         page = marketing.feedback_inbox(viewer, session=session, limit=INBOX_PAGE, offset=offset, **filters)
         pager(page, "fb_page", noun="items")
+        # Collapsed, except the first unanswered item (every open answer box made a 6,700-px page).
+        first_open = next((r.id for r in page.rows if r.answer is None), None)
         for row in page.rows:
-            _item(viewer, row, tz)
+            _item(viewer, row, tz, expanded=row.id == first_open)
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

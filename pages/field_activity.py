@@ -39,17 +39,20 @@ def _log_activity(viewer, tz) -> None:
     accounts = _account_choices(viewer, "fa_account")
     with st.form("fa_log", clear_on_submit=True):
         kind = st.segmented_control("What", [k.value for k in ActivityKind], default="visit", key="fa_kind")
+        # One row per pair, so that on a phone (where columns stack) Day and Time stay together.
         cols = st.columns(2)
         account_id = cols[0].selectbox("Account", list(accounts), index=None, placeholder="—",
                                        format_func=accounts.get, key="fa_account_id")
         lead_id = cols[1].selectbox("Lead", [i for i, _ in links.leads], index=None, placeholder="—",
                                     format_func=dict(links.leads).get, key="fa_lead_id")
+        cols = st.columns(2)
         opportunity_id = cols[0].selectbox("Opportunity", [i for i, _ in links.opportunities], index=None,
                                            placeholder="—", format_func=dict(links.opportunities).get,
                                            key="fa_opp_id")
         event_id = cols[1].selectbox("Event", [i for i, _ in links.events], index=None, placeholder="—",
                                      format_func=dict(links.events).get, key="fa_event_id")
         now_local = utcnow().astimezone(tz)
+        cols = st.columns(2)
         day = cols[0].date_input("Day", value=now_local.date(), max_value=now_local.date(), key="fa_day")
         at = cols[1].time_input("Time", value=now_local.time().replace(second=0, microsecond=0), key="fa_time",
                                 step=timedelta(minutes=15))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from models.db import read_session
 from models.enums import Role
 from models.settings_store import load_settings
@@ -18,20 +19,24 @@ def _events_table(events, tz) -> None:
         st.caption("No events in the next 7 days.")
         return
     st.dataframe(
-        [{"Starts": when(e.starts_at, tz), "Ends": when(e.ends_at, tz), "Event": e.title, "Campaign": e.campaign,
-          "Territory": e.territory, "Venue": e.venue or "", "Status": e.status} for e in events],
+        [{_("Event"): e.title, _("Starts"): when(e.starts_at, tz), _("Venue"): e.venue or "", _("Ends"): when(e.ends_at, tz),
+          _("Campaign"): e.campaign, _("Territory"): e.territory, _("Status"): e.status} for e in events],
         hide_index=True, width="stretch")
 
 
 def _field(viewer, session, settings) -> None:
     day = home.field_day(viewer, session=session)
-    cols = st.columns(5)
-    cols[0].metric("Overdue untouched leads", day.overdue_untouched,
-                   help=f"Assigned more than {settings.sla_hours:g} h ago and not yet touched.")
-    cols[1].metric("Due within 24 h", day.due_today)
-    cols[2].metric("Open leads", day.open_leads)
-    cols[3].metric("Unread campaign notes", day.unread_notes)
-    cols[4].metric("Open pipeline", short_money(day.open_pipeline, settings.currency), help=f"{day.open_deals} open deals")
+    # A wrapping row instead of five columns: on a phone columns stack into a screenful of
+    # numbers, this keeps them two or three to a line.
+    with st.container(horizontal=True, gap="medium"):
+        st.metric(_("Overdue untouched leads"), day.overdue_untouched, width="content",
+                  help=_("Assigned more than {hours} h ago and not yet touched.").format(hours=f"{settings.sla_hours:g}"))
+        st.metric(_("Due within 24 h"), day.due_today, width="content")
+        st.metric(_("Open leads"), day.open_leads, width="content")
+        st.metric(_("Unread notes"), day.unread_notes, width="content",
+                  help=_("The current version of each campaign note for your territory that you have not marked as read."))
+        st.metric(_("Open pipeline"), short_money(day.open_pipeline, settings.currency), width="content",
+                  help=_("{n} open deals").format(n=day.open_deals))
     if viewer.role is Role.manager and day.unassigned_in_territory:
         st.warning(f"{day.unassigned_in_territory} leads of your territory wait to be routed to a rep.")
     st.subheader("Marketing events in your territory — next 7 days")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from models.db import read_session
 from models.enums import Role
 from models.settings_store import load_settings
@@ -131,12 +132,17 @@ def _batches(viewer, session, tz) -> None:
     open_batches = {b.id: f"Batch {b.id} · {b.filename} ({b.row_count} leads)" for b in page.rows if not b.undone_at}
     if not open_batches:
         return
-    c1, c2 = st.columns([3, 1])
-    batch_id = c1.selectbox("Undo a batch (only while none of its leads has been worked)", list(open_batches),
-                            format_func=open_batches.get, key="imp_undo_batch")
-    if c2.button("Undo import", key="imp_undo"):
+    batch_id = st.selectbox(_("Undo a batch (only while none of its leads has been worked)"), list(open_batches),
+                            index=None, format_func=open_batches.get, placeholder=_("Choose the batch to undo"),
+                            key="imp_undo_batch")
+    if batch_id is None:
+        return
+    batch = next(b for b in page.rows if b.id == batch_id)
+    confirm = st.checkbox(_("Yes, delete the {n} leads of batch {batch} ({file}) for good")
+                          .format(n=batch.row_count, batch=batch.id, file=batch.filename), key=f"imp_undo_ok_{batch_id}")
+    if st.button(_("Undo import"), disabled=not confirm, key="imp_undo"):
         run_write_then_rerun(lambda s: lead_import.undo_batch(viewer, batch_id, session=s),
-                  lambda n: f"Batch {batch_id} undone: {n} leads removed.")
+                             lambda n: _("Batch {batch} undone: {n} leads removed.").format(batch=batch_id, n=n))
 
 
 def render() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from models.db import read_session
 from i18n import _
+from models.db import read_session
 from models.enums import DisqualifyReason, LeadStatus, RejectReason, Role
 from models.timefmt import local_date
 from models.types import utcnow
+from queries import accounts as queries_accounts
 from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
 from queries.reject_reasons import REJECT_REASON_LABELS
@@ -24,24 +26,44 @@ from ui.format import when
 from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 25
-SELECTED = "lq_selected"
+TABLE_KEY = "lq_table"
+PICKED = "lq_picked"
 WORKING = "lq_working"
 
 
-def _choose_lead() -> None:
-    if st.session_state.get(SELECTED) is not None:
-        st.session_state[WORKING] = st.session_state[SELECTED]
+OVERDUE_MARK = "●"
+OVERDUE_STYLE = "background-color: #fde8e8; color: #b42318"
+
+
+def _due_cell(row, now) -> str:
+    label = row.due_label(now)
+    return f"{OVERDUE_MARK} {label}" if row.is_overdue(now) else label
+
+
+def _queue_frame(rows, now, tz):
+    """The table, Status and Due first (a phone shows them without scrolling sideways), overdue
+    rows marked ● and tinted red."""
+    frame = pd.DataFrame(
+        [{_("Status"): r.status, _("Due"): _due_cell(r, now), _("Company"): r.company, _("Lead"): r.code,
+          _("Contact"): r.contact_name or "", _("Deadline"): when(r.deadline, tz),
+          _("Assigned"): when(r.assigned_at, tz), _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows])
+    overdue = [r.is_overdue(now) for r in rows]
+    return frame.style.apply(lambda column: [OVERDUE_STYLE if o else "" for o in overdue], axis=0)
 
 
 @st.fragment(run_every=60)
 def _queue_table(rows, tz) -> None:
-    """Re-drawn every minute so "due in / overdue by" stays live."""
-    now = utcnow()
-    st.dataframe(
-        [{"Lead": r.code, "Company": r.company, "Contact": r.contact_name or "", "Status": r.status,
-          "Due": r.due_label(now), "Deadline": when(r.deadline, tz), "Assigned": when(r.assigned_at, tz),
-          "Rep": r.rep or "—", "Campaign": r.campaign} for r in rows],
-        hide_index=True, width="stretch")
+    """Re-drawn every minute so "due in / overdue by" stays live. Selecting a row opens that lead
+    (a whole-app rerun: the work panel is outside this fragment)."""
+    event = st.dataframe(_queue_frame(rows, utcnow(), tz), hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key=TABLE_KEY)
+    picked = tuple(event.selection.rows) if event is not None else ()
+    # Act on a new selection only: after a write the rows shift under an unchanged selection.
+    if picked != st.session_state.get(PICKED) and picked and picked[0] < len(rows):
+        st.session_state[PICKED] = picked
+        st.session_state[WORKING] = rows[picked[0]].id
+        st.rerun(scope="app")
+    st.session_state[PICKED] = picked
 
 
 def _opened_version(lead) -> int:
@@ -61,7 +83,7 @@ def _contact_form(viewer, lead) -> None:
         kind = st.segmented_control("How", [k.value for k in leads.CONTACT_KINDS], default="call",
                                     key=f"lq_contact_kind_{lead.id}")
         notes = st.text_area("Notes", max_chars=2000, key=f"lq_contact_notes_{lead.id}")
-        if st.form_submit_button("Log contact attempt"):
+        if st.form_submit_button("Log contact attempt", width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.log_contact_attempt(viewer, lead.id, session=s, kind=kind or "call", notes=notes),
                 success=f"Contact attempt logged on {lead.code}."))
@@ -75,26 +97,51 @@ def _status_form(viewer, lead) -> None:
     with st.form(f"lq_status_{lead.id}"):
         st.markdown("**Move status**")
         target = st.selectbox("New status", moves, key=f"lq_status_to_{lead.id}")
-        if st.form_submit_button("Move"):
+        if st.form_submit_button("Move", width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.move_status(viewer, lead.id, target, expected_version=_opened_version(lead),
                                             session=s),
                 success=f"{lead.code} is now {target}."))
 
 
-def _convert_form(viewer, lead, tz) -> None:
+NEW_ACCOUNT = 0
+
+
+def _account_options(viewer, lead, detail) -> tuple[dict[int, str], int]:
+    """The accounts the new deal may belong to (and "a new account"), with the preselected one:
+    the lead's account, else an account named like the lead's company, else a new account."""
+    with read_session(app_engine()) as session:
+        accounts = dict(queries_accounts.linkable_accounts(viewer, session=session, limit=200))
+        if detail.account_id is not None and detail.account_id not in accounts:
+            accounts[detail.account_id] = lead.account or f"#{detail.account_id}"
+    options = {NEW_ACCOUNT: _("➕ A new account (name it below)"), **accounts}
+    if detail.account_id is not None:
+        return options, detail.account_id
+    same = next((i for i, n in accounts.items() if n.strip().lower() == lead.company.strip().lower()), None)
+    return options, same if same is not None else NEW_ACCOUNT
+
+
+def _convert_form(viewer, lead, detail, tz) -> None:
     if LeadStatus.converted not in leads.next_statuses(lead.status):
         return
+    options, preselected = _account_options(viewer, lead, detail)
     with st.form(f"lq_convert_{lead.id}"):
         st.markdown("**Convert to an opportunity**")
         name = st.text_input("Deal name", value=f"{lead.company} — ", max_chars=300, key=f"lq_deal_{lead.id}")
+        account = st.selectbox(_("Account of the deal"), list(options), index=list(options).index(preselected),
+                               format_func=options.get, key=f"lq_account_{lead.id}")
+        new_account = st.text_input(_("New account name"), value=lead.company, max_chars=300,
+                                    help=_("Used only when “a new account” is chosen above."),
+                                    key=f"lq_new_account_{lead.id}")
         amount = st.text_input("Amount", placeholder="e.g. 45000000", key=f"lq_amount_{lead.id}")
         close = st.date_input("Expected close date", value=local_date(utcnow(), tz) + timedelta(days=30),
                               key=f"lq_close_{lead.id}")
-        if st.form_submit_button("Convert", type="primary"):
+        if st.form_submit_button("Convert", type="primary", width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.convert_lead(viewer, lead.id, deal_name=name, amount=amount, expected_close_on=close,
-                                             expected_version=_opened_version(lead), session=s),
+                                             expected_version=_opened_version(lead), session=s,
+                                             account_id=None if account == NEW_ACCOUNT else account,
+                                             new_account=new_account if account == NEW_ACCOUNT else None),
                 success=f"{lead.code} converted: the opportunity “{name.strip()}” was created."))
 
 
@@ -107,7 +154,7 @@ def _disqualify_form(viewer, lead) -> None:
                               placeholder="Choose a reason", format_func=lambda r: r.replace("_", " "),
                               key=f"lq_reason_{lead.id}")
         text = st.text_input("Explanation (required for “other”)", max_chars=500, key=f"lq_reason_text_{lead.id}")
-        if st.form_submit_button("Disqualify"):
+        if st.form_submit_button("Disqualify", width="stretch"):
             _after_write(lead.id, run_write(
                 lambda s: leads.disqualify_lead(viewer, lead.id, reason=reason, text=text,
                                                 expected_version=_opened_version(lead), session=s),
@@ -140,9 +187,9 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         detail = queue_q.lead_for(viewer, lead_id, session=session)
     lead, now = detail.lead, utcnow()
     st.subheader(f"{lead.code} · {lead.company}")
-    cols = st.columns(2)
-    cols[0].metric("Status", lead.status)
-    cols[1].metric("Response", lead.due_label(now))
+    with st.container(horizontal=True, gap="large"):
+        st.metric("Status", lead.status, width="content")
+        st.metric("Response", lead.due_label(now), width="content")
     st.write(f"**Handed to sales** {when(lead.assigned_at, tz) or '—'} · **Deadline** {when(lead.deadline, tz) or '—'}"
              f" · **First touch** {when(lead.first_touch_at, tz) or '—'}")
     st.write(f"**Contact** {lead.contact_name or '—'} · {lead.email or '—'} · {lead.phone or '—'}")
@@ -165,7 +212,7 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
             _contact_form(viewer, lead)
             _status_form(viewer, lead)
         with right:
-            _convert_form(viewer, lead, tz)
+            _convert_form(viewer, lead, detail, tz)
             _disqualify_form(viewer, lead)
     elif lead.status == LeadStatus.disqualified:
         _status_form(viewer, lead)
@@ -194,6 +241,21 @@ def render() -> None:
     settings = business_settings()
     st.title("Lead queue")
     show_flash()
+    # The lead being worked comes first (on a phone it would otherwise sit below the whole table)
+    # and is kept apart from the table's selection: a write can move it to another page of the
+    # queue (touched leads sort after untouched ones); the panel stays on it.
+    working = st.session_state.get(WORKING)
+    if working is not None:
+        try:
+            _work_panel(viewer, working, settings.tz)
+        except AccessDenied:
+            st.session_state.pop(WORKING, None)
+            st.info("That lead is no longer in your queue (it was reassigned).")
+        else:
+            if st.button(_("Close this lead"), key="lq_close_panel", icon=":material/close:"):
+                st.session_state.pop(WORKING, None)
+                st.rerun()
+        st.divider()
     cols = st.columns([3, 1, 2] if viewer.role is Role.manager else [3, 1])
     search = cols[0].text_input("Search code, company, contact or e-mail", key="lq_search", max_chars=100)
     status = cols[1].selectbox("Status", STATUS_FILTERS, key="lq_status")
@@ -211,21 +273,10 @@ def render() -> None:
     if not result.rows:
         st.info("No leads match." if search else "No leads in your queue.")
         return
+    if st.session_state.get(WORKING) is None:
+        st.caption(_("Select a lead's row to work on it."))
     _queue_table(result.rows, settings.tz)
     pager(result, "lq_page", "leads")
-    labels = {r.id: f"{r.code} · {r.company}" for r in result.rows}
-    # The lead being worked is kept apart from the select box: a write can move it to another page
-    # of the queue (touched leads sort after untouched ones), which changes the box's options and
-    # makes Streamlit reset the box; the work panel must stay on the lead.
-    st.selectbox("Work on a lead", list(labels), index=None, placeholder="Choose a lead of this page",
-                 format_func=labels.get, key=SELECTED, on_change=_choose_lead)
-    working = st.session_state.get(WORKING)
-    if working is not None:
-        try:
-            _work_panel(viewer, working, settings.tz)
-        except AccessDenied:
-            st.session_state.pop(WORKING, None)
-            st.info("That lead is no longer in your queue (it was reassigned).")
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

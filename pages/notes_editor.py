@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
+
 from models.db import read_session
 from models.enums import NoteStatus, Role
 from models.settings_store import load_settings
@@ -33,11 +35,14 @@ def _editor(viewer, campaign_id: int, versions) -> None:
         title = st.text_input("Title", value=latest.title if latest else "Key messages", key=f"{key}_title")
         body = st.text_area("Markdown", value=latest.body_md if latest else "", height=360, key=f"{key}_body",
                             help="Key messages, the offer, objection handling. Markdown; raw HTML is shown as text.")
+        # A text area sends its text on blur or Ctrl+Enter only; say so and offer a button.
+        st.button(_("Update the preview"), key=f"{key}_preview", icon=":material/refresh:",
+                  help=_("The preview follows the text when you press Ctrl+Enter, leave the box, or click here."))
     with right:
         st.markdown("**Preview**")
         with st.container(border=True):
             show_markdown(f"### {title}\n\n{body}" if title else body)
-    c1, c2, _ = st.columns([1, 1, 3])
+    c1, c2, _spare = st.columns([1, 1, 3])
     if c1.button("Save draft", key=f"{key}_save"):
         run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
                   lambda n: f"Draft v{n.version} saved.")

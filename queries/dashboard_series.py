@@ -20,7 +20,8 @@ from queries.kpis import customers, handoff, marketing, sales
 from queries.kpis.filters import as_date, first_of_month, next_month
 from queries.scope import Viewer, campaign_targets_territory, require_role
 
-FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted", "Opportunities", "Won")
+# A converted lead is exactly one opportunity: one step, not two ("Converted", "Opportunities").
+FUNNEL_STEPS = ("Leads", "Worked (first-touched)", "Converted to a deal", "Won")
 # Response-time buckets (upper bounds in hours, inclusive like the SLA's ≤); the SLA is added.
 BUCKET_EDGES_HOURS = (1, 4, 8, 24, 48, 72, 168)
 
@@ -47,8 +48,8 @@ def campaign_choices(viewer: Viewer, start: date, end: date, *, session: Session
 
 
 def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
-    """The leads created in the period followed down: worked (has first_touch_at) → converted →
-    opportunities that came from them → of those, won (stages and statuses as stored now)."""
+    """The leads created in the period followed down: worked (has first_touch_at) → converted to a
+    deal → of those deals, won (stages and statuses as stored now)."""
     p = resolve(viewer, f, session=session)
     cohort = marketing.leads_created_in_period(p)
     leads, worked, converted = session.execute(
@@ -56,10 +57,10 @@ def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
                func.sum(case((Lead.first_touch_at.is_not(None), 1), else_=0)),
                func.sum(case((Lead.status == LeadStatus.converted, 1), else_=0)))
         .where(*cohort)).one()
-    opportunities, won = session.execute(
-        select(func.count(Opportunity.id), func.sum(case((Opportunity.stage == Stage.won, 1), else_=0)))
-        .where(Opportunity.lead_id.in_(select(Lead.id).where(*cohort)))).one()
-    counts = [leads, worked, converted, opportunities, won]
+    won = session.execute(
+        select(func.sum(case((Opportunity.stage == Stage.won, 1), else_=0)))
+        .where(Opportunity.lead_id.in_(select(Lead.id).where(*cohort)))).scalar()
+    counts = [leads, worked, converted, won]
     return pd.DataFrame({"step": FUNNEL_STEPS, "count": [int(c or 0) for c in counts]})
 
 

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, LeadStatus, NoteStatus, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, LeadStatus, Role
 from models.tables import (
-    AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LoginThrottle, NoteRead, Opportunity, Territory, User,
+    AuditLog, Campaign, Event, Feedback, Lead, LoginThrottle, Opportunity, Territory, User,
 )
 from models.types import utcnow
 
-from .scope import Viewer, campaign_targets_territory, event_scope, lead_scope, opportunity_scope, require_role
+from . import notes_feed
+from .scope import Viewer, event_scope, lead_scope, opportunity_scope, require_role
 
 
 
@@ -65,11 +66,7 @@ def field_day(viewer: Viewer, *, session: Session, now: datetime | None = None) 
     overdue = session.exec(select(func.count()).select_from(Lead).where(untouched, Lead.due_at < now)).one()
     due_today = session.exec(select(func.count()).select_from(Lead).where(
         untouched, Lead.due_at >= now, Lead.due_at < now + timedelta(hours=24))).one()
-    published = select(CampaignNote.id).where(
-        CampaignNote.status == NoteStatus.published,
-        campaign_targets_territory(CampaignNote.campaign_id, viewer.territory_id))
-    read = select(NoteRead.note_id).where(NoteRead.user_id == viewer.id)
-    unread = session.exec(select(func.count()).select_from(published.where(CampaignNote.id.not_in(read)).subquery())).one()
+    unread = notes_feed.unread_count(viewer, session=session)
     deals = session.exec(select(func.count(), func.sum(Opportunity.amount)).where(
         opportunity_scope(viewer), Opportunity.stage.in_(OPEN_STAGES))).one()
     unassigned = 0

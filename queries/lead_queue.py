@@ -1,15 +1,16 @@
 """The lead queue: leads handed to a rep (a manager: to the territory's reps), most urgent first,
-each with its response deadline (assigned_at + sla_hours, KPIS.md "Handoff")."""
+each with its response deadline (the stored due_at, fixed at the hand-over: services.sla)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, LeadStatus
+from models.settings_store import load_settings
 from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity, User
 from models.timefmt import fmt_duration
 from models.types import utcnow
@@ -18,7 +19,7 @@ from .field_common import like_pattern, matches, rep_filter, require_field
 from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, lead_scope
 
-STATUS_FILTERS = ("open", "all") + tuple(s.value for s in LeadStatus)
+STATUS_FILTERS = ("open", "overdue", "all") + tuple(s.value for s in LeadStatus)
 
 
 @dataclass(frozen=True)
@@ -86,30 +87,42 @@ def _queue_select():
             .outerjoin(rep, rep.id == Lead.assigned_to_id))
 
 
-def _to_queued(row) -> QueuedLead:
+def _to_queued(row, sla: timedelta) -> QueuedLead:
     deadline = row.due_at if row.assigned_at is not None else None
     return QueuedLead(row.id, row.code, row.company, row.contact_name, row.email, row.phone, str(row.status),
                       row.campaign, row.event, row.account, row.rep, row.created_at, row.assigned_at,
                       row.first_touch_at, deadline, row.version)
 
 
-def _status_clause(status: str):
+def _overdue_clause(now: datetime, sla: timedelta):
+    """Open, untouched and past the response deadline (the stored due_at)."""
+    return and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None), Lead.due_at < now)
+
+
+def _status_clause(status: str, now: datetime, sla: timedelta):
     if status == "open":
         return Lead.status.in_(OPEN_LEAD_STATUSES)
+    if status == "overdue":
+        return _overdue_clause(now, sla)
     if status == "all":
         return None
     return Lead.status == LeadStatus(status)
 
 
 def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, status: str = "open",
-               rep_id: int | None = None, limit: int = 25, offset: int = 0) -> ResultPage[QueuedLead]:
-    """Most urgent first: untouched open leads by deadline, then touched open leads, then
-    closed ones. Search matches code, company, contact and e-mail."""
+               rep_id: int | None = None, limit: int = 25, offset: int = 0,
+               now: datetime | None = None) -> ResultPage[QueuedLead]:
+    """Most urgent first: untouched open leads by deadline (the deadline is assigned_at + one
+    constant, so ordering by assigned_at is ordering by deadline), then touched open leads, then
+    closed ones. Search matches code, company, contact and e-mail. ``status`` is a lead status,
+    "open", "all" or "overdue" (open, untouched, past the deadline)."""
     require_field(viewer)
+    now = now or utcnow()
     limit, offset = page_bounds(limit, offset)
+    sla = timedelta(hours=load_settings(session=session).sla_hours)
     where = [lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id),
              matches(like_pattern(search), Lead.code, Lead.company, Lead.contact_name, Lead.email)]
-    status_clause = _status_clause(status)
+    status_clause = _status_clause(status, now, sla)
     if status_clause is not None:
         where.append(status_clause)
     urgency = case((and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None)), 0),
@@ -118,12 +131,13 @@ def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, s
                         .order_by(urgency, Lead.due_at.asc().nulls_last(), Lead.assigned_at.asc().nulls_last(), Lead.id)
                         .limit(limit).offset(offset)).all()
     total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
-    return ResultPage([_to_queued(r) for r in rows], total, limit, offset)
+    return ResultPage([_to_queued(r, sla) for r in rows], total, limit, offset)
 
 
 def lead_for(viewer: Viewer, lead_id: int, *, session: Session) -> LeadDetail:
     """One lead of the viewer's queue with its recent activity; a foreign id is refused."""
     require_field(viewer)
+    sla = timedelta(hours=load_settings(session=session).sla_hours)
     row = session.exec(_queue_select().add_columns(
         Lead.campaign_id, Lead.event_id, Lead.account_id, Lead.assigned_to_id, Lead.disqualify_reason,
         Lead.converted_at, Lead.opportunity_id, Opportunity.name.label("opportunity"))
@@ -136,7 +150,7 @@ def lead_for(viewer: Viewer, lead_id: int, *, session: Session) -> LeadDetail:
         select(Activity.occurred_at, Activity.kind, who.display_name, Activity.notes)
         .join(who, who.id == Activity.user_id)
         .where(Activity.lead_id == row.id).order_by(Activity.occurred_at.desc()).limit(20)).all()
-    return LeadDetail(_to_queued(row), row.campaign_id, row.event_id, row.account_id, row.assigned_to_id,
+    return LeadDetail(_to_queued(row, sla), row.campaign_id, row.event_id, row.account_id, row.assigned_to_id,
                       row.disqualify_reason, row.converted_at, row.opportunity_id, row.opportunity,
                       [tuple(a) for a in activities])
 
@@ -158,9 +172,9 @@ def overdue_count(viewer: Viewer, *, session: Session, rep_id: int | None = None
     """Open, untouched leads of the queue past their deadline."""
     require_field(viewer)
     now = now or utcnow()
+    sla = timedelta(hours=load_settings(session=session).sla_hours)
     return session.exec(select(func.count()).select_from(Lead).where(
-        lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), Lead.status.in_(OPEN_LEAD_STATUSES),
-        Lead.first_touch_at.is_(None), Lead.due_at < now)).one()
+        lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), _overdue_clause(now, sla))).one()
 
 
 def lead_id_by_code(viewer: Viewer, code: str, *, session: Session) -> int | None:

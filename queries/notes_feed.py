@@ -95,12 +95,13 @@ def notes_for(viewer: Viewer, *, session: Session, unread_only: bool = False, la
     return ResultPage([FeedNote(*r) for r in rows], total, limit, offset)
 
 
-def unread_count(viewer: Viewer, *, session: Session, latest_only: bool = True) -> int:
+def unread_count(viewer: Viewer, *, session: Session) -> int:
+    """The one definition of "unread" (My day and Campaign notes both show it): the latest
+    published version of each campaign targeting the viewer's territory that the viewer has no
+    receipt for. Superseded versions never count."""
     require_field(viewer)
-    conditions = [_visible_notes(viewer), _unread_only(viewer)]
-    if latest_only:
-        conditions.append(_latest_only())
-    return session.exec(select(func.count()).select_from(CampaignNote).where(*conditions)).one()
+    return session.exec(select(func.count()).select_from(CampaignNote).where(
+        _visible_notes(viewer), _latest_only(), _unread_only(viewer))).one()
 
 
 def note_for(viewer: Viewer, note_id: int, *, session: Session) -> FeedNote:
@@ -119,3 +120,28 @@ def note_changes(previous_md: str | None, current_md: str) -> str:
     lines = difflib.unified_diff(previous_md.splitlines(), current_md.splitlines(),
                                  fromfile="previous version", tofile="this version", lineterm="", n=1)
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class NoteChange:
+    kind: str            # "added", "removed" or "changed"
+    before: str | None   # the previous version's line(s)
+    after: str | None    # this version's line(s)
+
+
+def note_change_lines(previous_md: str | None, current_md: str) -> list[NoteChange]:
+    """What changed, previous → current, line by line, for people (not a unified diff):
+    a replaced block is "changed" (before → after), otherwise "added" or "removed"."""
+    if previous_md is None:
+        return []
+    old, new = previous_md.splitlines(), current_md.splitlines()
+    changes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        before, after = "\n".join(old[i1:i2]) or None, "\n".join(new[j1:j2]) or None
+        if tag == "replace":
+            changes.append(NoteChange("changed", before, after))
+        elif tag == "delete":
+            changes.append(NoteChange("removed", before, None))
+        elif tag == "insert":
+            changes.append(NoteChange("added", None, after))
+    return changes

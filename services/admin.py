@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
-from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, SETTING_DEFAULTS, Role, SettingKey
 from models.settings_store import validate_setting
 from models.tables import (
     Account, CampaignTerritory, Event, Lead, MonthlyTarget, Opportunity, Setting, Territory, User,
@@ -216,7 +216,15 @@ def _add(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return (a or Decimal(0)) + (b or Decimal(0))
 
 
+def _normalised(key: str, value: str | None) -> str | None:
+    try:
+        return validate_setting(key, value)
+    except ValueError:
+        return value
+
+
 def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) -> Setting:
+    """Store a setting; saving the value it already has writes nothing and audits nothing."""
     _admin(viewer)
     try:
         value = validate_setting(key, value)
@@ -231,6 +239,8 @@ def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) ->
             audit.record(session=session, username=viewer.username, action="update", entity="setting",
                          entity_key=key, detail={"value": {"before": before, "after": None}})
         return Setting(key=key, value="")
+    if _normalised(key, before if row else SETTING_DEFAULTS[SettingKey(key)]) == value:
+        return row or Setting(key=key, value=value)  # unchanged: nothing written, nothing audited
     if row is None:
         row = Setting(key=key, value=value)
         session.add(row)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from models.enums import ActivityKind, DisqualifyReason, LeadStatus, Stage
 from models.settings_store import load_settings
-from models.tables import Activity, Lead, Opportunity
+from models.tables import Account, Activity, Lead, Opportunity
 from models.timefmt import local_date
 from models.types import utcnow
+from queries.accounts import linkable_account
 from queries.lead_queue import scoped_lead
 from queries.scope import Viewer
 
@@ -28,7 +30,7 @@ from models.errors import StaleEdit, ValidationFailed
 STALE_LEAD = "this lead was changed by someone else since you opened it; reload"
 MAX_REASON_TEXT = 500
 CONTACT_KINDS = (ActivityKind.call, ActivityKind.email, ActivityKind.visit, ActivityKind.meeting)
-LEAD_FIELDS = ["status", "assigned_to_id", "assigned_at", "first_touch_at", "converted_at", "disqualify_reason",
+LEAD_FIELDS = ["status", "account_id", "assigned_to_id", "assigned_at", "first_touch_at", "converted_at", "disqualify_reason",
                "opportunity_id", "version"]
 
 # The legal moves. Converting needs the deal's details (convert_lead) and disqualifying a
@@ -165,10 +167,34 @@ def disqualify_lead(viewer: Viewer, lead_id: int, *, reason: DisqualifyReason | 
     return lead
 
 
+def _deal_account(viewer: Viewer, lead: Lead, account_id: int | None, new_account: str | None, *,
+                  session: Session) -> int:
+    """The account of the new deal: one the viewer may link, a new one named here (in the
+    lead's territory, owned by its rep), else the lead's own account; a deal never has none."""
+    if account_id is not None:
+        return linkable_account(viewer, account_id, session=session).id
+    if new_account is not None and new_account.strip():
+        name = checked_text(new_account, "account name", max_length=MAX_NAME)
+        if session.exec(select(Account.id).where(func.lower(Account.name) == name.lower())).first() is not None:
+            raise ValidationFailed(f"account: an account named '{name}' exists already; choose it instead")
+        account = Account(name=name, territory_id=lead.territory_id, owner_id=lead.assigned_to_id or viewer.id)
+        session.add(account)
+        session.flush()
+        audit.record(session=session, username=viewer.username, action="create", entity="account",
+                     entity_key=str(account.id), detail=audit.changes({}, audit.snapshot(
+                         account, ["name", "territory_id", "owner_id"])))
+        return account.id
+    if lead.account_id is not None:
+        return lead.account_id
+    raise ValidationFailed("account: choose an existing account or name a new one")
+
+
 def convert_lead(viewer: Viewer, lead_id: int, *, deal_name: str, amount, expected_close_on,
-                 expected_version: int, session: Session, now: datetime | None = None) -> Opportunity:
-    """A qualified lead becomes an opportunity linked to the lead, its account and its campaign
-    (as source), owned by the lead's rep, in the lead's territory."""
+                 expected_version: int, session: Session, now: datetime | None = None,
+                 account_id: int | None = None, new_account: str | None = None) -> Opportunity:
+    """A qualified lead becomes an opportunity linked to the lead, an account (``account_id``,
+    a ``new_account`` name, else the lead's own) and its campaign (as source), owned by the
+    lead's rep, in the lead's territory. The lead is linked to that account too."""
     now = now or utcnow()
     today = local_date(now, load_settings(session=session).tz)
     problems = []
@@ -186,6 +212,7 @@ def convert_lead(viewer: Viewer, lead_id: int, *, deal_name: str, amount, expect
     lead = _locked(viewer, lead_id, expected_version, session=session)
     check_transition(lead.status, LeadStatus.converted)
     before = audit.snapshot(lead, LEAD_FIELDS)
+    lead.account_id = _deal_account(viewer, lead, account_id, new_account, session=session)
     opportunity = Opportunity(
         code=new_code("OP"), name=values["name"], account_id=lead.account_id,
         owner_id=lead.assigned_to_id or viewer.id, territory_id=lead.territory_id, stage=Stage.prospecting,

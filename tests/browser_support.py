@@ -178,3 +178,13 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def select_row(page, index: int, table: int = 0) -> None:
+    """Click the row-selection cell of data row ``index`` (0 = first) of the ``table``-th data
+    grid on the page (row height 35 px below a 36-px header), and wait for the rerun."""
+    grid = page.locator("[data-testid='stDataFrame']").nth(table)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 36 + 35 * index + 17)
+    wait_ready(page)

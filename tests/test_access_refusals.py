@@ -150,6 +150,7 @@ NO_VIEWER = {
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
     "services.leads.next_statuses": "pure: the lead status machine",
     "queries.notes_feed.note_changes": "pure: a diff of two texts the caller holds",
+    "queries.notes_feed.note_change_lines": "pure: what changed between two texts the caller holds",
     "queries.drilldown.measure_value": "pure: a number from a DrillDown the caller holds",
     "queries.marketing.territories": "territory codes and names, shown to every signed-in role anyway",
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",
@@ -371,7 +372,7 @@ TABLE: list[Entry] = [
       "hide", foreign_calls=(lambda w, v, s: notes_feed.notes_for(v, session=s, latest_only=False),
                              lambda w, v, s: notes_feed.notes_for(v, session=s, campaign_id=w.camp_sel.id)),
       shows_sel=True),
-    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s, latest_only=False),
+    E(notes_feed.unread_count, FIELD, lambda w, v, s: notes_feed.unread_count(v, session=s),
       "rep_sel", "hide", bsn_check=lambda w, result: result == 1),  # BSN's own note only
     # queries.team --------------------------------------------------------------------------------
     E(team.team_load, MANAGER, lambda w, v, s: team.team_load(v, session=s), "mgr_sel", "hide", shows_sel=True),

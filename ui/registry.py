@@ -64,3 +64,32 @@ DEFAULT_URL_PATH = "my-day"
 
 def pages_for(role: Role) -> list[PageSpec]:
     return [p for p in PAGES if role in p.roles]
+
+
+def requested_url_path() -> str | None:
+    """The page address the browser asked for in this run (Streamlit's page manager keeps it;
+    None when the run was not started by an address, e.g. a widget)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    try:
+        return ctx.pages_manager.intended_page_name or None
+    except AttributeError:  # no run context (bare mode) or another Streamlit version
+        return None
+
+
+def explain_unavailable_page(viewer, shown_url_path: str) -> None:
+    """Opening another role's page by its address lands on My day; say so instead of silently."""
+    import streamlit as st
+
+    from i18n import _
+
+    wanted = requested_url_path()
+    shown = shown_url_path or DEFAULT_URL_PATH
+    if not wanted or wanted == shown:
+        return
+    spec = next((p for p in PAGES if p.url_path == wanted), None)
+    if spec is not None and viewer.role not in spec.roles:
+        here = next((p.title for p in PAGES if p.url_path == shown), shown)
+        st.info(_("“{page}” is not available to your role ({role}), so you are on {here} instead.")
+                .format(page=_(spec.title), role=_(viewer.role.value), here=_(here)))

@@ -183,6 +183,13 @@ def login_form(authenticator) -> Viewer | None:
     return viewer
 
 
+def end_session(notice: str) -> None:
+    """End this session after a change that invalidated it (its own password change) and show
+    ``notice`` above the sign-in form on the next run."""
+    _forget_session()
+    st.session_state["ov_notice"] = notice
+
+
 def sign_out(authenticator) -> None:
     """End this session and every cookie issued so far for the user (their session epoch)."""
     viewer = st.session_state.get(VIEWER_KEY)

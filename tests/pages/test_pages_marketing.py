@@ -137,7 +137,8 @@ def test_lead_import_page_previews_imports_routes_and_undoes(app):
         assert reps[lead.assigned_to_id].territory_id == lead.territory_id
     downloads = [d for d in at.get("download_button") if "rejected rows" in d.label]
     assert downloads, "the rejects download is offered"
-    at.selectbox(key="imp_undo_batch").set_value(batch.id)
+    at.selectbox(key="imp_undo_batch").set_value(batch.id).run()
+    at.checkbox(key=f"imp_undo_ok_{batch.id}").check().run()
     next(b for b in at.button if b.label == "Undo import").click().run()
     with read_session(app) as s:
         assert s.exec(select(func.count(Lead.id)).where(Lead.import_batch_id == batch.id)).one() == 0

@@ -24,7 +24,7 @@ from services.bundle import (
     FILES, BundleInvalid, export_bundle, export_bundle_zip, import_bundle, import_bundle_zip,
 )
 
-FULL = Path(__file__).parent / "data" / "bundle_full"
+FULL = Path(__file__).parents[1] / "data" / "bundle_full"
 UTC = timezone.utc
 
 

@@ -12,7 +12,7 @@ import manage
 from models.db import get_engine
 from services.bundle import BundleInvalid, FILES, export_bundle, import_bundle
 
-FULL = Path(__file__).parent / "data" / "bundle_full"
+FULL = Path(__file__).parents[1] / "data" / "bundle_full"
 
 
 # -- editing a copy of the full bundle ------------------------------------------------------------

@@ -106,12 +106,19 @@ def _overdue_lead(engine, username):
     return next(r for r in page.rows if r.is_overdue(now))
 
 
+def select_lead_row(at, code: str):
+    """Select the lead's row in the queue table, as a click on it does in a browser."""
+    codes = list(at.dataframe[0].value["Lead"])
+    at.session_state["lq_table"] = {"selection": {"rows": [codes.index(code)], "columns": []}}
+    return at.run()
+
+
 def test_lead_queue_works_an_overdue_lead_to_converted(db):
     lead = _overdue_lead(db, "minjun.kim")
     at = open_page(field_app("minjun.kim"), "Lead queue")
     due = list(at.dataframe[0].value["Due"])
-    assert due[0].startswith("overdue by")  # the most urgent lead comes first
-    at.selectbox(key="lq_selected").select(lead.id).run()
+    assert due[0].startswith("● overdue by")  # the most urgent lead comes first, marked
+    select_lead_row(at, lead.code)
     assert lead.code in all_text(at)
     at.text_area(key=f"lq_contact_notes_{lead.id}").input("Called, interested in a demo")
     button(at, "Log contact attempt").click().run()
@@ -135,7 +142,7 @@ def test_lead_queue_works_an_overdue_lead_to_converted(db):
 def test_lead_queue_refuses_a_stale_edit_and_an_illegal_looking_conversion(db):
     lead = _overdue_lead(db, "minjun.kim")
     at = open_page(field_app("minjun.kim"), "Lead queue")
-    at.selectbox(key="lq_selected").select(lead.id).run()
+    select_lead_row(at, lead.code)
     with Builder(db) as b:  # the manager changes it meanwhile
         row = b.session.get(Lead, lead.id)
         row.status, row.version, row.first_touch_at = LeadStatus.working, row.version + 1, utcnow()

@@ -18,10 +18,10 @@ from queries.scope import load_viewer
 from services.demo_seed import DEMO_PASSWORD
 from services.notes import publish_note
 from tests.browser_support import (
-    choose, chromium_browser, click_button, open_page, screenshot, seeded_demo_sqlite, sign_in, streamlit_server,
-    wait_ready,
+    choose, chromium_browser, click_button, open_page, screenshot, seeded_demo_sqlite, select_row, sign_in,
+    streamlit_server, wait_ready,
 )
-from tests.test_field_ics import assert_rfc5545_bytes
+from tests.services.test_field_ics import assert_rfc5545_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -148,7 +148,7 @@ def test_3_rep_works_an_overdue_lead_to_converted(demo, page):
     lead = next(r for r in queue.rows if r.is_overdue(now) and r.status == LeadStatus.new)
     open_page(page, "Lead queue")
     assert re.search(r"[1-9]\d* overdue and untouched", page.inner_text("[data-testid='stMain']"))
-    choose(page, "Work on a lead", lead.code)
+    select_row(page, [r.code for r in queue.rows].index(lead.code))  # its row in the queue table
     page.wait_for_selector(f"h3:has-text('{lead.code}')", timeout=30_000)
     assert "overdue by" in page.inner_text("[data-testid='stMain']")  # the lead's "Response" metric
     page.get_by_label("Notes").fill("Called after the seminar; wants a demo")

@@ -38,7 +38,7 @@ def test_fresh_server_shows_no_data_at_any_page_file_address(sqlite_template, tm
     the first visitor before st.navigation is in charge: every page module must show nothing.
     The first request this server ever gets is a page file's address."""
     from pathlib import Path
-    modules = sorted(p.stem for p in (Path(__file__).parent.parent / "pages").glob("*.py"))
+    modules = sorted(p.stem for p in (Path(__file__).parents[2] / "pages").glob("*.py"))
     url = seeded_demo_sqlite(sqlite_template, tmp_path)
     with streamlit_server(url, tmp_path) as base, chromium_browser() as browser:
         page = browser.new_page()

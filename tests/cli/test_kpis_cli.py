@@ -8,7 +8,7 @@ import manage
 from models.db import get_engine
 from tests import kpi_scenario as sc
 from tests.conftest import _truncate_all
-from tests.test_kpis_all import KPIS_MD_KEYS
+from tests.queries.test_kpis_all import KPIS_MD_KEYS
 
 ARGS = ["kpis", "--from", "2026-03-01", "--to", "2026-03-31", "--as-of", sc.AS_OF_TEXT]
 

@@ -22,7 +22,7 @@ from services.privacy import erase_lead_personal_data
 from services.spreadsheet_export import csv_bytes, neutralise_formula, xlsx_bytes
 from tests.factories import Builder, utc
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 
 

@@ -35,9 +35,10 @@ def test_funnel_follows_the_leads_created_in_the_period(engine):
         b.opportunity(t, lead=old, stage=Stage.won, closed_on=date(2026, 3, 5))
     with Session(engine) as s:
         got = series.funnel(EXEC, _march(), session=s)
-    # 4 leads → 3 worked → 2 converted → 2 opportunities from them → 1 won
-    assert list(got["count"]) == [4, 3, 2, 2, 1]
-    assert list(got["step"]) == list(series.FUNNEL_STEPS)
+    # 4 leads → 3 worked → 2 converted to a deal → 1 of those deals won (one step per stage)
+    assert list(got["count"]) == [4, 3, 2, 1]
+    assert list(got["step"]) == list(series.FUNNEL_STEPS) == ["Leads", "Worked (first-touched)",
+                                                                "Converted to a deal", "Won"]
 
 
 def test_monthly_revenue_target_and_forecast(engine):

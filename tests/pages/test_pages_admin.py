@@ -70,7 +70,7 @@ def test_a_one_time_password_must_be_replaced_before_anything_else(app):
     from models.db import write_session
     from queries.scope import load_viewer
     from services import admin
-    from tests.apptest_support import registered_titles
+    from tests.apptest_support import registered_titles, sign_in
     engine = get_engine(app)
     with write_session(engine) as s:
         one_time = admin.reset_password(load_viewer("admin", session=s), "jiho.lee", session=s)
@@ -81,6 +81,10 @@ def test_a_one_time_password_must_be_replaced_before_anything_else(app):
     at.text_input[1].input("jiho-new-password-2026")
     at.text_input[2].input("jiho-new-password-2026")
     next(b for b in at.button if b.label == "Change password").click().run()
-    assert any("Password changed" in s.value for s in at.success), [e.value for e in at.error]
-    at = signed_in("jiho.lee", "jiho-new-password-2026")
+    assert not at.exception, at.exception
+    # Back to the sign-in form with a word on why, not stuck on the change form.
+    assert any("Password changed" in i.value for i in at.info), [e.value for e in at.error]
+    assert registered_titles(at) == {"Sign in"}
+    assert not any(b.label == "Change password" for b in at.button)
+    sign_in(at, "jiho.lee", "jiho-new-password-2026")
     assert "My day" in registered_titles(at)

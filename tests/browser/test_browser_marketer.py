@@ -19,7 +19,7 @@ from tests.browser_support import chromium_browser, open_page, seeded_demo_sqlit
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 def _type(page, label: str, text: str, *, enter: bool = False) -> None:
     box = page.get_by_role("textbox", name=label, exact=True).first
     box.fill(text)

@@ -13,7 +13,7 @@ from models.db import get_engine
 from models.tables import AuditLog, Lead, User
 from services.auth import check_password
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
