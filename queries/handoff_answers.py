@@ -15,7 +15,7 @@ from models.enums import LeadStatus, Role
 from models.tables import Campaign, Lead, LeadRejection, Territory, User
 from models.types import utcnow
 
-from .marketing import PageOf, paged
+from .paging import ResultPage, paged
 from .scope import AccessDenied, Viewer, require_role
 
 MARKETING = (Role.marketer, Role.admin)
@@ -45,7 +45,7 @@ def _last_rejection():
 
 
 def rejected_queue(viewer: Viewer, *, session: Session, page: int = 1, page_size: int = 50,
-                   code: str | None = None) -> PageOf[RejectedRow]:
+                   code: str | None = None) -> ResultPage:
     """Leads the reps handed back (status rejected), oldest rejection first, with the reason."""
     require_role(viewer, *MARKETING)
     latest = _last_rejection()
@@ -62,8 +62,9 @@ def rejected_queue(viewer: Viewer, *, session: Session, page: int = 1, page_size
              .outerjoin(LeadRejection, and_(LeadRejection.lead_id == Lead.id, LeadRejection.rejected_at == latest.c.at))
              .outerjoin(rep, rep.id == LeadRejection.user_id)
              .where(*conds).order_by(LeadRejection.rejected_at.asc().nulls_last(), Lead.id))
-    return paged(session, query, select(func.count(Lead.id)).where(*conds), page, page_size,
-                 lambda r: RejectedRow(*r[:7], str(getattr(r[7], "value", r[7])) if r[7] else None, r[8], r[9],
+    page, page_size = max(1, int(page)), max(1, min(int(page_size), 500))
+    return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=page_size,
+                 offset=(page - 1) * page_size, make=lambda r: RejectedRow(*r[:7], str(getattr(r[7], "value", r[7])) if r[7] else None, r[8], r[9],
                                        str(getattr(r[10], "value", r[10])), r[11]))
 
 
