@@ -16,6 +16,7 @@ from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
 from ui.background import start_background_sweep
 from ui.inbox_badge import unread_badge
+from services.markdown_safety import escape_markdown as md
 from ui.language import apply_language
 from ui.phone import close_sidebar_after_navigation, phone_style
 from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
@@ -76,7 +77,7 @@ def main() -> None:
 
     start_background_sweep(load_config().database_url)
     with st.sidebar:
-        st.markdown(f"**{viewer.display_name}**  \n{viewer.role.value}")
+        st.markdown(f"**{md(viewer.display_name)}**  \n{viewer.role.value}")
         if "my-inbox" in _PAGES:
             unread_badge(viewer, _PAGES["my-inbox"])
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):

@@ -6,6 +6,7 @@ begin IMMEDIATE so two writers queue on the lock instead of failing half-way wit
 """
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,13 +71,25 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
+def _create_private_file(path: Path) -> None:
+    """A new SQLite file is created readable and writable by its owner only (0600): it holds
+    password hashes. SQLite gives its -wal and -shm files the same mode."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private_file(Path(database))
             # Every Streamlit script thread may hold a connection while it waits for the CPU;
             # SQLite connections are cheap, so the pool is sized for a busy server (bench/README.md).
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},

@@ -209,11 +209,14 @@ class Feedback(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "created_at", "kind", name="uq_feedback_key"),
         Index("ix_feedback_campaign", "campaign_id"),
+        Index("ix_feedback_territory", "territory_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     campaign_id: Optional[int] = Field(default=None, sa_column=fk("campaign.id"))
     event_id: Optional[int] = Field(default=None, sa_column=fk("event.id"))
     user_id: int = Field(sa_column=fk("app_user.id", nullable=False))
+    # The territory the feedback was written in (the author's then), kept when the author moves.
+    territory_id: Optional[int] = Field(default=None, sa_column=fk("territory.id"))
     kind: FeedbackKind = Field(sa_column=enum_col(FeedbackKind))
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(sa_column=ts_col(nullable=False))
@@ -400,9 +403,12 @@ class Activity(SQLModel, table=True):
         Index("ix_activity_lead", "lead_id"),
         Index("ix_activity_account", "account_id"),
         Index("ix_activity_opportunity", "opportunity_id"),
+        Index("ix_activity_territory_time", "territory_id", "occurred_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=fk("app_user.id", nullable=False))
+    # The territory the activity belongs to (the author's when written), kept when the author moves.
+    territory_id: Optional[int] = Field(default=None, sa_column=fk("territory.id"))
     kind: ActivityKind = Field(sa_column=enum_col(ActivityKind))
     occurred_at: datetime = Field(sa_column=ts_col(nullable=False))
     account_id: Optional[int] = Field(default=None, sa_column=fk("account.id"))

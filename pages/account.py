@@ -6,7 +6,8 @@ import streamlit as st
 from i18n import _
 from models.db import read_session, write_session
 from models.errors import ValidationFailed
-from services.auth import MIN_PASSWORD_LENGTH, change_own_password, password_change_required
+from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password, password_change_required
+from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, end_session, require_viewer
 
 
@@ -18,7 +19,9 @@ def password_form(viewer, *, forced: bool = False) -> bool:
     with st.form("ov_change_password", clear_on_submit=True):
         current = st.text_input("Current password", type="password")
         new = st.text_input("New password", type="password",
-                            help=f"At least {MIN_PASSWORD_LENGTH} characters, not your username.")
+                            help=_("At least {n} characters (spaces at either end do not count) and {d} different ones, at most "
+                                   "72 bytes (24 Korean characters), not your username.").format(
+                                n=MIN_PASSWORD_LENGTH, d=MIN_DISTINCT_CHARACTERS))
         repeat = st.text_input("Repeat the new password", type="password")
         submitted = st.form_submit_button("Change password", type="primary")
     if not submitted:
@@ -31,7 +34,7 @@ def password_form(viewer, *, forced: bool = False) -> bool:
             change_own_password(viewer.username, current, new, session=session)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
         return False
     # The change ends every session of this user, this one too: go back to the sign-in form.
     end_session(_("Password changed. Sign in with your new password."))
@@ -42,7 +45,7 @@ def password_form(viewer, *, forced: bool = False) -> bool:
 def render() -> None:
     viewer = require_viewer()
     st.title("My account")
-    st.write(f"**{viewer.display_name}** (`{viewer.username}`), role **{viewer.role.value}**")
+    st.write(f"**{md(viewer.display_name)}** ({md(viewer.username)}), role **{viewer.role.value}**")
     st.subheader("Change my password")
     password_form(viewer)
 

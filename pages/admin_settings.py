@@ -14,6 +14,7 @@ from models.errors import ValidationFailed
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
 
 
@@ -34,7 +35,7 @@ def _settings(viewer) -> None:
         st.success("Settings saved.")
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
 
 
 POLICY_FIELDS = [
@@ -103,7 +104,7 @@ def _targets(viewer) -> None:
             st.success(f"Saved: {changed} rows changed.")
         except ValidationFailed as exc:
             for problem in exc.problems:
-                st.error(problem)
+                st.error(md(problem))
 
 
 def render() -> None:

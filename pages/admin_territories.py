@@ -7,6 +7,7 @@ from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 
@@ -31,13 +32,13 @@ def render() -> None:
         code = st.text_input("Code")
         name = st.text_input("Name")
         if st.form_submit_button("Create") and _write(admin.create_territory, viewer, code, name):
-            st.success(f"Territory {code} created.")
+            st.success(f"Territory {md(code)} created.")
     with c2, st.form("at_rename"):
         st.markdown("**Rename**")
         code = st.selectbox("Territory", codes, key="at_rename_code")
         name = st.text_input("New name")
         if st.form_submit_button("Rename") and _write(admin.rename_territory, viewer, code, name):
-            st.success(f"{code} renamed.")
+            st.success(f"{md(code)} renamed.")
     with c3, st.form("at_merge"):
         st.markdown("**Merge**")
         source = st.selectbox("Move everything from", codes, key="at_merge_source")
@@ -49,7 +50,7 @@ def render() -> None:
             else:
                 moved = _write(admin.merge_territories, viewer, source, target)
                 if moved is not None:
-                    st.success(f"Merged {source} into {target}: " + ", ".join(f"{v} {k}" for k, v in moved.items()))
+                    st.success(f"Merged {md(source)} into {md(target)}: " + ", ".join(f"{v} {k}" for k, v in moved.items()))
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -7,6 +7,7 @@ from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.session import app_engine, require_viewer
 
@@ -63,7 +64,7 @@ def _create_form(viewer, territories):
                      manager_username=manager.strip() or None)
     if created is not None:
         one_time = created[1]
-        st.success(f"Created {username}. One-time password (shown once; they must change it at sign-in):")
+        st.success(f"Created {md(username)}. One-time password (shown once; they must change it at sign-in):")
         st.code(one_time, language=None)
 
 
@@ -75,7 +76,7 @@ def _edit_form(viewer, territories):
         rows, _ = admin_queries.list_users(viewer, session=session, search=username, limit=50)
     user = next((r for r in rows if r.username == username), None)
     if user is None:
-        st.warning(f"No user named {username!r}.")
+        st.warning(f"No user named {md(repr(username))}.")
         return
     with st.form("au_edit"):
         c1, c2 = st.columns(2)
@@ -104,11 +105,11 @@ def _edit_form(viewer, territories):
                 moved = _write(admin.disable_user, viewer, username,
                                handover_to=None if handover == "(nobody)" else handover)
                 if moved is not None:
-                    st.success(f"{username} disabled; {moved.leads} open leads and {moved.opportunities} open deals "
+                    st.success(f"{md(username)} disabled; {moved.leads} open leads and {moved.opportunities} open deals "
                                f"handed over.")
         elif st.button("Enable user", key="au_enable"):
             if _write(admin.enable_user, viewer, username) is not None:
-                st.success(f"{username} enabled.")
+                st.success(f"{md(username)} enabled.")
     with c2:
         st.markdown("**Reset password**")
         if st.button("Issue a one-time password", key="au_reset"):

@@ -17,6 +17,7 @@ from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole, marketing
 from ui import handoff_widgets
+from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
 from ui.format import money, pct, short_money, when
 from ui.session import app_engine, require_viewer
@@ -100,7 +101,7 @@ def render() -> None:
             return
         start, end = _period(viewer, campaign_id, session)
         view = black_hole.black_hole(viewer, campaign_id, session=session, start=start, end=end)
-        st.subheader(f"{view.campaign_code} · {view.campaign_name}")
+        st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
         _tiles(view, marketing.campaign_row(viewer, campaign_id, session=session), settings.currency)
         st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
                      hide_index=True, width="stretch",

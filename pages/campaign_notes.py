@@ -12,6 +12,7 @@ from i18n import _
 from models.enums import Role
 from queries import notes_feed
 from queries.territory_events import territory_campaigns
+from services.markdown_safety import escape_markdown as md
 from services.note_reads import acknowledge_note
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
@@ -53,13 +54,13 @@ def _note_card(viewer, note, tz) -> None:
     with st.container(border=True):
         head = st.columns([5, 2])
         mark = ":blue-badge[Unread] " if note.unread else ""
-        head[0].markdown(f"{mark}**{note.title}**")
-        head[0].caption(f"{note.campaign_name} ({note.campaign_code}) · version {note.version} · "
+        head[0].markdown(f"{mark}**{md(note.title)}**")
+        head[0].caption(f"{md(note.campaign_name)} ({md(note.campaign_code)}) · version {note.version} · "
                         f"published {when(note.published_at, tz)}")
         if note.unread:
             if head[1].button("I've read this", key=f"note_read_{note.id}", type="primary", width="stretch"):
                 written = run_write(lambda s: acknowledge_note(viewer, note.id, session=s),
-                                    success=f"Marked “{note.title}” (v{note.version}) as read.")
+                                    success=f"Marked “{md(note.title)}” (v{note.version}) as read.")
                 if written is not None:
                     st.rerun()
         else:

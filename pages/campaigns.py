@@ -16,6 +16,7 @@ from models.settings_store import load_settings
 from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
 from ui.field_widgets import page_offset, pager
 from ui.format import money, when
@@ -117,7 +118,7 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
 
 
 def _events_section(viewer, campaign, territories, settings, session) -> None:
-    st.subheader(f"Events of {campaign.name}")
+    st.subheader(f"Events of {md(campaign.name)}")
     events = marketing.events_of_campaign(viewer, campaign.id, session=session)
     if events:
         st.dataframe([{"Code": e.code, "Title": e.title, "Kind": e.kind, "Territory": e.territory,
@@ -169,9 +170,9 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
     campaign = marketing.campaign_row(viewer, chosen, session=session)
     targets = marketing.campaign_target_ids(campaign.id, session=session)
     if campaign.status == CampaignStatus.cancelled:
-        st.warning(f"Campaign {campaign.code} is cancelled; it can no longer be edited.")
+        st.warning(f"Campaign {md(campaign.code)} is cancelled; it can no longer be edited.")
     else:
-        with st.expander(f"Edit {campaign.code}", expanded=False):
+        with st.expander(f"Edit {md(campaign.code)}", expanded=False):
             data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
                                   current=campaign, targets=targets, today=local_today(settings.tz))
             if data is not None:

@@ -9,6 +9,7 @@ from models.types import utcnow
 from models.enums import Role
 from models.errors import NotFound, ValidationFailed
 from services import admin
+from services.markdown_safety import escape_markdown as md
 from services.privacy import erase_lead_personal_data
 from ui.session import app_engine, require_viewer
 
@@ -52,9 +53,9 @@ def _erase(viewer) -> None:
     try:
         with write_session(app_engine()) as session:
             erase_lead_personal_data(viewer, code.strip(), session=session, reason=reason)
-        st.success(f"Personal data of lead {code} erased.")
+        st.success(f"Personal data of lead {md(code)} erased.")
     except (ValidationFailed, NotFound) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 
 def render() -> None:

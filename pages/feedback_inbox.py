@@ -11,6 +11,7 @@ from models.enums import FeedbackKind, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import feedback_inbox
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
 from ui.field_widgets import page_offset, pager
 from ui.format import when
@@ -36,10 +37,10 @@ def _filters(viewer, session) -> dict:
 
 def _item(viewer, row, tz, expanded: bool = False) -> None:
     state = "resolved" if row.resolved_at else "answered" if row.answer else "unanswered"
-    about = " · ".join(x for x in (row.campaign, row.event) if x) or "general"
-    with st.expander(f"[{state}] {row.kind} from {row.author} ({row.territory or '—'}) · {about} · "
+    about = " · ".join(md(x) for x in (row.campaign, row.event) if x) or "general"
+    with st.expander(f"\\[{state}\\] {row.kind} from {md(row.author)} ({md(row.territory or '—')}) · {about} · "
                      f"{when(row.created_at, tz)}", expanded=expanded):
-        show_markdown(row.body)
+        st.markdown(md(row.body))          # a rep's text: shown as text
         if row.answer:
             st.markdown(f"**Answer** ({when(row.answered_at, tz)}):")
             show_markdown(row.answer)

@@ -8,6 +8,7 @@ from models.enums import FeedbackKind, Role
 from queries import field_activity as activity_q
 from queries.territory_events import territory_campaigns
 from services.feedback import FEEDBACK_LABELS, send_feedback
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
@@ -47,14 +48,14 @@ def _sent(viewer, tz) -> None:
         return
     for fb in result.rows:
         with st.container(border=True):
-            about = " · ".join(x for x in (fb.campaign, fb.event) if x)
+            about = " · ".join(md(x) for x in (fb.campaign, fb.event) if x)
             state = "resolved" if fb.resolved_at else "answered" if fb.answer else "waiting for an answer"
             st.markdown(f"**{FEEDBACK_LABELS.get(FeedbackKind(fb.kind), fb.kind)}** — {about}")
-            st.caption(f"{fb.author} · {when(fb.created_at, tz)} · {state}")
+            st.caption(f"{md(fb.author)} · {when(fb.created_at, tz)} · {state}")
             st.text(fb.body)
             if fb.answer:
                 with st.container(border=True):
-                    st.caption(f"Answer from {fb.answered_by or 'marketing'} · {when(fb.answered_at, tz)}")
+                    st.caption(f"Answer from {md(fb.answered_by or 'marketing')} · {when(fb.answered_at, tz)}")
                     show_markdown(fb.answer)
     pager(result, "fb_page", "messages")
 

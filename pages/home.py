@@ -10,6 +10,7 @@ from models.db import read_session
 from models.enums import Role
 from models.settings_store import load_settings
 from queries import home
+from services.markdown_safety import escape_markdown as md
 from ui.format import short_money, when
 from ui.session import app_engine, require_viewer
 
@@ -72,8 +73,8 @@ def render() -> None:
     engine = app_engine()
     with read_session(engine) as session:
         settings = load_settings(session=session)
-        st.title(f"My day — {viewer.display_name}")
-        st.caption(f"{viewer.role.value.title()} · {home.territory_name(viewer.territory_id, session=session)} · "
+        st.title(f"My day — {md(viewer.display_name)}")
+        st.caption(f"{viewer.role.value.title()} · {md(home.territory_name(viewer.territory_id, session=session))} · "
                    f"times in {settings.time_zone}")
         if viewer.role in (Role.rep, Role.manager):
             _field(viewer, session, settings)

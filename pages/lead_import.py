@@ -13,7 +13,10 @@ from models.enums import Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import lead_import
-from services.lead_import_parsing import FIELD_LABELS, LEAD_FIELDS, auto_mapping, open_lead_file, read_header
+from services.lead_import_parsing import (
+    CHOOSABLE_ENCODINGS, FIELD_LABELS, LEAD_FIELDS, auto_mapping, open_lead_file, read_header,
+)
+from services.markdown_safety import escape_markdown as md
 from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import when
@@ -66,12 +69,21 @@ def _rejects_download(report, filename: str, key: str) -> None:
 
 def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None, uploaded) -> None:
     with reported_errors():
-        lead_file = open_lead_file(uploaded.name, uploaded.getvalue())
+        chosen = None
+        if uploaded.name.lower().endswith(".csv"):
+            chosen = st.selectbox(_("Text encoding"), [None, *CHOOSABLE_ENCODINGS],
+                                  format_func=lambda e: _("detect automatically") if e is None else e,
+                                  key=f"imp_encoding_{uploaded.file_id}")
+        lead_file = open_lead_file(uploaded.name, uploaded.getvalue(), encoding=chosen)
+        if lead_file.encoding_guessed:
+            st.warning(_("This file is neither UTF-8 nor Korean (CP949) text. It was read as {encoding}, "
+                         "which is a guess: check the names in the preview, or choose the encoding the file "
+                         "was saved in above.").format(encoding=lead_file.encoding))
         headers = read_header(lead_file)
         encoding = f", {lead_file.encoding}" if lead_file.encoding else ""
-        st.caption(f"{uploaded.name}: {lead_file.kind.upper()}{encoding}, {len(headers)} columns")
+        st.caption(f"{md(uploaded.name)}: {lead_file.kind.upper()}{encoding}, {len(headers)} columns")
         mapping = _mapping(headers, uploaded.file_id)
-        signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id)
+        signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id, lead_file.encoding)
         if st.button("Check the file", key="imp_check"):
             report = lead_import.preview_import(viewer, lead_file, mapping, campaign_id=campaign_id,
                                                 event_id=event_id, session=session,

@@ -18,6 +18,7 @@ from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
 from queries.reject_reasons import REJECT_REASON_LABELS
 from services import acceptance, leads
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from queries.scope import AccessDenied
 from ui.actions import run_write, show_flash
@@ -186,19 +187,19 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
     with read_session(app_engine()) as session:
         detail = queue_q.lead_for(viewer, lead_id, session=session)
     lead, now = detail.lead, utcnow()
-    st.subheader(f"{lead.code} · {lead.company}")
+    st.subheader(f"{md(lead.code)} · {md(lead.company)}")
     with st.container(horizontal=True, gap="large"):
         st.metric("Status", lead.status, width="content")
         st.metric("Response", lead.due_label(now), width="content")
     st.write(f"**Handed to sales** {when(lead.assigned_at, tz) or '—'} · **Deadline** {when(lead.deadline, tz) or '—'}"
              f" · **First touch** {when(lead.first_touch_at, tz) or '—'}")
-    st.write(f"**Contact** {lead.contact_name or '—'} · {lead.email or '—'} · {lead.phone or '—'}")
-    st.write(f"**Campaign** {lead.campaign} · **Event** {lead.event or '—'} · **Account** {lead.account or '—'} · "
-             f"**Rep** {lead.rep or '—'}")
+    st.write(f"**Contact** {md(lead.contact_name or '—')} · {md(lead.email or '—')} · {md(lead.phone or '—')}")
+    st.write(f"**Campaign** {md(lead.campaign)} · **Event** {md(lead.event or '—')} · **Account** {md(lead.account or '—')} · "
+             f"**Rep** {md(lead.rep or '—')}")
     if detail.disqualify_reason:
-        st.write(f"**Disqualified** {detail.disqualify_reason}")
+        st.write(f"**Disqualified** {md(detail.disqualify_reason)}")
     if detail.opportunity:
-        st.write(f"**Opportunity** {detail.opportunity} (converted {when(detail.converted_at, tz)})")
+        st.write(f"**Opportunity** {md(detail.opportunity)} (converted {when(detail.converted_at, tz)})")
     if _opened_version(lead) != lead.version:
         st.warning("This lead was changed by someone else since you opened it. Reload it before you act.")
         if st.button("Reload this lead", key=f"lq_reload_{lead.id}"):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from models.enums import Role
 from queries import accounts as accounts_q
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
@@ -24,9 +25,9 @@ def _deals_table(deals, currency) -> None:
 def _detail(viewer, account_id: int, settings) -> None:
     detail = cached_read(accounts_q.account_detail, viewer, account_id=account_id)
     account, tz = detail.account, settings.tz
-    st.subheader(account.name)
-    st.caption(f"{account.sector or 'no sector'} · {account.segment or 'no segment'} · {account.territory} · "
-               f"owner {account.owner or '—'}")
+    st.subheader(md(account.name))
+    st.caption(f"{md(account.sector or 'no sector')} · {account.segment or 'no segment'} · {md(account.territory)} · "
+               f"owner {md(account.owner or '—')}")
     cols = st.columns(2)
     cols[0].metric("Open deals", account.open_deals)
     cols[1].metric("Open pipeline", money(account.open_pipeline, settings.currency))

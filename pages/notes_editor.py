@@ -13,6 +13,7 @@ from models.enums import NoteStatus, Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import notes
+from services.markdown_safety import escape_markdown as md
 from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
@@ -41,7 +42,7 @@ def _editor(viewer, campaign_id: int, versions) -> None:
     with right:
         st.markdown("**Preview**")
         with st.container(border=True):
-            show_markdown(f"### {title}\n\n{body}" if title else body)
+            show_markdown(f"### {md(title)}\n\n{body}" if title else body)
     c1, c2, _spare = st.columns([1, 1, 3])
     if c1.button("Save draft", key=f"{key}_save"):
         run_write_then_rerun(lambda s: notes.save_draft(viewer, campaign_id, title, body, session=s),
@@ -80,7 +81,7 @@ def _readers(viewer, published, session, tz) -> None:
                      hide_index=True, width="stretch")
     with st.expander("Show this version"):
         note = next(n for n in published if n.id == note_id)
-        show_markdown(f"### {note.title}\n\n{note.body_md}")
+        show_markdown(f"### {md(note.title)}\n\n{note.body_md}")
 
 
 def render() -> None:

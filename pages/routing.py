@@ -12,6 +12,7 @@ from models.enums import Role
 from models.settings_store import load_settings
 from queries import marketing
 from services import routing
+from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
 from ui.field_widgets import page_offset, pager
 from ui.rejected_queue import rejected_section
@@ -45,14 +46,14 @@ def _route_one(viewer, session, rows, territories) -> None:
     names = {t.id: t.name for t in territories}
     if viewer.role is Role.manager:
         territory_id = viewer.territory_id
-        st.caption(f"Territory: {names[territory_id]}")
+        st.caption(f"Territory: {md(names[territory_id])}")
     else:
         ids = list(names)
         territory_id = st.selectbox("Territory", ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
                                     index=ids.index(lead.territory_id) if lead.territory_id in names else 0)
     reps = marketing.routable_reps(viewer, territory_id, session=session)
     if not reps:
-        st.warning(f"{names[territory_id]} has no active rep; the lead can be given the territory and wait.")
+        st.warning(f"{md(names[territory_id])} has no active rep; the lead can be given the territory and wait.")
     rep_names = {r[0]: f"{r[1]} ({r[2]} open leads)" for r in reps}
     rep_id = st.selectbox("Rep", [None, *rep_names], key=f"rt_rep_{lead_id}_{territory_id}",
                           format_func=lambda r: "— territory only —" if r is None else rep_names[r],

@@ -17,6 +17,7 @@ from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
 from services import ics
+from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
@@ -30,11 +31,11 @@ ALL_CAMPAIGNS = "All campaigns"
 def _event_card(event, tz) -> None:
     with st.container(border=True):
         cancelled = event.status == "cancelled"
-        st.markdown(f"**{event.title}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
-        st.caption(f"{event.kind.replace('_', ' ')} · {event.campaign_name} ({event.campaign_code})")
+        st.markdown(f"**{md(event.title)}**" + ("  ·  :red[CANCELLED]" if cancelled else ""))
+        st.caption(f"{event.kind.replace('_', ' ')} · {md(event.campaign_name)} ({md(event.campaign_code)})")
         cols = st.columns(3)
         cols[0].write(f"**When** {when(event.starts_at, tz)} – {when(event.ends_at, tz)}")
-        cols[1].write(f"**Venue** {event.venue or '—'}")
+        cols[1].write(f"**Venue** {md(event.venue or '—')}")
         cols[2].write(f"**Capacity** {event.capacity if event.capacity is not None else '—'}")
         _latest_note(event.note, tz)
 
@@ -43,7 +44,7 @@ def _latest_note(note, tz) -> None:
     if note is None:
         st.caption("No published note for this campaign yet.")
         return
-    with st.expander(f"Latest note: {note.title} (v{note.version}, {when(note.published_at, tz)})"):
+    with st.expander(f"Latest note: {md(note.title)} (v{note.version}, {when(note.published_at, tz)})"):
         show_markdown(note.body_md)
 
 
@@ -102,7 +103,7 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
                 st.markdown(label if day.month == shown.month else f":gray[{day.day}]")
                 for event in by_day.get(day, []):
                     mark = "~~" if event.status == "cancelled" else ""
-                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{event.title}{mark}")
+                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{md(event.title)}{mark}")
     st.caption(f"{len(events)} events this month. Times in {tz.key}.")
 
 
@@ -113,7 +114,7 @@ def _without_event(viewer, campaign_id, tz) -> None:
         return
     for c in campaigns:
         with st.container(border=True):
-            st.markdown(f"**{c.name}** ({c.code})")
+            st.markdown(f"**{md(c.name)}** ({md(c.code)})")
             st.caption(f"{c.channel} · {c.status} · {c.start_date:%Y-%m-%d} – {c.end_date:%Y-%m-%d} · "
                        "no event in your territory")
             _latest_note(c.note, tz)
@@ -125,7 +126,7 @@ def _ics_download(viewer, territory: str) -> None:
     data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
     st.download_button("Add to my calendar (.ics)", data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
-                       help=f"{len(feed)} upcoming events of {territory}, cancelled ones included so your "
+                       help=f"{len(feed)} upcoming events of {md(territory)}, cancelled ones included so your "
                             "calendar removes them.")
 
 
@@ -134,7 +135,7 @@ def render() -> None:
     settings = business_settings()
     territory = cached_read(viewer_territory_name, viewer)
     st.title("Territory events")
-    st.caption(f"Marketing in {territory} · times in {settings.time_zone}")
+    st.caption(f"Marketing in {md(territory)} · times in {settings.time_zone}")
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory)
     tab_list, tab_month, tab_campaigns = st.tabs(["List", "Month calendar", "Campaigns without a local event"])

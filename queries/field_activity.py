@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import and_, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -150,11 +150,11 @@ class FeedbackRow:
 
 
 def feedback_scope(viewer: Viewer):
-    """A rep's own feedback; a manager's and that of their territory's people."""
+    """A rep's own feedback in their territory; a manager's territory's feedback. By the territory
+    the feedback was written in, not its author's current one."""
     if viewer.role is Role.manager:
-        team = select(User.id).where(User.territory_id == viewer.territory_id)
-        return or_(Feedback.user_id == viewer.id, Feedback.user_id.in_(team))
-    return Feedback.user_id == viewer.id
+        return Feedback.territory_id == viewer.territory_id
+    return and_(Feedback.user_id == viewer.id, Feedback.territory_id == viewer.territory_id)
 
 
 def my_feedback(viewer: Viewer, *, session: Session, rep_id: int | None = None, limit: int = 20,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, false, func, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, true
 from sqlmodel import Session, select
 
 from models.enums import Role
@@ -50,14 +50,15 @@ def rep_filter(column, rep_id: int | None) -> ColumnElement[bool]:
 
 
 def activity_scope(viewer: Viewer) -> ColumnElement[bool]:
-    """Activities a viewer may see: a rep their own; a manager those of their territory's people."""
+    """Activities a viewer may see: a rep their own in their territory; a manager those of their
+    territory. By the territory the activity belongs to, not its author's current one (a moved
+    rep's history stays with the territory it happened in)."""
     if viewer.is_company_wide:
         return true()
     if viewer.role is Role.manager:
-        team = select(User.id).where(User.territory_id == viewer.territory_id)
-        return or_(Activity.user_id == viewer.id, Activity.user_id.in_(team))
+        return Activity.territory_id == viewer.territory_id
     if viewer.role is Role.rep:
-        return Activity.user_id == viewer.id
+        return and_(Activity.user_id == viewer.id, Activity.territory_id == viewer.territory_id)
     return false()
 
 

@@ -366,7 +366,7 @@ def feedback_inbox(viewer: Viewer, *, session: Session, campaign_id: int | None 
     unanswered_first = case((Feedback.answer.is_(None), 0), else_=1)
     query = (select(Feedback.id, Feedback.kind, Feedback.body, Feedback.created_at, User.display_name, Territory.name,
                     Campaign.name, Event.title, Feedback.answer, Feedback.answered_at, Feedback.resolved_at)
-             .join(User, User.id == Feedback.user_id).outerjoin(Territory, Territory.id == User.territory_id)
+             .join(User, User.id == Feedback.user_id).outerjoin(Territory, Territory.id == Feedback.territory_id)
              .outerjoin(Campaign, Campaign.id == Feedback.campaign_id).outerjoin(Event, Event.id == Feedback.event_id)
              .where(*conds).order_by(unanswered_first, Feedback.created_at.desc(), Feedback.id.desc()))
     return paged(session, query, select(func.count(Feedback.id)).where(*conds), limit=limit, offset=offset,

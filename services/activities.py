@@ -55,7 +55,8 @@ def log_activity(viewer: Viewer, *, session: Session, kind: ActivityKind | str, 
     when = checked_moment(occurred_at or now, "when", now=now,
                           not_before=lead.assigned_at if lead else None,
                           not_before_reason="the lead was handed to sales")
-    activity = Activity(user_id=viewer.id, kind=kind, occurred_at=when, account_id=account_id,
+    activity = Activity(user_id=viewer.id, territory_id=viewer.territory_id, kind=kind, occurred_at=when,
+                        account_id=account_id,
                         lead_id=lead.id if lead else None, opportunity_id=opportunity.id if opportunity else None,
                         event_id=event_id, notes=notes)
     session.add(activity)

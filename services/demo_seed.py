@@ -24,6 +24,7 @@ from models.tables import (
     NoteRead, Opportunity, Setting, Territory, User,
 )
 from services import audit, sla
+from services.record_territory import fill_missing_territories
 from services.auth import hash_password
 
 DEMO_PASSWORD = "onevoice-demo-2026"
@@ -560,5 +561,7 @@ def seed_demo(*, engine, seed: int = 1, only_if_empty: bool = True, today: date 
             raise RuntimeError("the database already has users; seed-demo only fills an empty database")
         seeder = _Seeder(session, seed, today or local_today(TZ))
         counts = seeder.run()
+        session.flush()
+        fill_missing_territories(session.connection())
         audit.record(session=session, username="seed-demo", action="seed_demo", entity="database", detail=counts)
     return counts

@@ -43,7 +43,8 @@ def send_feedback(viewer: Viewer, *, session: Session, kind: FeedbackKind | str,
         campaign_id = event.campaign_id
     else:
         campaign_id = campaign_in_territory(viewer, campaign_id, session=session).id
-    feedback = Feedback(campaign_id=campaign_id, event_id=event_id, user_id=viewer.id, kind=kind, body=body,
+    feedback = Feedback(campaign_id=campaign_id, event_id=event_id, user_id=viewer.id,
+                        territory_id=viewer.territory_id, kind=kind, body=body,
                         created_at=now or utcnow())
     session.add(feedback)
     session.flush()

@@ -186,7 +186,7 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     assigned: dict[int, int] = {}
     rejects = io.StringIO()
     writer = csv.writer(rejects)
-    writer.writerow(["row", *headers, "reasons"])
+    writer.writerow(["row", *(neutralise_formula(h) for h in headers), "reasons"])
     now = batch.created_at if batch is not None else utcnow()
     policy = sla.current_policy(session=session) if batch is not None else None
     segments: dict[int, object] = {}

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Iterator
 
+from i18n import _
 from models.config import load_config
 from models.errors import ValidationFailed
 
@@ -42,12 +43,18 @@ class UploadRejected(ValidationFailed):
     """The file itself cannot be used (type, size, encoding, no header)."""
 
 
+MAX_CELL_CHARS = 32_767     # Excel's own limit for one cell
+# Offered when the file is neither UTF-8 nor CP949 and the encoding had to be guessed.
+CHOOSABLE_ENCODINGS = ("utf-8", "cp949", "euc-kr", "cp1252", "latin-1", "cp1250", "shift_jis", "gb18030", "big5")
+
+
 @dataclass(frozen=True)
 class LeadFile:
     filename: str
     kind: str                 # "csv" or "xlsx"
     data: bytes
     encoding: str | None      # CSV only
+    encoding_guessed: bool = False   # neither UTF-8 nor CP949, nor chosen: tell the person
 
 
 def _norm_header(text: str) -> str:
@@ -117,10 +124,27 @@ def detect_encoding(data: bytes) -> str:
     return best.encoding
 
 
-def open_lead_file(filename: str, data: bytes, *, max_mb: int | None = None) -> LeadFile:
+def open_lead_file(filename: str, data: bytes, *, max_mb: int | None = None,
+                   encoding: str | None = None) -> LeadFile:
+    """The checked upload. A CSV is read as ``encoding`` when one is chosen (refused if the file
+    does not decode with it), else UTF-8, else CP949, else a guess that ``encoding_guessed`` flags."""
     kind = check_upload(filename, data, max_mb=max_mb)
-    encoding = detect_encoding(data) if kind == "csv" else None
-    lead_file = LeadFile(filename=filename, kind=kind, data=data, encoding=encoding)
+    guessed = False
+    if kind != "csv":
+        encoding = None
+    elif encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UploadRejected(_("{file}: unknown encoding {encoding!r}").format(file=filename, encoding=encoding)) \
+                from None
+        if not _decodes_strictly(data, encoding):
+            raise UploadRejected(_("{file}: the file is not valid {encoding} text; choose another encoding")
+                                 .format(file=filename, encoding=encoding))
+    else:
+        encoding = detect_encoding(data)
+        guessed = encoding not in ENCODINGS
+    lead_file = LeadFile(filename=filename, kind=kind, data=data, encoding=encoding, encoding_guessed=guessed)
     if not [h for h in read_header(lead_file) if h]:
         raise UploadRejected(f"{filename}: the first row must name the columns (e.g. Company, Email, Name)")
     return lead_file
@@ -145,27 +169,82 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
+def _checked_cells(lead_file: LeadFile, where: int, row: list[str]) -> list[str]:
+    """Refuse the whole file for a cell no database or spreadsheet should take: a NUL character
+    (PostgreSQL cannot store it) or more than Excel's 32,767 characters. ``where`` is the line
+    (CSV) or row (XLSX) the problem is reported on."""
+    for index, cell in enumerate(row):
+        if "\x00" in cell:
+            raise UploadRejected(_("{file}:{line}: column {column}: contains a NUL character (byte 0), which "
+                                   "a database cannot store; remove it and upload again")
+                                 .format(file=lead_file.filename, line=where, column=index + 1))
+        if len(cell) > MAX_CELL_CHARS:
+            raise UploadRejected(_too_long_cell(lead_file, where, index + 1))
+    return row
+
+
+def _too_long_cell(lead_file: LeadFile, where: int, column: int | None) -> str:
+    place = f"{lead_file.filename}:{where}" + (f": column {column}" if column else "")
+    return _("{place}: a cell is longer than {n} characters (the most a spreadsheet cell holds)").format(
+        place=place, n=f"{MAX_CELL_CHARS:,}")
+
+
 def _raw_rows(lead_file: LeadFile) -> Iterator[list[str]]:
-    """Every row of the file, header first, as lists of stripped strings."""
+    """Every row of the file, header first, as lists of stripped strings. A file that cannot be
+    read (malformed CSV, a damaged or encrypted workbook) is refused with what is wrong and where."""
     if lead_file.kind == "csv":
         text = io.TextIOWrapper(io.BytesIO(lead_file.data), encoding=lead_file.encoding, newline="")
         try:
             first_line = text.readline()
             text.seek(0)
-            for row in csv.reader(text, csv.excel, delimiter=_delimiter(first_line)):
-                yield [cell.strip() for cell in row]
+            reader = csv.reader(text, csv.excel, delimiter=_delimiter(first_line))
+            line = 0
+            while True:
+                start = line + 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    if "field larger than field limit" in str(exc):
+                        raise UploadRejected(_too_long_cell(lead_file, start, None)) from None
+                    raise UploadRejected(_("{file}:{line}: malformed CSV: {reason}").format(
+                        file=lead_file.filename, line=start, reason=exc)) from None
+                line = reader.line_num
+                yield _checked_cells(lead_file, start, [cell.strip() for cell in row])
         finally:
             text.detach()
         return
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(lead_file.data), read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(io.BytesIO(lead_file.data), read_only=True, data_only=True)
+    except UploadRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        raise _damaged_workbook(lead_file, exc) from None
     try:
         sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield [_cell_text(v) for v in row]
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                break
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet part fails while it is read
+                raise _damaged_workbook(lead_file, exc) from None
+            number += 1
+            yield _checked_cells(lead_file, number, [_cell_text(v) for v in row])
     finally:
         workbook.close()
+
+
+def _damaged_workbook(lead_file: LeadFile, exc: Exception) -> UploadRejected:
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return UploadRejected(_("{file}: the workbook cannot be read ({reason}); it may be damaged or "
+                            "password-protected: open it in Excel, save it as a new .xlsx without a password "
+                            "and upload again").format(file=lead_file.filename, reason=reason))
 
 
 def read_header(lead_file: LeadFile) -> list[str]:

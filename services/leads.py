@@ -109,8 +109,8 @@ def log_contact_attempt(viewer: Viewer, lead_id: int, *, session: Session, kind:
     when = checked_moment(occurred_at or now, "when", now=now, not_before=lead.assigned_at,
                           not_before_reason="the lead was handed to sales")
     before = audit.snapshot(lead, LEAD_FIELDS)
-    activity = Activity(user_id=viewer.id, kind=kind, occurred_at=when, lead_id=lead.id, account_id=lead.account_id,
-                        notes=notes)
+    activity = Activity(user_id=viewer.id, territory_id=viewer.territory_id, kind=kind, occurred_at=when,
+                        lead_id=lead.id, account_id=lead.account_id, notes=notes)
     session.add(activity)
     if record_first_touch(lead, when):
         lead.version += 1

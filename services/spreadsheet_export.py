@@ -6,7 +6,9 @@ import csv
 import io
 from typing import Iterable, Sequence
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell starting with these as a formula (fullwidth forms included: some
+# locales' spreadsheets read "＝" as "=").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def neutralise_formula(value):

@@ -132,8 +132,10 @@ class Builder:
                                       product=product))
 
     def activity(self, user, *, occurred_at, kind=ActivityKind.call, lead=None, account=None,
-                 opportunity=None, event=None, notes=None) -> Activity:
+                 opportunity=None, event=None, notes=None, territory=None) -> Activity:
+        """The activity belongs to the author's territory unless ``territory`` says otherwise."""
         return self._save(Activity(user_id=user.id, kind=kind, occurred_at=occurred_at,
+                                   territory_id=territory.id if territory else user.territory_id,
                                    lead_id=lead.id if lead else None, account_id=account.id if account else None,
                                    opportunity_id=opportunity.id if opportunity else None,
                                    event_id=event.id if event else None, notes=notes))
@@ -144,8 +146,10 @@ class Builder:
                                         revenue_target=None if revenue_target is None else Decimal(str(revenue_target)),
                                         forecast=None if forecast is None else Decimal(str(forecast))))
 
-    def feedback(self, user, *, created_at, kind="question", body="Why?", campaign=None, event=None) -> Feedback:
+    def feedback(self, user, *, created_at, kind="question", body="Why?", campaign=None, event=None,
+                 territory=None) -> Feedback:
         return self._save(Feedback(user_id=user.id, kind=kind, body=body, created_at=created_at,
+                                   territory_id=territory.id if territory else user.territory_id,
                                    campaign_id=campaign.id if campaign else None,
                                    event_id=event.id if event else None))
 

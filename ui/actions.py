@@ -10,6 +10,7 @@ import streamlit as st
 from models.db import write_session
 from models.errors import NotFound, StaleEdit, ValidationFailed
 from queries.scope import AccessDenied
+from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(FLASH_KEY, None)
     if message:
-        st.success(message)
+        st.success(md(message))
 
 
 @contextmanager
@@ -34,9 +35,9 @@ def reported_errors():
         yield
     except ValidationFailed as exc:
         for problem in exc.problems:
-            st.error(problem)
+            st.error(md(problem))
     except (StaleEdit, AccessDenied, NotFound) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
 
 
 def run_write(action: Callable[..., T], success: str | Callable[[T], str] | None = None, *,
@@ -53,7 +54,7 @@ def run_write(action: Callable[..., T], success: str | Callable[[T], str] | None
         return None
     if success:
         message = success if isinstance(success, str) else success(result)
-        st.toast(message)
+        st.toast(md(message))
         flash(message)
     if rerun:
         st.rerun()

@@ -19,7 +19,6 @@ import os
 import secrets
 from datetime import datetime, timedelta, timezone
 
-import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from streamlit_authenticator.utilities import LoginError
@@ -29,7 +28,8 @@ from models.db import read_session, write_session
 from models.enums import Role
 from models.errors import ConfigurationError  # noqa: F401  (app.py catches it from here)
 from queries.scope import Viewer, load_viewer
-from services import auth
+from services import auth, session_token
+from services.markdown_safety import escape_markdown as md
 
 COOKIE_NAME = "onevoice_session"
 VIEWER_KEY = "ov_viewer"
@@ -72,20 +72,16 @@ def cookie_key() -> str:
 
 
 def _cookie_claims(key: str) -> tuple[str, datetime] | None:
-    """(username, issued_at) of a well-signed, unexpired cookie, else None."""
-    token = st.context.cookies.get(COOKIE_NAME)
-    if not token:
-        return None
-    try:
-        claims = jwt.decode(token, key, algorithms=["HS256"])
-        username, expires = str(claims["username"]), float(claims["exp_date"])
-    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
-        return None
-    now = datetime.now(timezone.utc).timestamp()
-    if expires <= now:
-        return None
-    issued = datetime.fromtimestamp(expires, timezone.utc) - timedelta(days=load_config().cookie_expiry_days)
-    return username, issued
+    """(username, issued_at) of a well-signed, unexpired cookie that carries its issue time."""
+    return session_token.decode(st.context.cookies.get(COOKIE_NAME), key)
+
+
+def _write_cookie(authenticator, username: str, issued_at: datetime) -> None:
+    """Our token (with its issue time) through the library's cookie component."""
+    days = load_config().cookie_expiry_days
+    token = session_token.encode(username, cookie_key(), issued_at=issued_at, lifetime_days=days)
+    cookie_model = authenticator.cookie_controller.cookie_model
+    cookie_model.cookie_manager.set(COOKIE_NAME, token, expires_at=issued_at + timedelta(days=days))
 
 
 def _credentials_for(viewer: Viewer | None) -> dict:
@@ -158,7 +154,7 @@ def login_form(authenticator) -> Viewer | None:
         st.title("OneVoice")
         st.caption("Marketing and sales, one portal.")
         if notice:
-            st.info(notice)
+            st.info(md(notice))
         with st.form("ov_sign_in", clear_on_submit=False):
             username = st.text_input("Username", key="ov_login_username", autocomplete="username")
             password = st.text_input("Password", type="password", key="ov_login_password",
@@ -169,17 +165,18 @@ def login_form(authenticator) -> Viewer | None:
         with write_session(engine) as session:
             result = auth.sign_in(username, password, session=session)
         if not result.ok:
-            st.error(result.message)
+            st.error(md(result.message))
             return None
     box.empty()
     with read_session(engine) as session:
         viewer = load_viewer(result.username, session=session)
+    issued = datetime.now(timezone.utc)
     st.session_state.update({"authentication_status": True, "username": viewer.username,
                              "name": viewer.display_name, "logout": False,
-                             ISSUED_KEY: datetime.now(timezone.utc),
+                             ISSUED_KEY: issued,
                              VIEWER_KEY: viewer})
     # Write the cookie in this run: a st.rerun() here would drop the cookie component unrendered.
-    authenticator.cookie_controller.set_cookie()
+    _write_cookie(authenticator, viewer.username, issued)
     return viewer
 
 

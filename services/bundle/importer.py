@@ -5,6 +5,7 @@ import io
 import tempfile
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from sqlmodel import Session
 
+from i18n import _
 from models.db import bump_write_generation
 from services.audit import record
 from services.errors import ValidationFailed
@@ -124,12 +126,20 @@ def import_bundle_zip(zip_bytes: bytes, *, engine: Engine, username: str | None,
         written = 0
         for info in members:
             target = Path(tmp) / PurePosixPath(info.filename).name
-            with archive.open(info) as source, open(target, "wb") as out:
-                while chunk := source.read(1 << 20):
-                    written += len(chunk)
-                    if written > max_unzipped_bytes:      # the zip's sizes may lie
-                        raise BundleInvalid(f"the zip file unpacks to more than {max_unzipped_bytes:,} bytes; "
-                                            "nothing was imported")
-                    out.write(chunk)
+            if info.flag_bits & 0x1:
+                raise BundleInvalid(_("{entry}: the zip entry is encrypted; zip the bundle again without a "
+                                      "password; nothing was imported").format(entry=info.filename))
+            try:
+                with archive.open(info) as source, open(target, "wb") as out:
+                    while chunk := source.read(1 << 20):
+                        written += len(chunk)
+                        if written > max_unzipped_bytes:      # the zip's sizes may lie
+                            raise BundleInvalid(f"the zip file unpacks to more than {max_unzipped_bytes:,} bytes; "
+                                                "nothing was imported")
+                        out.write(chunk)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise BundleInvalid(_("{entry}: the zip entry is damaged and cannot be unpacked ({reason}); "
+                                      "nothing was imported").format(entry=info.filename, reason=reason)) from None
         return import_bundle(tmp, engine=engine, username=username, audit_key="upload.zip")
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Connection
 
+from services.record_territory import fill_missing_territories
+
 from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
 from .validate import CheckedBundle
 
@@ -67,6 +69,9 @@ class BundleLoader:
                 self._load_file(BY_NAME[name])
         if "leads.csv" in checked.headers:      # once every opportunity exists
             self._link_late(BY_NAME["leads.csv"])
+        if "activities.csv" in checked.headers or "feedback.csv" in checked.headers:
+            # The bundle has no territory column for these: new rows get the one they belong to.
+            fill_missing_territories(self.conn)
         self._finish_bulk_tables(rebuild)
 
     # -- a large load into an empty table -------------------------------------------------------

@@ -11,6 +11,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterator
 
+from i18n import N_, _
+
 from .spec import FileSpec
 
 MAX_PROBLEMS = 10_000
@@ -59,6 +61,7 @@ class _Lines:
         self.on_bytes = on_bytes
         self.bad_line: int | None = None
         self.bad_reason = ""
+        self.saw_nul = False                         # a NUL character in some chunk read so far
 
     def __iter__(self) -> Iterator[str]:
         return chain.from_iterable(self._chunks())
@@ -88,6 +91,8 @@ class _Lines:
                     first = False
                     if data.startswith(b"\xef\xbb\xbf"):
                         data = data[3:]
+                if b"\x00" in data:
+                    self.saw_nul = True
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError:
@@ -181,11 +186,19 @@ class Records:
                 else:
                     problems.add(name, start, "row", f"the record has {len(fields)} fields, the header {width}")
                 continue
+            if lines.saw_nul and any("\x00" in f for f in fields):
+                for i, f in enumerate(fields):
+                    if "\x00" in f:
+                        problems.add(name, start, header[i] or f"column {i + 1}", _(NUL_MESSAGE))
+                continue
             yield start, fields
         if lines.bad_line is not None:
             problems.add(name, lines.bad_line, "encoding", lines.bad_reason)
         elif header is None:
             problems.add(name, 1, "header", "the file is empty (a header row is required)")
+
+
+NUL_MESSAGE = N_("contains a NUL character (byte 0), which a database cannot store; remove it")
 
 
 def cells_of(index: list[tuple[int, str]], fields: list[str]) -> dict[str, str | None]:
