@@ -5,7 +5,7 @@ Existing hand-overs get the deadline the first round implied: due_at = assigned_
 (the stored setting, else 24), so last year's compliance reads the same as before.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 """
 import sqlalchemy as sa
 from alembic import op
@@ -13,7 +13,7 @@ from alembic import op
 import models.types
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
