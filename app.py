@@ -11,8 +11,11 @@ import importlib
 import streamlit as st
 
 from i18n import _
+from models.config import load_config
 from models.db import DatabaseUnavailable
 from pages.account import must_change_password, render_forced_change
+from ui.background import start_background_sweep
+from ui.inbox_badge import unread_badge
 from services.markdown_safety import escape_markdown as md
 from ui.labels import label
 from ui.language import apply_language
@@ -30,6 +33,9 @@ def _signed_out_placeholder() -> None:
     """The only page without a session; the form itself is drawn by login_form."""
 
 
+_PAGES: dict[str, st.Page] = {}
+
+
 def _page(spec) -> st.Page:
     module = importlib.import_module(f"pages.{spec.module}")
     return st.Page(getattr(module, spec.function), title=_(spec.title), url_path=spec.url_path,
@@ -45,7 +51,9 @@ def _navigation_for(viewer):
                                       url_path="change-password")], position="hidden")
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.role):
-        sections.setdefault(_(spec.section), []).append(_page(spec))
+        page = _page(spec)
+        _PAGES[spec.url_path] = page
+        sections.setdefault(_(spec.section), []).append(page)
     return st.navigation(sections, expanded=True)
 
 
@@ -68,8 +76,11 @@ def main() -> None:
         st.error(_("OneVoice cannot start: {problem}").format(problem=exc))
         st.stop()
 
+    start_background_sweep(load_config().database_url)
     with st.sidebar:
         st.markdown(f"**{md(viewer.display_name)}**  \n{label(viewer.role)}")
+        if "my-inbox" in _PAGES:
+            unread_badge(viewer, _PAGES["my-inbox"])
         if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
             sign_out(authenticator)
             st.rerun()

@@ -28,6 +28,10 @@ def validate_setting(key: str, value: str) -> str:
     except ValueError:
         raise ValueError(f"unknown setting {key!r} (expected one of {', '.join(SettingKey)})") from None
     value = (value or "").strip()
+    if key not in (SettingKey.sla_hours, SettingKey.time_zone, SettingKey.currency):
+        from .sla_policy import validate_policy_value
+
+        return validate_policy_value(key, value)
     if key is SettingKey.sla_hours:
         try:
             hours = float(value)
@@ -49,7 +53,7 @@ def validate_setting(key: str, value: str) -> str:
 
 def load_settings(*, session: Session) -> BusinessSettings:
     stored = {row.key: row.value for row in session.exec(select(Setting))}
-    values = {key: stored.get(key.value, default) for key, default in SETTING_DEFAULTS.items()}
+    values = {key: stored.get(key.value, default) or default for key, default in SETTING_DEFAULTS.items()}
     return BusinessSettings(
         sla_hours=float(values[SettingKey.sla_hours]),
         time_zone=values[SettingKey.time_zone],

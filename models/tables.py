@@ -29,6 +29,7 @@ from sqlmodel import Field, SQLModel
 from .enums import (
     ActivityKind,
     CampaignStatus,
+    EscalationStep,
     Channel,
     EventKind,
     EventStatus,
@@ -36,7 +37,9 @@ from .enums import (
     Language,
     LeadStatus,
     NoteStatus,
+    NotificationKind,
     NotifyPreference,
+    RejectReason,
     Role,
     Segment,
     Stage,
@@ -258,6 +261,10 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
         Index("ix_lead_event_territory", "event_id", "territory_id"),
         Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),
+        # The escalation sweep: untouched handed-over leads by deadline (migration 0005).
+        Index("ix_lead_untouched_due", "first_touch_at", "due_at"),
+        Index("ix_lead_accepted_at", "accepted_at"),
+        Index("ix_lead_recycled_at", "recycled_at"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -274,6 +281,10 @@ class Lead(SQLModel, table=True):
     status: LeadStatus = Field(default=LeadStatus.new, sa_column=enum_col(LeadStatus))
     created_at: datetime = Field(sa_column=ts_col(nullable=False))
     assigned_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    # The response deadline, fixed at the hand-over by the SLA policy then in force (services.sla).
+    due_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    accepted_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    recycled_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     first_touch_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     converted_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     disqualify_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
@@ -283,6 +294,73 @@ class Lead(SQLModel, table=True):
     )
     import_batch_id: Optional[int] = Field(default=None, sa_column=fk("import_batch.id"))
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False, default=1))
+
+
+class LeadRejection(SQLModel, table=True):
+    """A rep's "not for me": kept for ever, whatever becomes of the lead (history, KPIs, bundle)."""
+    __tablename__ = "lead_rejection"
+    __table_args__ = (
+        UniqueConstraint("lead_id", "rejected_at", name="uq_lead_rejection_key"),
+        Index("ix_lead_rejection_at", "rejected_at"),
+        Index("ix_lead_rejection_user", "user_id"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_column=fk("lead.id", nullable=False, ondelete="CASCADE"))
+    user_id: int = Field(sa_column=fk("app_user.id", nullable=False))
+    reason: RejectReason = Field(sa_column=enum_col(RejectReason))
+    note: Optional[str] = Field(default=None, sa_column=Column(Text))
+    rejected_at: datetime = Field(sa_column=ts_col(nullable=False))
+
+
+class LeadEscalation(SQLModel, table=True):
+    """A step of the escalation ladder taken for one hand-over (the lead's assigned_at then).
+    The unique key is what makes the sweep idempotent across processes."""
+    __tablename__ = "lead_escalation"
+    __table_args__ = (UniqueConstraint("lead_id", "handover_at", "step", name="uq_lead_escalation_step"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    lead_id: int = Field(sa_column=fk("lead.id", nullable=False, ondelete="CASCADE"))
+    handover_at: datetime = Field(sa_column=ts_col(nullable=False))
+    step: EscalationStep = Field(sa_column=enum_col(EscalationStep))
+    done_at: datetime = Field(sa_column=ts_col(nullable=False))
+
+
+class Notification(SQLModel, table=True):
+    """One message to one user. ``mail`` is the user's choice when it was made (email/digest,
+    NULL = inbox only); the rows with mail set and no emailed_at are the outbox."""
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user_read", "user_id", "read_at"),
+        Index("ix_notification_outbox", "mail", "emailed_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=fk("app_user.id", nullable=False))
+    kind: NotificationKind = Field(sa_column=enum_col(NotificationKind))
+    entity: str = Field(sa_column=Column(String(64), nullable=False))
+    entity_key: Optional[str] = Field(default=None, sa_column=Column(String(300)))
+    # JSON of the message's values (code, company, …); the text is written in the reader's language.
+    params: Optional[str] = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=ts_col(nullable=False))
+    read_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    mail: Optional[str] = Field(default=None, sa_column=Column(String(20)))
+    emailed_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    mail_claimed_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    mail_attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    mail_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    mail_next_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+
+
+class MailDigest(SQLModel, table=True):
+    """One daily digest per user and company-local day: the unique key keeps it to one."""
+    __tablename__ = "mail_digest"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_mail_digest_user_day"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=fk("app_user.id", nullable=False))
+    day: date = Field(sa_column=Column(Date, nullable=False))
+    claimed_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    sent_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0, server_default="0"))
+    last_error: Optional[str] = Field(default=None, sa_column=Column(Text))
+    next_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
 
 
 class Opportunity(SQLModel, table=True):
@@ -346,6 +424,7 @@ class MonthlyTarget(SQLModel, table=True):
         UniqueConstraint("territory_id", "month", name="uq_target_territory_month"),
         CheckConstraint("revenue_target IS NULL OR revenue_target >= 0", name="ck_target_nonneg"),
         CheckConstraint("forecast IS NULL OR forecast >= 0", name="ck_forecast_nonneg"),
+        CheckConstraint("lead_commitment IS NULL OR lead_commitment >= 0", name="ck_target_commitment_nonneg"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     territory_id: int = Field(sa_column=fk("territory.id", nullable=False))
@@ -353,6 +432,8 @@ class MonthlyTarget(SQLModel, table=True):
     month: date = Field(sa_column=Column(Date, nullable=False, index=True))
     revenue_target: Optional[Decimal] = Field(default=None, sa_column=money_col())
     forecast: Optional[Decimal] = Field(default=None, sa_column=money_col())
+    # The leads marketing promises to hand over to the territory that month (the scorecard).
+    lead_commitment: Optional[int] = Field(default=None, sa_column=Column(Integer))
 
 
 class Setting(SQLModel, table=True):

@@ -7,15 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from models.db import read_session, write_session
+from i18n import N_, _
+from models.enums import SETTING_DEFAULTS, Role, SettingKey
 from models.types import local_today
-from models.enums import Role, SettingKey
 from models.errors import ValidationFailed
 from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
 from services.markdown_safety import escape_markdown as md
 from ui.session import app_engine, require_viewer
-from i18n import _, ngettext
+from i18n import ngettext
 
 
 def _settings(viewer) -> None:
@@ -38,6 +39,46 @@ def _settings(viewer) -> None:
             st.error(md(problem))
 
 
+POLICY_FIELDS = [
+    (SettingKey.sla_hours_enterprise, N_("SLA hours, enterprise (empty = the general SLA)")),
+    (SettingKey.sla_hours_mid_market, N_("SLA hours, mid-market (empty = the general SLA)")),
+    (SettingKey.sla_hours_smb, N_("SLA hours, SMB (empty = the general SLA)")),
+    (SettingKey.business_hours, N_("Business hours (HH:MM-HH:MM)")),
+    (SettingKey.business_days, N_("Business days (e.g. Mon-Fri)")),
+    (SettingKey.holiday_country, N_("Public holidays of (country code)")),
+    (SettingKey.warn_before_hours, N_("Warn the rep this many hours before the deadline")),
+    (SettingKey.reassign_after_hours, N_("Reassign this many hours after the deadline (empty = never)")),
+]
+
+
+def _sla_policy(viewer) -> None:
+    """The SLA policy and the escalation ladder (DESIGN.md "Second round")."""
+    with read_session(app_engine()) as session:
+        stored = admin_queries.stored_settings(viewer, session=session)
+    st.info(_("A change applies to leads handed over from now on: the deadline of a lead already handed "
+              "over is kept, so past compliance never changes."))
+    with st.form("as_sla_policy"):
+        clock = st.radio(_("SLA clock"), ["wall", "business"], horizontal=True,
+                         index=0 if stored.get("sla_clock", "wall") == "wall" else 1,
+                         format_func=lambda c: _("Wall clock (elapsed hours)") if c == "wall"
+                         else _("Business hours on business days, public holidays excluded"))
+        cols = st.columns(2)
+        values = {SettingKey.sla_clock: clock}
+        for i, (key, label) in enumerate(POLICY_FIELDS):
+            values[key] = cols[i % 2].text_input(_(label), value=stored.get(key.value, SETTING_DEFAULTS[key]),
+                                                 key=f"as_policy_{key.value}")
+        if not st.form_submit_button(_("Save SLA policy")):
+            return
+    try:
+        with write_session(app_engine()) as session:
+            for key, value in values.items():
+                admin.update_setting(viewer, key.value, value, session=session)
+        st.success(_("SLA policy saved; it applies to the next hand-overs."))
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            st.error(problem)
+
+
 def _targets(viewer) -> None:
     with read_session(app_engine()) as session:
         today = local_today(load_settings(session=session).tz)
@@ -47,13 +88,17 @@ def _targets(viewer) -> None:
     frame = pd.DataFrame(rows)
     for column in ("revenue_target", "forecast"):
         frame[column] = frame[column].map(lambda v: None if v is None else str(v))
+    frame["lead_commitment"] = frame["lead_commitment"].map(lambda v: None if v is None else str(v))
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"as_targets_{year}", disabled=["territory", "month"],
         column_config={"territory": st.column_config.Column(_("Territory")), "month": st.column_config.Column(_("Month")),
                        "revenue_target": st.column_config.TextColumn(_("Revenue target"), help=_("A decimal amount ≥ 0")),
-                       "forecast": st.column_config.TextColumn(_("Forecast"), help=_("A decimal amount ≥ 0"))})
+                       "forecast": st.column_config.TextColumn(_("Forecast"), help=_("A decimal amount ≥ 0")),
+                       "lead_commitment": st.column_config.TextColumn(
+                           _("Lead commitment"), help=_("Leads marketing promises to hand over that month"))})
     if st.button(_("Save targets and forecasts"), key="as_targets_save"):
-        changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"])
+        changes = [admin.TargetRow(r["territory"], r["month"], r["revenue_target"], r["forecast"],
+                                   r.get("lead_commitment"))
                    for r in edited.to_dict("records")]
         try:
             with write_session(app_engine()) as session:
@@ -69,6 +114,8 @@ def render() -> None:
     st.title(_("Settings, targets and forecasts"))
     st.subheader(_("Business settings"))
     _settings(viewer)
+    st.subheader(_("Response-time SLA policy and escalation"))
+    _sla_policy(viewer)
     st.subheader(_("Monthly revenue targets and forecasts"))
     _targets(viewer)
 

@@ -16,6 +16,7 @@ from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole, marketing
+from ui import handoff_widgets
 from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
 from ui.format import money, number, pct, short_money, when
@@ -116,6 +117,9 @@ def render() -> None:
             st.dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
                          hide_index=True, width="stretch")
         _lead_lists(viewer, campaign_id, view, session, settings.tz)
+        st.divider()
+        handoff_widgets.rejection_reasons_chart(viewer, session=session, key="bh_rejections")
+        handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="bh_scorecard")
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

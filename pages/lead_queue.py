@@ -9,13 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from models.db import read_session
-from models.enums import DisqualifyReason, LeadStatus, Role
+from models.enums import DisqualifyReason, LeadStatus, RejectReason, Role
 from models.timefmt import local_date
 from models.types import utcnow
 from queries import accounts as queries_accounts
 from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
-from services import leads
+from queries.reject_reasons import REJECT_REASON_LABELS
+from services import acceptance, leads
 from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
 from queries.scope import AccessDenied
@@ -169,6 +170,27 @@ def _disqualify_form(viewer, lead) -> None:
                 success=_("{code} disqualified.").format(code=lead.code)))
 
 
+def _answer_form(viewer, lead) -> None:
+    """A lead just handed to me: accept it, or hand it back to marketing with a reason."""
+    st.markdown(_("**Your answer** — accept the lead, or reject it with a reason"))
+    left, right = st.columns(2)
+    if left.button(_("Accept lead"), type="primary", key=f"lq_accept_{lead.id}"):
+        _after_write(lead.id, run_write(
+            lambda s: acceptance.accept_lead(viewer, lead.id, expected_version=_opened_version(lead), session=s),
+            success=_("Lead {code} accepted.").format(code=lead.code)))
+    with right.form(f"lq_reject_{lead.id}"):
+        reason = st.selectbox(_("Reason for rejecting"), [r.value for r in RejectReason], index=None,
+                              placeholder=_("Choose a reason"), format_func=lambda r: _(REJECT_REASON_LABELS[r]),
+                              key=f"lq_reject_reason_{lead.id}")
+        note = st.text_input(_("Note for marketing (required for “other”)"), max_chars=1000,
+                             key=f"lq_reject_note_{lead.id}")
+        if st.form_submit_button(_("Reject lead")):
+            _after_write(lead.id, run_write(
+                lambda s: acceptance.reject_lead(viewer, lead.id, reason=reason, note=note,
+                                                 expected_version=_opened_version(lead), session=s),
+                success=_("Lead {code} rejected and returned to marketing.").format(code=lead.code)))
+
+
 def _work_panel(viewer, lead_id: int, tz) -> None:
     with read_session(app_engine()) as session:
         detail = queue_q.lead_for(viewer, lead_id, session=session)
@@ -196,6 +218,8 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         if st.button(_("Reload this lead"), key=f"lq_reload_{lead.id}"):
             st.session_state[f"lq_opened_{lead.id}"] = lead.version
             st.rerun()
+    if lead.status == LeadStatus.new and viewer.role is Role.rep and detail.assigned_to_id == viewer.id:
+        _answer_form(viewer, lead)
     if lead.is_open:
         left, right = st.columns(2)
         with left:
@@ -210,6 +234,20 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         st.markdown(_("**Activity on this lead**"))
         st.dataframe([{_("When"): when(a[0], tz), _("Kind"): label(a[1], ActivityKind), _("By"): a[2], _("Notes"): a[3] or ""}
                       for a in detail.activities], hide_index=True, width="stretch")
+
+
+def _open_linked_lead(viewer) -> None:
+    """?lead=CODE (a notification's link) opens that lead's work panel, once."""
+    code = st.query_params.get("lead")
+    if not code or st.session_state.get("lq_linked") == code:
+        return
+    st.session_state["lq_linked"] = code
+    with read_session(app_engine()) as session:
+        lead_id = queue_q.lead_id_by_code(viewer, code, session=session)
+    if lead_id is None:
+        st.info(_("Lead {code} is not in your queue (any more).").format(code=code))
+    else:
+        st.session_state[WORKING] = lead_id
 
 
 def render() -> None:
@@ -243,7 +281,9 @@ def render() -> None:
     result = cached_read(queue_q.lead_queue, viewer, search=search or None, status=status, rep_id=rep_id,
                          limit=PAGE_SIZE, offset=offset)
     overdue = cached_read(queue_q.overdue_count, viewer, rep_id=rep_id)
-    st.caption(_("Response deadline: {sla_hours:g} h after the lead was handed to sales · {overdue} overdue and untouched · times in {time_zone}").format(sla_hours=settings.sla_hours, overdue=overdue, time_zone=settings.time_zone))
+    _open_linked_lead(viewer)
+    st.caption(_("Response deadline: fixed when the lead was handed to sales, by the SLA policy then in force · "
+                 "{overdue} overdue and untouched · times in {tz}").format(overdue=overdue, tz=settings.time_zone))
     if not result.rows:
         st.info(_("No leads match.") if search else _("No leads in your queue."))
         return

@@ -15,6 +15,7 @@ from services import routing
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
 from ui.field_widgets import page_offset, pager
+from ui.rejected_queue import rejected_section
 from ui.format import when
 from ui.session import app_engine, require_viewer
 from i18n import N_, _, ngettext
@@ -76,6 +77,9 @@ def render() -> None:
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
         territories = marketing.territories(session=session)
+        if viewer.role is not Role.manager:
+            rejected_section(viewer, session, territories, tz)
+            st.divider()
         filters = _filters(viewer, session, territories)
         offset = page_offset("rt_page", tuple(filters.items()), QUEUE_PAGE)
         page = marketing.unassigned_queue(viewer, session=session, limit=QUEUE_PAGE, offset=offset, **filters)

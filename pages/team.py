@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+from i18n import _
 from models.enums import Role
 from queries import field_activity as activity_q
 from queries import lead_queue as queue_q
 from queries import team as team_q
 from queries.field_common import territory_reps
+from queries.handoff_answers import team_rejections
+from queries.reject_reasons import REJECT_REASON_LABELS
 from services import reassign
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when, yes_no
 from ui.session import require_viewer
-from i18n import N_, _, ngettext
+from i18n import N_, ngettext
 
 PAGE_SIZE = 20
 
@@ -119,11 +122,13 @@ def render() -> None:
     viewer = require_viewer(Role.manager)
     tz = business_settings().tz
     st.title(_("Team"))
-    st.caption(_("Your territory's reps and their open work. Reassigning keeps each lead's response deadline."))
+    st.caption(_("Your territory's reps and their open work. Reassigning an untouched lead is a new hand-over "
+                 "with a new response deadline; a touched lead keeps its own."))
     show_flash()
     members = _team_table(viewer)
     reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
-    tabs = st.tabs([_("Route unassigned leads"), _("Reassign a lead"), _("Reassign an opportunity"), _("All of a rep's work")])
+    tabs = st.tabs([_("Route unassigned leads"), _("Reassign a lead"), _("Reassign an opportunity"), _("All of a rep's work"),
+                    _("Rejected by the team")])
     with tabs[0]:
         _unassigned(viewer, reps, tz)
     with tabs[1]:
@@ -132,6 +137,19 @@ def render() -> None:
         _one_opportunity(viewer, reps)
     with tabs[3]:
         _all_of_a_rep(viewer, reps, members)
+    with tabs[4]:
+        _team_rejections(viewer, tz)
+
+
+def _team_rejections(viewer, tz) -> None:
+    rows = cached_read(team_rejections, viewer)
+    if not rows:
+        st.caption(_("Nobody in your team has rejected a lead."))
+        return
+    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign, _("Rep"): r.rep,
+                   _("Reason"): _(REJECT_REASON_LABELS.get(r.reason, r.reason)), _("Note"): r.note or "",
+                   _("Rejected"): when(r.rejected_at, tz), _("Now"): r.status} for r in rows],
+                 hide_index=True, width="stretch", key="tm_rejections")
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

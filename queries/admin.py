@@ -121,7 +121,8 @@ def targets_grid(viewer: Viewer, *, session: Session, start: date, months: int =
             row = stored.get((t.id, month))
             rows.append({"territory": t.code, "month": f"{month:%Y-%m}",
                          "revenue_target": row.revenue_target if row else None,
-                         "forecast": row.forecast if row else None})
+                         "forecast": row.forecast if row else None,
+                         "lead_commitment": row.lead_commitment if row else None})
     return rows
 
 
@@ -180,3 +181,11 @@ def audit_choices(viewer: Viewer, *, session: Session) -> dict[str, list[str]]:
         "entity": list(session.exec(select(AuditLog.entity).distinct().order_by(AuditLog.entity))),
         "action": list(session.exec(select(AuditLog.action).distinct().order_by(AuditLog.action))),
     }
+
+
+def stored_settings(viewer: Viewer, *, session: Session) -> dict[str, str]:
+    """The setting rows as stored (a key without a row uses its default)."""
+    _admin(viewer)
+    from models.tables import Setting
+
+    return {row.key: row.value for row in session.exec(select(Setting))}

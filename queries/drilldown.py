@@ -40,6 +40,8 @@ def measure_value(dd: DrillDown):
         return len(frame)
     if m.how == "sum":
         return money(_col_sum(frame, m.value))
+    if m.how == "total":
+        return int(_col_sum(frame, m.value))
     if m.how == "ratio":
         return ratio(_col_sum(frame, m.value), len(frame) if m.per is None else _col_sum(frame, m.per))
     if m.how == "mean":

@@ -7,8 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
-from models.settings_store import load_settings
+from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, LeadStatus, Role
 from models.tables import (
     AuditLog, Campaign, Event, Feedback, Lead, LoginThrottle, Opportunity, Territory, User,
 )
@@ -62,13 +61,12 @@ def upcoming_events(viewer: Viewer, *, session: Session, days: int = 7, now: dat
 def field_day(viewer: Viewer, *, session: Session, now: datetime | None = None) -> FieldDay:
     require_role(viewer, Role.rep, Role.manager)
     now = now or utcnow()
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     open_scope = and_(lead_scope(viewer), Lead.status.in_(OPEN_LEAD_STATUSES))
     untouched = and_(open_scope, Lead.first_touch_at.is_(None), Lead.assigned_at.is_not(None))
     open_leads = session.exec(select(func.count()).select_from(Lead).where(open_scope)).one()
-    overdue = session.exec(select(func.count()).select_from(Lead).where(untouched, Lead.assigned_at < now - sla)).one()
+    overdue = session.exec(select(func.count()).select_from(Lead).where(untouched, Lead.due_at < now)).one()
     due_today = session.exec(select(func.count()).select_from(Lead).where(
-        untouched, Lead.assigned_at >= now - sla, Lead.assigned_at < now - sla + timedelta(hours=24))).one()
+        untouched, Lead.due_at >= now, Lead.due_at < now + timedelta(hours=24))).one()
     unread = notes_feed.unread_count(viewer, session=session)
     deals = session.exec(select(func.count(), func.sum(Opportunity.amount)).where(
         opportunity_scope(viewer), Opportunity.stage.in_(OPEN_STAGES))).one()
@@ -95,7 +93,6 @@ class MarketingDay:
 def marketing_day(viewer: Viewer, *, session: Session, now: datetime | None = None) -> MarketingDay:
     require_role(viewer, Role.marketer, Role.admin, Role.executive)
     now = now or utcnow()
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     today = now.date()
     count = lambda stmt: session.exec(stmt).one()  # noqa: E731
     return MarketingDay(
@@ -103,9 +100,10 @@ def marketing_day(viewer: Viewer, *, session: Session, now: datetime | None = No
             Campaign.start_date <= today, Campaign.end_date >= today, Campaign.status != "cancelled")),
         leads_last_7_days=count(select(func.count()).select_from(Lead).where(Lead.created_at >= now - timedelta(days=7))),
         overdue_untouched=count(select(func.count()).select_from(Lead).where(
-            Lead.assigned_at < now - sla, Lead.first_touch_at.is_(None), Lead.status.in_(OPEN_LEAD_STATUSES))),
+            Lead.due_at < now, Lead.first_touch_at.is_(None), Lead.status.in_(OPEN_LEAD_STATUSES))),
         unrouted_leads=count(select(func.count()).select_from(Lead).where(
-            or_(Lead.territory_id.is_(None), Lead.assigned_to_id.is_(None)), Lead.status.in_(OPEN_LEAD_STATUSES))),
+            or_(and_(or_(Lead.territory_id.is_(None), Lead.assigned_to_id.is_(None)),
+                     Lead.status.in_(OPEN_LEAD_STATUSES)), Lead.status == LeadStatus.rejected))),
         unanswered_feedback=count(select(func.count()).select_from(Feedback).where(Feedback.answer.is_(None))),
         upcoming=upcoming_events(viewer, session=session, now=now),
     )

@@ -1,5 +1,5 @@
 """The lead queue: leads handed to a rep (a manager: to the territory's reps), most urgent first,
-each with its response deadline (assigned_at + sla_hours, KPIS.md "Handoff")."""
+each with its response deadline (the stored due_at, fixed at the hand-over: services.sla)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,7 +81,7 @@ def _queue_select():
     return (select(Lead.id, Lead.code, Lead.company, Lead.contact_name, Lead.email, Lead.phone, Lead.status,
                    Campaign.name.label("campaign"), Event.title.label("event"), Account.name.label("account"),
                    rep.display_name.label("rep"), Lead.created_at, Lead.assigned_at, Lead.first_touch_at,
-                   Lead.version)
+                   Lead.version, Lead.due_at)
             .join(Campaign, Campaign.id == Lead.campaign_id)
             .outerjoin(Event, Event.id == Lead.event_id)
             .outerjoin(Account, Account.id == Lead.account_id)
@@ -89,15 +89,15 @@ def _queue_select():
 
 
 def _to_queued(row, sla: timedelta) -> QueuedLead:
-    deadline = row.assigned_at + sla if row.assigned_at is not None else None
+    deadline = row.due_at if row.assigned_at is not None else None
     return QueuedLead(row.id, row.code, row.company, row.contact_name, row.email, row.phone, str(row.status),
                       row.campaign, row.event, row.account, row.rep, row.created_at, row.assigned_at,
                       row.first_touch_at, deadline, row.version)
 
 
 def _overdue_clause(now: datetime, sla: timedelta):
-    """Open, untouched and past the response deadline (assigned_at + sla)."""
-    return and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None), Lead.assigned_at < now - sla)
+    """Open, untouched and past the response deadline (the stored due_at)."""
+    return and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None), Lead.due_at < now)
 
 
 def _status_clause(status: str, now: datetime, sla: timedelta):
@@ -129,7 +129,7 @@ def lead_queue(viewer: Viewer, *, session: Session, search: str | None = None, s
     urgency = case((and_(Lead.status.in_(OPEN_LEAD_STATUSES), Lead.first_touch_at.is_(None)), 0),
                    (Lead.status.in_(OPEN_LEAD_STATUSES), 1), else_=2)
     rows = session.exec(_queue_select().where(*where)
-                        .order_by(urgency, Lead.assigned_at.asc().nulls_last(), Lead.id)
+                        .order_by(urgency, Lead.due_at.asc().nulls_last(), Lead.assigned_at.asc().nulls_last(), Lead.id)
                         .limit(limit).offset(offset)).all()
     total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
     return ResultPage([_to_queued(r, sla) for r in rows], total, limit, offset)
@@ -176,3 +176,9 @@ def overdue_count(viewer: Viewer, *, session: Session, rep_id: int | None = None
     sla = timedelta(hours=load_settings(session=session).sla_hours)
     return session.exec(select(func.count()).select_from(Lead).where(
         lead_scope(viewer), rep_filter(Lead.assigned_to_id, rep_id), _overdue_clause(now, sla))).one()
+
+
+def lead_id_by_code(viewer: Viewer, code: str, *, session: Session) -> int | None:
+    """The id of the viewer's lead with this code (a notification's link), or None."""
+    require_field(viewer)
+    return session.exec(select(Lead.id).where(Lead.code == str(code), lead_scope(viewer))).first()

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, Role
-from models.settings_store import load_settings
 from models.tables import Campaign, Lead, Opportunity, User
 from models.types import utcnow
 
@@ -36,13 +35,12 @@ def team_load(viewer: Viewer, *, session: Session, now: datetime | None = None) 
     require_field(viewer)
     require_role(viewer, Role.manager)
     now = now or utcnow()
-    sla = timedelta(hours=load_settings(session=session).sla_hours)
     territory = viewer.territory_id
     open_lead = (Lead.assigned_to_id == User.id) & (Lead.territory_id == territory) \
         & Lead.status.in_(OPEN_LEAD_STATUSES)
     open_leads = select(func.count(Lead.id)).where(open_lead).correlate(User).scalar_subquery()
     overdue = select(func.count(Lead.id)).where(open_lead, Lead.first_touch_at.is_(None),
-                                                Lead.assigned_at < now - sla).correlate(User).scalar_subquery()
+                                                Lead.due_at < now).correlate(User).scalar_subquery()
     open_deal = (Opportunity.owner_id == User.id) & (Opportunity.territory_id == territory) \
         & Opportunity.stage.in_(OPEN_STAGES)
     open_deals = select(func.count(Opportunity.id)).where(open_deal).correlate(User).scalar_subquery()

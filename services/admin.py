@@ -200,6 +200,8 @@ def merge_territories(viewer: Viewer, source_code: str, target_code: str, *, ses
         else:
             mine.revenue_target = _add(mine.revenue_target, t.revenue_target)
             mine.forecast = _add(mine.forecast, t.forecast)
+            if mine.lead_commitment is not None or t.lead_commitment is not None:
+                mine.lead_commitment = (mine.lead_commitment or 0) + (t.lead_commitment or 0)
             session.delete(t)
     moved["monthly_target"] = len(source_targets)
     session.flush()
@@ -231,6 +233,13 @@ def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) ->
         raise ValidationFailed(str(exc)) from None
     row = session.get(Setting, key)
     before = row.value if row else None
+    if value == "":
+        # An empty optional policy value means "not set": no row (the bundle has no empty values).
+        if row is not None:
+            session.delete(row)
+            audit.record(session=session, username=viewer.username, action="update", entity="setting",
+                         entity_key=key, detail={"value": {"before": before, "after": None}})
+        return Setting(key=key, value="")
     if _normalised(key, before if row else SETTING_DEFAULTS[SettingKey(key)]) == value:
         return row or Setting(key=key, value=value)  # unchanged: nothing written, nothing audited
     if row is None:
@@ -243,12 +252,16 @@ def update_setting(viewer: Viewer, key: str, value: str, *, session: Session) ->
     return row
 
 
+TARGET_FIELDS = ["revenue_target", "forecast", "lead_commitment"]
+
+
 @dataclass(frozen=True)
 class TargetRow:
     territory: str
     month: str          # YYYY-MM
     revenue_target: object
     forecast: object
+    lead_commitment: object = None
 
 
 def _parse_month(text: str) -> date:
@@ -287,6 +300,13 @@ def save_targets(viewer: Viewer, rows: list[TargetRow], *, session: Session) -> 
             if amount is not None and amount < 0:
                 problems.append(_("{where}: {field}: must not be negative").format(where=where, field=field))
             values[field] = amount
+        raw = row.lead_commitment
+        text = "" if raw is None or str(raw).strip() in ("", "nan", "None", "<NA>") else str(raw).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if text and not text.isdigit():
+            problems.append(f"{where}: lead_commitment: expected a whole number of leads ≥ 0, got {raw!r}")
+        values["lead_commitment"] = int(text) if text.isdigit() else None
         if (row.territory, month) in seen:
             problems.append(_("{where}: {territory} {month} appears twice").format(where=where, territory=row.territory, month=row.month))
         seen.add((row.territory, month))
@@ -297,13 +317,14 @@ def save_targets(viewer: Viewer, rows: list[TargetRow], *, session: Session) -> 
     for territory_id, code, month, values in parsed:
         existing = session.exec(select(MonthlyTarget).where(MonthlyTarget.territory_id == territory_id,
                                                             MonthlyTarget.month == month)).first()
-        before = audit.snapshot(existing, ["revenue_target", "forecast"]) if existing else {}
+        before = audit.snapshot(existing, TARGET_FIELDS) if existing else {}
         if existing is None:
             existing = MonthlyTarget(territory_id=territory_id, month=month)
             session.add(existing)
         existing.revenue_target = values.get("revenue_target")
         existing.forecast = values.get("forecast")
-        diff = audit.changes(before, audit.snapshot(existing, ["revenue_target", "forecast"]))
+        existing.lead_commitment = values.get("lead_commitment")
+        diff = audit.changes(before, audit.snapshot(existing, TARGET_FIELDS))
         if diff:
             changed += 1
             audit.record(session=session, username=viewer.username, action="upsert", entity="monthly_target",

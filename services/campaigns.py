@@ -17,7 +17,7 @@ from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Campaign, CampaignTerritory, Event, Territory, User
 from models.types import to_money
 from queries.scope import Viewer, require_role
-from services import audit
+from services import audit, notifications
 from services.field_rules import new_code
 from i18n import _
 
@@ -295,6 +295,7 @@ def create_event(viewer: Viewer, campaign_id: int, data: EventInput, *, session:
     session.flush()
     audit.record(session=session, username=viewer.username, action="create", entity="event", entity_key=event.code,
                  detail=audit.changes({}, audit.snapshot(event, EVENT_FIELDS)))
+    notifications.event_changed(event, "added", session=session)
     return event
 
 
@@ -318,6 +319,8 @@ def update_event(viewer: Viewer, event_id: int, data: EventInput, *, session: Se
     if diff:
         audit.record(session=session, username=viewer.username, action="update", entity="event",
                      entity_key=event.code, detail=diff)
+        moved = "starts_at" in diff or "ends_at" in diff or "territory_id" in diff
+        notifications.event_changed(event, "moved" if moved else "changed", session=session)
     return event
 
 
@@ -326,6 +329,7 @@ def _cancel_event_row(viewer: Viewer, event: Event, *, session: Session) -> None
                  detail=audit.changes({"status": event.status}, {"status": EventStatus.cancelled}))
     event.status = EventStatus.cancelled
     session.add(event)
+    notifications.event_changed(event, "cancelled", session=session)
 
 
 def cancel_event(viewer: Viewer, event_id: int, *, session: Session) -> Event:

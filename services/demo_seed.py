@@ -17,13 +17,13 @@ from models.db import write_session
 from models.types import local_today, utcnow
 from models.enums import (
     SETTING_DEFAULTS, ActivityKind, CampaignStatus, Channel, DisqualifyReason, EventKind, EventStatus,
-    FeedbackKind, LeadStatus, NoteStatus, Role, Segment, Stage,
+    FeedbackKind, LeadStatus, NoteStatus, RejectReason, Role, Segment, Stage,
 )
 from models.tables import (
-    Account, Activity, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, Lead, MonthlyTarget, NoteRead,
-    Opportunity, Setting, Territory, User,
+    Account, Activity, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, Lead, LeadRejection, MonthlyTarget,
+    NoteRead, Opportunity, Setting, Territory, User,
 )
-from services import audit
+from services import audit, sla
 from services.record_territory import fill_missing_territories
 from services.auth import hash_password
 
@@ -124,7 +124,8 @@ class _Seeder:
 
     def run(self) -> dict[str, int]:
         for key, value in SETTING_DEFAULTS.items():
-            self.add(Setting(key=key.value, value=value))
+            if value:  # an empty optional policy value is "not set": no row
+                self.add(Setting(key=key.value, value=value))
         self.territories = [self.add(Territory(code=c, name=n)) for c, n in TERRITORIES]
         self.flush()
         self.people = self.make_people()
@@ -136,6 +137,7 @@ class _Seeder:
         self.make_field_activity()
         self.make_feedback()
         self.make_targets()
+        self.make_handoff_answers()
         return self.counts
 
     def make_people(self) -> _People:
@@ -515,6 +517,39 @@ class _Seeder:
                 n += 1
         self.flush()
         self.counts["targets"] = n
+
+    def make_handoff_answers(self) -> None:
+        """The second round's handoff: deadlines by the policy, reps' acceptances and rejections,
+        rejected leads waiting for marketing, some recycled to nurture, and lead commitments."""
+        rng = random.Random(self.rng.random())
+        self.flush()
+        sla.fill_missing_due_at(session=self.s)
+        leads = self.s.exec(select(Lead).where(Lead.first_touch_at.is_not(None)).order_by(Lead.id)).all()
+        reasons = list(RejectReason)
+        notes = {RejectReason.not_my_territory: "이 회사는 부산 지사 담당입니다", RejectReason.duplicate: "Already in my pipeline",
+                 RejectReason.bad_contact: "Phone number does not exist", RejectReason.not_a_fit: "Too small for our product",
+                 RejectReason.too_early: "Budget only next fiscal year", RejectReason.other: "Student, not a buyer"}
+        rejected = accepted = recycled = 0
+        for lead in leads:
+            roll = rng.random()
+            if lead.status in (LeadStatus.working, LeadStatus.qualified, LeadStatus.converted) and roll < 0.75:
+                lead.accepted_at = lead.first_touch_at
+                accepted += 1
+            elif lead.status is LeadStatus.disqualified and roll < 0.45:
+                reason = reasons[rng.randrange(len(reasons))]
+                self.add(LeadRejection(lead_id=lead.id, user_id=lead.assigned_to_id, reason=reason, note=notes[reason],
+                                       rejected_at=lead.first_touch_at))
+                lead.assigned_to_id, lead.disqualify_reason = None, None
+                rejected += 1
+                if lead.first_touch_at + timedelta(days=2) < self.now and rng.random() < 0.35:
+                    lead.status, lead.recycled_at = LeadStatus.nurture, lead.first_touch_at + timedelta(days=1)
+                    recycled += 1
+                else:
+                    lead.status = LeadStatus.rejected
+        for target in self.s.exec(select(MonthlyTarget)).all():
+            target.lead_commitment = rng.randint(6, 14)
+        self.flush()
+        self.counts.update(accepted_leads=accepted, rejections=rejected, recycled_leads=recycled)
 
 
 def seed_demo(*, engine, seed: int = 1, only_if_empty: bool = True, today: date | None = None) -> dict[str, int]:

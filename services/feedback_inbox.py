@@ -8,7 +8,7 @@ from models.errors import NotFound, ValidationFailed
 from models.tables import Feedback
 from models.types import utcnow
 from queries.scope import Viewer, require_role
-from services import audit
+from services import audit, notifications
 from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -46,7 +46,9 @@ def answer_feedback(viewer: Viewer, feedback_id: int, answer: str, *, session: S
     row.answer, row.answered_by_id, row.answered_at = answer, viewer.id, now
     if resolve and row.resolved_at is None:
         row.resolved_at = now
-    return _save(viewer, row, before, "answer", session=session)
+    saved = _save(viewer, row, before, "answer", session=session)
+    notifications.feedback_answered(saved, session=session, now=now)
+    return saved
 
 
 def mark_resolved(viewer: Viewer, feedback_id: int, *, session: Session, resolved: bool = True) -> Feedback:

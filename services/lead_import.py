@@ -24,7 +24,7 @@ from models.errors import NotFound, ValidationFailed
 from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
-from services import audit
+from services import audit, notifications, sla
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
@@ -181,6 +181,8 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     writer = csv.writer(rejects)
     writer.writerow([_("row"), *(neutralise_formula(h) for h in headers), _("reasons")])
     now = batch.created_at if batch is not None else utcnow()
+    policy = sla.current_policy(session=session) if batch is not None else None
+    segments: dict[int, object] = {}
     done = 0
     if progress:
         progress(0, total)
@@ -222,7 +224,11 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
             if len(report.sample) < PREVIEW_LIMIT:
                 report.sample.append(outcome)
             if batch is not None:
-                good_rows.append(_lead_row(outcome, campaign, event, batch, now))
+                row = _lead_row(outcome, campaign, event, batch, now)
+                if row["assigned_to_id"] is not None:
+                    row["due_at"] = sla.due_at(now, policy, segment=_segment(outcome.account_id, segments,
+                                                                             session=session))
+                good_rows.append(row)
         if good_rows:
             _insert_leads(session, good_rows)
         done += len(chunk)
@@ -235,6 +241,14 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     return report
 
 
+def _segment(account_id: int | None, cache: dict, *, session: Session):
+    if account_id is None:
+        return None
+    if account_id not in cache:
+        cache[account_id] = session.execute(select(Account.segment).where(Account.id == account_id)).scalar()
+    return cache[account_id]
+
+
 def _lead_row(outcome: RowOutcome, campaign: Campaign, event: Event | None, batch: ImportBatch,
               now: datetime) -> dict:
     v = outcome.values
@@ -243,7 +257,7 @@ def _lead_row(outcome: RowOutcome, campaign: Campaign, event: Event | None, batc
             "company": v["company"], "contact_name": v["contact_name"] or None, "email": v["email"] or None,
             "phone": v["phone"] or None, "territory_id": outcome.territory_id,
             "assigned_to_id": outcome.assigned_to_id, "status": LeadStatus.new, "created_at": now,
-            "assigned_at": now if outcome.assigned_to_id is not None else None, "first_touch_at": None,
+            "assigned_at": now if outcome.assigned_to_id is not None else None, "due_at": None, "first_touch_at": None,
             "converted_at": None, "disqualify_reason": None, "opportunity_id": None,
             "import_batch_id": batch.id, "version": 1}
 
@@ -268,6 +282,8 @@ def import_leads(viewer: Viewer, lead_file: LeadFile, mapping: dict[str, int | N
     report = _run(lead_file, mapping, campaign, event, session=session, progress=progress, batch=batch)
     batch.row_count = report.good_rows
     session.add(batch)
+    if assigned_by_id := _assigned_per_rep(batch.id, session=session):
+        notifications.leads_assigned_in_bulk(assigned_by_id, campaign, session=session)
     audit.record(session=session, username=viewer.username, action="import", entity="import_batch",
                  entity_key=str(batch.id),
                  detail={"campaign": campaign.code, "event": event.code if event else None,
@@ -277,6 +293,11 @@ def import_leads(viewer: Viewer, lead_file: LeadFile, mapping: dict[str, int | N
     session.flush()
     report.batch_id = batch.id
     return report
+
+
+def _assigned_per_rep(batch_id: int, *, session: Session) -> dict[int, int]:
+    return dict(session.execute(select(Lead.assigned_to_id, func.count()).where(
+        Lead.import_batch_id == batch_id, Lead.assigned_to_id.is_not(None)).group_by(Lead.assigned_to_id)).all())
 
 
 def batch_blockers(batch_id: int, *, session: Session, limit: int = 20) -> tuple[list[str], int]:

@@ -42,6 +42,11 @@ TRANSITIONS: dict[LeadStatus, frozenset[LeadStatus]] = {
     LeadStatus.qualified: frozenset({LeadStatus.working, LeadStatus.converted, LeadStatus.disqualified}),
     LeadStatus.disqualified: frozenset({LeadStatus.working}),
     LeadStatus.converted: frozenset(),
+    # Accepting and rejecting have their own services (services.acceptance); a rejected or
+    # nurture lead is marketing's to re-route.
+    LeadStatus.accepted: frozenset({LeadStatus.working, LeadStatus.qualified, LeadStatus.disqualified}),
+    LeadStatus.rejected: frozenset(),
+    LeadStatus.nurture: frozenset(),
 }
 
 

@@ -15,7 +15,7 @@ from models.errors import NotFound, ValidationFailed
 from models.tables import Campaign, CampaignNote
 from models.types import utcnow
 from queries.scope import Viewer, require_role
-from services import audit
+from services import audit, notifications
 from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -105,6 +105,7 @@ def publish_note(viewer: Viewer, campaign_id: int, title: str, body_md: str, *, 
                  entity_key=f"{campaign.code} v{draft.version}",
                  detail=audit.changes({"status": NoteStatus.draft, "published_at": None},
                                       {"status": draft.status, "published_at": draft.published_at}))
+    notifications.note_published(draft, session=session, now=draft.published_at)
     return draft
 
 

@@ -17,7 +17,7 @@ from models.types import utcnow
 from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, require_role
 
-from . import audit
+from . import audit, notifications, sla
 from .leads import STALE_LEAD
 from .opportunities import STALE_OPPORTUNITY
 from i18n import _
@@ -50,8 +50,8 @@ def _territory_lead(viewer: Viewer, lead_id: int, *, session: Session) -> Lead:
 
 def reassign_lead(viewer: Viewer, lead_id: int, to_user_id: int, *, session: Session,
                   expected_version: int | None = None, now: datetime | None = None) -> Lead:
-    """Hand one lead to another rep. A lead already handed to sales keeps its assigned_at: the
-    response deadline belongs to the customer, not to the rep."""
+    """Hand one lead to another rep. An untouched lead is a new hand-over (DESIGN.md: reassigning
+    computes a new deadline); a lead already touched keeps its assigned_at and due_at."""
     _manager(viewer)
     rep = _target_rep(viewer, to_user_id, session=session)
     lead = _territory_lead(viewer, lead_id, session=session)
@@ -59,12 +59,17 @@ def reassign_lead(viewer: Viewer, lead_id: int, to_user_id: int, *, session: Ses
         raise StaleEdit(STALE_LEAD)
     if lead.status not in OPEN_LEAD_STATUSES:
         raise ValidationFailed(_("lead {code} is {value}; only open leads are reassigned").format(code=lead.code, value=lead.status.value))
-    before = audit.snapshot(lead, ["assigned_to_id", "assigned_at"])
-    lead.assigned_to_id = rep.id
-    lead.assigned_at = lead.assigned_at or now or utcnow()
+    fields = ["assigned_to_id", "assigned_at", "due_at"]
+    before = audit.snapshot(lead, fields)
+    previous = lead.assigned_to_id
+    if lead.first_touch_at is None:
+        sla.hand_over(lead, rep.id, now or utcnow(), session=session)
+    else:
+        lead.assigned_to_id = rep.id
     lead.version += 1
     audit.record(session=session, username=viewer.username, action="reassign", entity="lead", entity_key=lead.code,
-                 detail=audit.changes(before, audit.snapshot(lead, ["assigned_to_id", "assigned_at"])))
+                 detail=audit.changes(before, audit.snapshot(lead, fields)))
+    notifications.lead_reassigned(lead, previous_rep_id=previous, by=viewer.username, session=session)
     return lead
 
 
@@ -162,11 +167,12 @@ def route_leads(viewer: Viewer, lead_ids: list[int], to_user_id: int, *, session
     taken = [lead.code for lead in leads if lead.assigned_to_id is not None or lead.status not in OPEN_LEAD_STATUSES]
     if taken:
         raise StaleEdit(_("already routed or closed since you opened the list: {join}; reload").format(join=', '.join(taken[:10])))
+    policy = sla.current_policy(session=session)
     for lead in leads:
-        lead.assigned_to_id = rep.id
-        # assigned_at is never before created_at (schema) — a lead created "later" by a skewed clock
-        lead.assigned_at = max(now, lead.created_at)
+        # assigned_at is never before created_at (hand_over) — a lead created "later" by a skewed clock
+        sla.hand_over(lead, rep.id, now, session=session, policy=policy)
         lead.version += 1
+        notifications.lead_assigned(lead, session=session)
     audit.record(session=session, username=viewer.username, action="route", entity="lead",
                  entity_key=leads[0].code if len(leads) == 1 else f"{len(leads)} leads",
                  detail={"to": rep.username, "leads": [lead.code for lead in leads],

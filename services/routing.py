@@ -18,11 +18,11 @@ from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Account, Event, Lead, Territory, User
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
-from services import audit
+from services import audit, notifications, sla
 from i18n import _
 
 ROUTING_ROLES = (Role.marketer, Role.admin, Role.manager)
-LEAD_ROUTING_FIELDS = ["territory_id", "assigned_to_id", "assigned_at"]
+LEAD_ROUTING_FIELDS = ["territory_id", "assigned_to_id", "assigned_at", "due_at", "status"]
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,14 @@ def _assign(viewer: Viewer, lead: Lead, territory_id: int, rep_id: int | None, n
     before = audit.snapshot(lead, LEAD_ROUTING_FIELDS)
     lead.territory_id = territory_id
     if rep_id is not None:
-        lead.assigned_to_id = rep_id
-        lead.assigned_at = max(now, lead.created_at)
+        sla.hand_over(lead, rep_id, now, session=session)
     lead.version += 1
     session.add(lead)
     session.flush()
     audit.record(session=session, username=viewer.username, action=action, entity="lead", entity_key=lead.code,
                  detail=audit.changes(before, audit.snapshot(lead, LEAD_ROUTING_FIELDS)))
+    if rep_id is not None:
+        notifications.lead_assigned(lead, session=session, now=now)
     return lead
 
 

@@ -19,6 +19,8 @@ def app_env(monkeypatch, db_url: str, tmp_path) -> None:
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("ONEVOICE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ONEVOICE_COOKIE_KEY", "test-cookie-key-" + "x" * 40)
+    # No background sweep in page tests: nothing may change the module's demo data behind them.
+    monkeypatch.setenv("ONEVOICE_SWEEP_SECONDS", "0")
 
 
 def fresh_app(timeout: float = 60) -> AppTest:

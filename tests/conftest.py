@@ -151,3 +151,6 @@ def demo_server(sqlite_template, tmp_path_factory):
     url = seeded_demo_sqlite(sqlite_template, data)
     with streamlit_server(url, data) as base:
         yield base, url
+
+
+from tests.smtp_support import smtp_server  # noqa: E402,F401  (a real local SMTP server, see that module)

@@ -15,7 +15,7 @@ from models.enums import (
     Segment, Stage,
 )
 from models.tables import (
-    Account, Activity, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, Lead,
+    Account, Activity, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, Lead, LeadRejection,
     MonthlyTarget, NoteRead, Opportunity, Setting, Territory, User,
 )
 
@@ -100,14 +100,24 @@ class Builder:
 
     def lead(self, campaign, *, created_at, code=None, territory=None, assigned_to=None, assigned_at=None,
              first_touch_at=None, status=LeadStatus.new, company="ACME", event=None, account=None,
-             converted_at=None, disqualify_reason=None, email=None, contact_name=None) -> Lead:
+             converted_at=None, disqualify_reason=None, email=None, contact_name=None, due_at=None,
+             accepted_at=None, recycled_at=None) -> Lead:
+        if due_at is None and assigned_at is not None:
+            # The wall-clock policy's deadline (and the 0005 backfill's): assigned_at + sla_hours.
+            stored = self.session.get(Setting, "sla_hours")
+            due_at = assigned_at + timedelta(hours=float(stored.value) if stored else 24)
         return self._save(Lead(code=code or _next("L"), campaign_id=campaign.id, company=company,
+                               due_at=due_at, accepted_at=accepted_at, recycled_at=recycled_at,
                                territory_id=territory.id if territory else None,
                                assigned_to_id=assigned_to.id if assigned_to else None, assigned_at=assigned_at,
                                first_touch_at=first_touch_at, status=status, created_at=created_at,
                                event_id=event.id if event else None, account_id=account.id if account else None,
                                converted_at=converted_at, disqualify_reason=disqualify_reason,
                                email=email, contact_name=contact_name))
+
+    def rejection(self, lead, user, *, rejected_at, reason="not_a_fit", note=None) -> LeadRejection:
+        return self._save(LeadRejection(lead_id=lead.id, user_id=user.id, reason=reason, note=note,
+                                        rejected_at=rejected_at))
 
     def opportunity(self, territory, *, stage=Stage.prospecting, amount=None, closed_on=None, opened_on=None,
                     code=None, owner=None, account=None, source_campaign=None, lead=None, name=None,
@@ -130,8 +140,9 @@ class Builder:
                                    opportunity_id=opportunity.id if opportunity else None,
                                    event_id=event.id if event else None, notes=notes))
 
-    def target(self, territory, month: date, *, revenue_target=None, forecast=None) -> MonthlyTarget:
-        return self._save(MonthlyTarget(territory_id=territory.id, month=month,
+    def target(self, territory, month: date, *, revenue_target=None, forecast=None,
+               lead_commitment=None) -> MonthlyTarget:
+        return self._save(MonthlyTarget(territory_id=territory.id, month=month, lead_commitment=lead_commitment,
                                         revenue_target=None if revenue_target is None else Decimal(str(revenue_target)),
                                         forecast=None if forecast is None else Decimal(str(forecast))))
 

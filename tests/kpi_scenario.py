@@ -45,25 +45,32 @@ def build(engine) -> dict:
         # L1: created 23:30 Seoul on the last day (in); assigned 23:40 Seoul; touched exactly 24 h later.
         b.lead(c1, code="L1", territory=sel, account=a1, created_at=utc(2026, 3, 31, 14, 30),
                assigned_to=rep_sel1, assigned_at=utc(2026, 3, 31, 14, 40),
-               first_touch_at=utc(2026, 4, 1, 14, 40), status=LeadStatus.working)
+               first_touch_at=utc(2026, 4, 1, 14, 40), status=LeadStatus.working,
+               accepted_at=utc(2026, 4, 1, 14, 40))   # accepted on Apr 1 (out)
         # L2: created 00:30 Seoul on Apr 1 (out); assigned 2026-03-31 16:30 UTC = Apr 1 in Seoul (out).
         b.lead(c1, code="L2", territory=sel, created_at=utc(2026, 3, 31, 15, 30),
                assigned_to=rep_sel1, assigned_at=utc(2026, 3, 31, 16, 30))
         # L3: created at local midnight of the first day (in); touched 30 h after assignment (late).
-        b.lead(c2, code="L3", territory=bsn, account=a2, event=e1, created_at=utc(2026, 2, 28, 15),
+        l3 = b.lead(c2, code="L3", territory=bsn, account=a2, event=e1, created_at=utc(2026, 2, 28, 15),
                assigned_to=rep_bsn, assigned_at=utc(2026, 3, 2), first_touch_at=utc(2026, 3, 3, 6),
                status=LeadStatus.converted)
         # L4: touched 2.5 h after assignment.
         b.lead(c2, code="L4", territory=sel, event=e1, created_at=utc(2026, 3, 10, 1),
                assigned_to=rep_sel2, assigned_at=utc(2026, 3, 10, 2), first_touch_at=utc(2026, 3, 10, 4, 30),
-               status=LeadStatus.converted)
+               status=LeadStatus.converted, accepted_at=utc(2026, 3, 10, 4, 30))
         # L5: created in February, assigned in March, never touched, deadline long past.
         b.lead(c3, code="L5", territory=sel, created_at=utc(2026, 2, 15),
                assigned_to=rep_sel1, assigned_at=utc(2026, 3, 12))
         # L6: never touched but disqualified.
         b.lead(c1, code="L6", territory=bsn, created_at=utc(2026, 3, 20), assigned_to=rep_bsn,
                assigned_at=utc(2026, 3, 20, 1), status=LeadStatus.disqualified, disqualify_reason="no_need")
-        b.lead(c4, code="L7", territory=bsn, event=e2, created_at=utc(2026, 3, 16))
+        # L7: recycled to nurture by marketing on Mar 18.
+        b.lead(c4, code="L7", territory=bsn, event=e2, created_at=utc(2026, 3, 16), status=LeadStatus.nurture,
+               recycled_at=utc(2026, 3, 18))
+        # L3 was rejected (by SEL's rep, not their territory) twice before BSN took it: Feb 28 23:00
+        # Seoul (out) and Mar 2 05:00 Seoul (in); rejections count by their lead's territory (BSN).
+        b.rejection(l3, rep_sel1, rejected_at=utc(2026, 2, 28, 14), reason="not_my_territory")
+        b.rejection(l3, rep_sel1, rejected_at=utc(2026, 3, 1, 20), reason="not_my_territory", note="BSN's")
         b.lead(c2, code="L8", territory=None, created_at=utc(2026, 3, 25))  # not yet routed
 
         b.opportunity(sel, code="O1", stage=Stage.won, amount="1000.00", opened_on=date(2026, 2, 1),
@@ -84,10 +91,10 @@ def build(engine) -> dict:
         b.opportunity(bsn, code="O11", stage=Stage.won, amount="500.00", opened_on=date(2026, 3, 1),
                       closed_on=date(2026, 3, 5), account=a2)
 
-        b.target(sel, date(2026, 3, 1), revenue_target="2000.00", forecast="1200.00")
-        b.target(bsn, date(2026, 3, 1), revenue_target="1000.00", forecast="2500.00")
+        b.target(sel, date(2026, 3, 1), revenue_target="2000.00", forecast="1200.00", lead_commitment=4)
+        b.target(bsn, date(2026, 3, 1), revenue_target="1000.00", forecast="2500.00", lead_commitment=2)
         b.target(icn, date(2026, 3, 1), revenue_target="500.00", forecast="100.00")
-        b.target(sel, date(2026, 4, 1), revenue_target="3000.00", forecast="3000.00")
+        b.target(sel, date(2026, 4, 1), revenue_target="3000.00", forecast="3000.00", lead_commitment=5)
 
         n1 = b.note(c1, version=1, published_at=utc(2026, 3, 6, 1))
         b.read(n1, rep_sel1, utc(2026, 3, 7))
@@ -139,6 +146,12 @@ EXPECTED_ALL = {
     # N1: reps of SEL, BSN, ICN active = sel1, sel2, bsn → 3; read by sel1 (bsn read after as_of) → 1
     # N2: 3 reps, read by sel1, sel2 → 2;  N3 (C3 targets SEL): 2 reps, read by sel2 → 1
     "note_read_rate": D("0.5"),         # (1 + 2 + 1) / (3 + 3 + 2)
+    "leads_accepted": 1,                # L4 (L1 was accepted on Apr 1 in Seoul)
+    "leads_rejected": 1,                # L3's rejection of Mar 2 (the Feb 28 one is out)
+    "acceptance_rate": D("0.5"),        # 1 / (1 + 1)
+    "leads_recycled": 1,                # L7
+    "lead_commitment": 6,               # March: SEL 4 + BSN 2 (ICN none; SEL's April 5 is out)
+    "commitment_attainment": D(5) / 6,  # leads_assigned 5 / 6
     # enterprise: A1 (O1 1000, O8 700, O9 400) + A4 (O10 250) = 2350 over 2 accounts; smb: A2 (O3, O11) 1000 / 1
     "ltv_by_segment": {"enterprise": D("1175"), "smb": D("1000")},
 }
@@ -171,6 +184,12 @@ EXPECTED_SEL = {
     "sla_compliance": D(2) / 3,         # L1, L4 on time / L1, L4, L5
     "untouched_leads": 1,               # L5
     "note_read_rate": D(4) / 6,         # SEL reps only: N1 1/2, N2 2/2, N3 1/2
+    "leads_accepted": 1,                # L4
+    "leads_rejected": 0,                # L3's rejections count in BSN, the lead's territory
+    "acceptance_rate": D("1"),          # 1 / (1 + 0)
+    "leads_recycled": 0,                # L7 is BSN's
+    "lead_commitment": 4,
+    "commitment_attainment": D("0.75"),  # leads_assigned 3 / 4
     "ltv_by_segment": {"enterprise": D("2100")},  # A1 (SEL) with O1 + O8 + O9 in SEL; A4 has no territory
 }
 

@@ -48,11 +48,13 @@ from models.enums import Role
 from models.errors import ValidationFailed
 from queries import accounts, admin as admin_q, black_hole, dashboard_series, drilldown as drilldown_q
 from queries import field_activity, field_common, home, kpis, lead_queue, marketing, notes_feed, team
-from queries import territory_events
+from queries import handoff_answers, territory_events
+from queries import notifications as notifications_q
 from queries.admin import AuditFilter
 from queries.kpis import KPI_KEYS, KpiFilter
 from services import activities, admin, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
-from services import notes, opportunities, privacy, reassign, routing
+from services import acceptance, inbox, notes, opportunities, privacy, reassign, routing
+from services.errors import StaleEdit
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
 from tests.access_world import BSN_MARK, BSN_VIEWERS, SEL_MARK, SEL_VIEWERS, build_world
@@ -156,6 +158,8 @@ NO_VIEWER = {
     "queries.marketing.territories": "territory codes and names, shown to every signed-in role anyway",
     "queries.marketing.campaign_target_ids": "ids only, of a campaign the marketing page already holds",
     "queries.home.territory_name": "the name of the viewer's own territory",
+    "queries.notifications.kind_label": "pure: the label of a notification kind",
+    "services.escalation.sweep": "the portal's background job (ui/background.py): no user, the ladder's rules",
 }
 
 
@@ -211,7 +215,43 @@ def _kpi_call(fn, *, campaign=False):
 
 
 E = Entry
+REP = frozenset({Role.rep})
+SCORECARD = frozenset({Role.marketer, Role.admin, Role.executive, Role.manager})
+ANSWERED = (ValidationFailed, StaleEdit)   # the control's lead is not in the state the action needs
+HANDOFF_ENTRIES: list[Entry] = [
+    # services.acceptance: the rep's answer, marketing's answer to a rejection ----------------
+    E(acceptance.accept_lead, REP, lambda w, v, s: acceptance.accept_lead(v, w.lead_sel.id, session=s), "rep_sel",
+      "deny", ok_errors=ANSWERED),
+    E(acceptance.reject_lead, REP, lambda w, v, s: acceptance.reject_lead(v, w.lead_sel.id, reason="duplicate",
+                                                                         session=s), "rep_sel", "deny",
+      ok_errors=ANSWERED),
+    E(acceptance.reroute_lead, MARKETING, lambda w, v, s: acceptance.reroute_lead(
+        v, w.lead_sel.id, territory_id=w.sel.id, rep_id=w.rep_sel_u.id, session=s), "marketer", ok_errors=ANSWERED),
+    E(acceptance.recycle_lead, MARKETING, lambda w, v, s: acceptance.recycle_lead(v, w.lead_sel.id, session=s),
+      "marketer", ok_errors=ANSWERED),
+    E(acceptance.disqualify_returned_lead, MARKETING, lambda w, v, s: acceptance.disqualify_returned_lead(
+        v, w.lead_sel.id, reason="fake", session=s), "marketer", ok_errors=ANSWERED),
+    # queries.handoff_answers ----------------------------------------------------------------
+    E(handoff_answers.rejected_queue, MARKETING, lambda w, v, s: handoff_answers.rejected_queue(v, session=s),
+      "marketer"),
+    E(handoff_answers.rejection_reasons_by_campaign, MARKETING,
+      lambda w, v, s: handoff_answers.rejection_reasons_by_campaign(v, session=s), "marketer"),
+    E(handoff_answers.team_rejections, MANAGER, lambda w, v, s: handoff_answers.team_rejections(v, session=s),
+      "mgr_sel", "hide"),
+    E(handoff_answers.scorecard, SCORECARD, lambda w, v, s: handoff_answers.scorecard(
+        v, session=s, start=w.today.replace(day=1), months=1, now=w.now), "executive", "hide"),
+    # the inbox: only ever the viewer's own notifications ----------------------------------------
+    E(notifications_q.inbox, ALL, lambda w, v, s: notifications_q.inbox(v, session=s), "rep_sel", "hide"),
+    E(notifications_q.unread_count, ALL, lambda w, v, s: notifications_q.unread_count(v, session=s), "rep_sel",
+      "hide", bsn_check=lambda w, result: result == 0),
+    E(inbox.mark_read, ALL, lambda w, v, s: inbox.mark_read(v, session=s), "rep_sel", "hide",
+      bsn_check=lambda w, result: result == 0),
+    E(lead_queue.lead_id_by_code, FIELD, lambda w, v, s: lead_queue.lead_id_by_code(v, w.lead_sel.code, session=s),
+      "rep_sel", "hide", bsn_check=lambda w, result: result is None),
+    E(admin_q.stored_settings, ADMIN, lambda w, v, s: admin_q.stored_settings(v, session=s), "admin"),
+]
 TABLE: list[Entry] = [
+    *HANDOFF_ENTRIES,
     # queries.accounts ----------------------------------------------------------------------
     E(accounts.account_detail, FIELD, lambda w, v, s: accounts.account_detail(v, w.acc_sel.id, session=s),
       "rep_sel", "deny", shows_sel=True),

@@ -36,6 +36,7 @@ class PageSpec:
 PAGES: list[PageSpec] = [
     PageSpec("home", N_("My day"), "my-day", ALL, N_("Home"), ":material/today:"),
     PageSpec("account", N_("My account"), "my-account", ALL, N_("Home"), ":material/person:"),
+    PageSpec("inbox", N_("Inbox"), "my-inbox", ALL, N_("Home"), ":material/notifications:"),
     PageSpec("territory_events", N_("Territory events"), "events", FIELD, N_("Field"), ":material/event:"),
     PageSpec("campaign_notes", N_("Campaign notes"), "notes", FIELD, N_("Field"), ":material/campaign:"),
     PageSpec("lead_queue", N_("Lead queue"), "leads", FIELD, N_("Field"), ":material/inbox:"),

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.enums import LeadStatus, NoteStatus, Role
-from models.tables import CampaignNote, CampaignTerritory, Lead, NoteRead, User
+from models.tables import CampaignNote, CampaignTerritory, Lead, LeadRejection, MonthlyTarget, NoteRead, User
 
 from .exact import ratio
 from .filters import ResolvedFilter, seconds_between
@@ -27,18 +27,19 @@ def touch_seconds(p: ResolvedFilter):
 
 
 def touched_within_sla(p: ResolvedFilter):
-    return and_(Lead.first_touch_at.is_not(None), touch_seconds(p) <= p.sla_hours * 3600)
+    # KPIS.md second round: within the SLA ⇔ first_touch_at ≤ due_at (the stored deadline).
+    return and_(Lead.first_touch_at.is_not(None), Lead.first_touch_at <= Lead.due_at)
 
 
 def sla_counted(p: ResolvedFilter):
     # "Touched" = has a first_touch_at as stored now; "deadline before as_of" =
-    # assigned_at + sla_hours strictly before as_of. Any status, disqualified included.
-    return or_(Lead.first_touch_at.is_not(None), Lead.assigned_at < p.sla_deadline_cutoff)
+    # due_at strictly before as_of. Any status, disqualified included.
+    return or_(Lead.first_touch_at.is_not(None), Lead.due_at < p.as_of)
 
 
 def untouched_overdue(p: ResolvedFilter) -> list:
     return [*assigned_in_period(p), Lead.first_touch_at.is_(None),
-            Lead.status != LeadStatus.disqualified, Lead.assigned_at < p.sla_deadline_cutoff]
+            Lead.status != LeadStatus.disqualified, Lead.due_at < p.as_of]
 
 
 def notes_in_period(p: ResolvedFilter) -> list:
@@ -125,3 +126,42 @@ def _campaign_targets(campaign_id, territory_id):
     """The campaign targets the territory: it lists it, or lists none (rep_is_targeted's rule)."""
     listed = select(CampaignTerritory.campaign_id).where(CampaignTerritory.campaign_id == campaign_id)
     return or_(~listed.exists(), listed.where(CampaignTerritory.territory_id == territory_id).exists())
+
+
+# -- the handoff as a process (KPIS.md, second round) ----------------------------------------
+
+def rejections_in_period(p: ResolvedFilter) -> list:
+    # With the territory (and other lead) filters, rejections count by their lead.
+    return [p.ts_in_period(LeadRejection.rejected_at), *p.lead_filters(Lead)]
+
+
+def leads_accepted(p: ResolvedFilter, *, session: Session) -> int:
+    return _count([p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)], session=session)
+
+
+def leads_rejected(p: ResolvedFilter, *, session: Session) -> int:
+    """Rejections, not leads: a lead rejected twice in the period counts twice."""
+    return int(session.execute(select(func.count()).select_from(LeadRejection)
+                               .join(Lead, Lead.id == LeadRejection.lead_id)
+                               .where(*rejections_in_period(p))).scalar_one())
+
+
+def acceptance_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:
+    accepted = leads_accepted(p, session=session)
+    return ratio(accepted, accepted + leads_rejected(p, session=session))
+
+
+def leads_recycled(p: ResolvedFilter, *, session: Session) -> int:
+    return _count([p.ts_in_period(Lead.recycled_at), *p.lead_filters(Lead)], session=session)
+
+
+def lead_commitment(p: ResolvedFilter, *, session: Session) -> int:
+    """Σ lead_commitment of the monthly targets whose month (its first day) is in the period."""
+    total = session.execute(select(func.sum(MonthlyTarget.lead_commitment))
+                            .where(p.date_in_period(MonthlyTarget.month), *p.target_filters(MonthlyTarget))
+                            ).scalar_one()
+    return int(total or 0)
+
+
+def commitment_attainment(p: ResolvedFilter, *, session: Session) -> Decimal | None:
+    return ratio(leads_assigned(p, session=session), lead_commitment(p, session=session))

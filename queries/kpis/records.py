@@ -25,7 +25,7 @@ from .filters import ResolvedFilter, days_between, target_count_expr, territory_
 
 @dataclass(frozen=True)
 class Measure:
-    how: str                  # count | sum | ratio | mean | median | roi | ltv
+    how: str                  # count | sum (money) | total (whole numbers) | ratio | mean | median | roi | ltv
     value: str | None = None  # the column summed / averaged (numerator of a ratio)
     per: str | None = None    # ratio denominator column; None = the number of rows
 
@@ -79,11 +79,12 @@ def _deals(p, conditions, *, session, limit, extra=()):
 
 
 def _targets(p, *, session, limit):
-    query = (select(Territory.code, MonthlyTarget.month, MonthlyTarget.revenue_target, MonthlyTarget.forecast)
+    query = (select(Territory.code, MonthlyTarget.month, MonthlyTarget.revenue_target, MonthlyTarget.forecast,
+                    MonthlyTarget.lead_commitment)
              .join(Territory, Territory.id == MonthlyTarget.territory_id)
              .where(*sales.targets_in_period(p)).order_by(MonthlyTarget.month, Territory.code))
     rows, truncated = _run(session, query, limit)
-    return _frame(rows, ["territory", "month", "revenue_target", "forecast"]), truncated
+    return _frame(rows, ["territory", "month", "revenue_target", "forecast", "lead_commitment"]), truncated
 
 
 def _campaigns(p, *, session, limit):
@@ -267,3 +268,67 @@ def notes_published(p, *, session, limit) -> Records:
 
 def accounts_with_won_deals(p, *, session, limit) -> Records:
     return Records("accounts with won deals", *_accounts(p, session=session, limit=limit))
+
+
+# -- the handoff as a process (KPIS.md, second round) ---------------------------------------------
+
+def _rejections(p, *, session, limit):
+    from models.tables import LeadRejection, User
+
+    query = (select(Lead.code, Lead.company, Territory.code, Campaign.code, User.username, LeadRejection.reason,
+                    LeadRejection.note, LeadRejection.rejected_at)
+             .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+             .join(User, User.id == LeadRejection.user_id)
+             .outerjoin(Territory, Territory.id == Lead.territory_id).join(Campaign, Campaign.id == Lead.campaign_id)
+             .where(*handoff.rejections_in_period(p)).order_by(LeadRejection.rejected_at, Lead.code))
+    rows, truncated = _run(session, query, limit)
+    frame = _frame(rows, ["code", "company", "territory", "campaign", "rep", "reason", "note", "rejected"],
+                   p, ("rejected",))
+    frame["reason"] = [str(getattr(r, "value", r)) for r in frame["reason"]]
+    return frame, truncated
+
+
+def _accepted(p) -> list:
+    return [p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)]
+
+
+def leads_accepted(p, *, session, limit) -> Records:
+    return Records("leads accepted in the period", *_leads(p, _accepted(p), session=session, limit=limit))
+
+
+def leads_recycled(p, *, session, limit) -> Records:
+    return Records("leads recycled to nurture in the period",
+                   *_leads(p, [p.ts_in_period(Lead.recycled_at), *p.lead_filters(Lead)], session=session,
+                           limit=limit))
+
+
+def rejections(p, *, session, limit) -> Records:
+    return Records("rejections in the period", *_rejections(p, session=session, limit=limit))
+
+
+def acceptances_and_rejections(p, *, session, limit) -> Records:
+    leads, cut1 = _leads(p, _accepted(p), session=session, limit=limit)
+    rejected, cut2 = _rejections(p, session=session, limit=limit)
+    frame = pd.concat([
+        pd.DataFrame({"record": "acceptance", "code": leads["code"], "territory": leads["territory"],
+                      "accepted": [1] * len(leads)}, dtype=object),
+        pd.DataFrame({"record": "rejection", "code": rejected["code"], "territory": rejected["territory"],
+                      "accepted": [0] * len(rejected)}, dtype=object),
+    ], ignore_index=True)
+    return Records("acceptances and rejections in the period", frame, cut1 or cut2)
+
+
+def lead_commitments(p, *, session, limit) -> Records:
+    return Records("monthly targets", *_targets(p, session=session, limit=limit))
+
+
+def leads_assigned_and_commitments(p, *, session, limit) -> Records:
+    targets, cut_t = _targets(p, session=session, limit=limit)
+    leads, cut_l = _leads(p, handoff.assigned_in_period(p), session=session, limit=limit)
+    frame = pd.concat([
+        pd.DataFrame({"record": "lead assigned", "code": leads["code"], "territory": leads["territory"],
+                      "assigned": [1] * len(leads), "lead_commitment": [0] * len(leads)}, dtype=object),
+        pd.DataFrame({"record": "monthly target", "code": "", "territory": targets["territory"],
+                      "assigned": [0] * len(targets), "lead_commitment": targets["lead_commitment"]}, dtype=object),
+    ], ignore_index=True)
+    return Records("leads assigned and monthly targets", frame, cut_l or cut_t)

@@ -137,15 +137,14 @@ _ALL = (
                       "the period that have first_touch_at. Reading: as_of does not apply.")),
     Kpi("sla_compliance", N_("SLA compliance"), "ratio", HANDOFF,
         compute=handoff.sla_compliance, records=records.leads_sla_counted, measure=Measure("ratio", "within_sla"),
-        definition=N_("Leads assigned in the period first touched within sla_hours of assigned_at "
-                      "(first_touch_at − assigned_at ≤ sla_hours) / leads assigned in the period that were "
-                      "either touched or whose deadline (assigned_at + sla_hours) is before as_of, whatever "
-                      "their status. Reading: 'touched' = has a first_touch_at as stored now; 'before as_of' = "
-                      "strictly before.")),
+        definition=N_("Leads assigned in the period first touched within the SLA (first_touch_at ≤ due_at, the "
+                      "deadline stored at the hand-over) / leads assigned in the period that were either touched "
+                      "or whose deadline (due_at) is before as_of, whatever their status. Reading: 'touched' = "
+                      "has a first_touch_at as stored now; 'before as_of' = strictly before.")),
     Kpi("untouched_leads", N_("Untouched leads"), "count", HANDOFF, lower_is_better=True,
         compute=handoff.untouched_leads, records=records.untouched_overdue_leads, measure=Measure("count"),
         definition=N_("Leads assigned in the period with no first_touch_at, not disqualified, whose deadline "
-                      "(assigned_at + sla_hours) is strictly before as_of.")),
+                      "(due_at) is strictly before as_of.")),
     Kpi("note_read_rate", N_("Note read rate"), "ratio", HANDOFF,
         compute=handoff.note_read_rate, records=records.notes_published, measure=Measure("ratio", "reps_read", "reps_targeted"),
         definition=N_("Over notes published in the period (each published version its own note): Σ per note of "
@@ -154,6 +153,29 @@ _ALL = (
                       "when read_at ≤ as_of; users' role, activity and territory as stored now; with a territory "
                       "filter, notes of campaigns targeting it and only that territory's reps; the segment "
                       "filter does not apply to notes.")),
+    Kpi("leads_accepted", N_("Leads accepted"), "count", HANDOFF,
+        compute=handoff.leads_accepted, records=records.leads_accepted, measure=Measure("count"),
+        definition=N_("Count of leads whose accepted_at (the rep accepted the lead) is in the period.")),
+    Kpi("leads_rejected", N_("Leads rejected"), "count", HANDOFF, lower_is_better=True,
+        compute=handoff.leads_rejected, records=records.rejections, measure=Measure("count"),
+        definition=N_("Count of rejections whose rejected_at is in the period (a lead rejected twice counts "
+                      "twice). With a territory filter, rejections count by their lead's territory.")),
+    Kpi("acceptance_rate", N_("Acceptance rate"), "ratio", HANDOFF,
+        compute=handoff.acceptance_rate, records=records.acceptances_and_rejections,
+        measure=Measure("ratio", "accepted"),
+        definition=N_("leads_accepted / (leads_accepted + leads_rejected).")),
+    Kpi("leads_recycled", N_("Leads recycled"), "count", HANDOFF,
+        compute=handoff.leads_recycled, records=records.leads_recycled, measure=Measure("count"),
+        definition=N_("Count of leads whose recycled_at (marketing recycled a rejected lead to nurture) is in "
+                      "the period.")),
+    Kpi("lead_commitment", N_("Lead commitment"), "count", HANDOFF,
+        compute=handoff.lead_commitment, records=records.lead_commitments, measure=Measure("total", "lead_commitment"),
+        definition=N_("Σ lead_commitment of the monthly targets whose month's first day is in the period (the "
+                      "leads marketing promised to hand over).")),
+    Kpi("commitment_attainment", N_("Commitment attainment"), "ratio", HANDOFF,
+        compute=handoff.commitment_attainment, records=records.leads_assigned_and_commitments,
+        measure=Measure("ratio", "assigned", "lead_commitment"),
+        definition=N_("leads_assigned / lead_commitment.")),
     Kpi("ltv_by_segment", N_("LTV by segment"), "money", CUSTOMERS,
         compute=customers.ltv_by_segment, records=records.accounts_with_won_deals, measure=Measure("ltv", "won_amount"),
         definition=N_("Per account segment with at least one account with a won deal: Σ amount of all `won` "

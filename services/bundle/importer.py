@@ -17,6 +17,7 @@ from sqlmodel import Session
 from i18n import _
 from models.db import bump_write_generation
 from services.audit import record
+from services.errors import ValidationFailed
 
 from .load import BundleLoader
 from .spec import FILES
@@ -72,6 +73,8 @@ def import_bundle(directory: Path | str, *, engine: Engine, username: str | None
                 bump_write_generation()
             finally:
                 conn.info.pop("write", None)
+        except ValidationFailed as exc:
+            raise BundleInvalid(exc.problems) from exc
         except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise BundleInvalid(_("the database refused the import, nothing was written: {reason}").format(reason=reason)) from exc

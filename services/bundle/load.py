@@ -59,6 +59,13 @@ class BundleLoader:
         rebuild = self._prepare_bulk_tables(checked)
         for name in LOAD_ORDER:
             if name in checked.headers:
+                if name == "leads.csv":
+                    # BUNDLE.md: a missing due_at is computed by the SLA policy — the bundle's own
+                    # settings.csv (loaded first, same transaction), else the database's — before
+                    # the rows are matched, so re-importing the same bundle changes nothing.
+                    from services.sla import fill_staged_due_at
+
+                    fill_staged_due_at(self.conn, f"stg_{BY_NAME[name].table.name}")
                 self._load_file(BY_NAME[name])
         if "leads.csv" in checked.headers:      # once every opportunity exists
             self._link_late(BY_NAME["leads.csv"])

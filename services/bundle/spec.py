@@ -12,11 +12,11 @@ from enum import StrEnum
 from sqlalchemy import Table
 
 from models.enums import (
-    ActivityKind, CampaignStatus, Channel, EventKind, EventStatus, FeedbackKind, LeadStatus,
-    NoteStatus, Role, Segment, SettingKey, Stage,
+    ActivityKind, CampaignStatus, Channel, EventKind, EventStatus, FeedbackKind, Language, LeadStatus,
+    NoteStatus, NotifyPreference, RejectReason, Role, Segment, SettingKey, Stage,
 )
 from models.tables import (
-    Account, Activity, AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, MonthlyTarget,
+    Account, Activity, AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LeadRejection, MonthlyTarget,
     NoteRead, Opportunity, Setting, Territory, User,
 )
 
@@ -98,6 +98,7 @@ FILES: tuple[FileSpec, ...] = (
         _c("username", required=True), _c("display_name", required=True), _c("email"),
         _c("role", ENUM, True, enum=Role), _ref("territory", "territory"),
         _ref("manager", "user", late=True), _c("active", BOOL, default=True), _c("password_hash"),
+        _c("language", ENUM, enum=Language), _c("notify", ENUM, enum=NotifyPreference, default=NotifyPreference.inbox),
     ), key=("username",), entity="user", constants={"must_change_password": False}),
     FileSpec("accounts.csv", Account.__table__, (
         _c("name", required=True), _c("sector"), _c("segment", ENUM, enum=Segment),
@@ -131,9 +132,14 @@ FILES: tuple[FileSpec, ...] = (
         _ref("account", "account"), _c("company", required=True), _c("contact_name"), _c("email"),
         _c("phone"), _ref("territory", "territory"), _ref("assigned_to", "user"),
         _c("status", ENUM, True, enum=LeadStatus), _c("created_at", TIMESTAMP, True),
-        _c("assigned_at", TIMESTAMP), _c("first_touch_at", TIMESTAMP), _c("converted_at", TIMESTAMP),
+        _c("assigned_at", TIMESTAMP), _c("due_at", TIMESTAMP), _c("accepted_at", TIMESTAMP),
+        _c("recycled_at", TIMESTAMP), _c("first_touch_at", TIMESTAMP), _c("converted_at", TIMESTAMP),
         _c("disqualify_reason"), _ref("opportunity", "opportunity", late=True),
     ), key=("code",), entity="lead", constants={"version": 1}, bump_version=True),
+    FileSpec("lead_rejections.csv", LeadRejection.__table__, (
+        _ref("lead", "lead", True), _ref("username", "user", True, db="user_id"),
+        _c("reason", ENUM, True, enum=RejectReason), _c("note"), _c("rejected_at", TIMESTAMP, True),
+    ), key=("lead", "rejected_at")),
     FileSpec("opportunities.csv", Opportunity.__table__, (
         _c("code", required=True), _c("name", required=True), _ref("account", "account"),
         _ref("owner", "user"), _ref("territory", "territory", True),
@@ -149,7 +155,7 @@ FILES: tuple[FileSpec, ...] = (
         repeats_allowed=True),
     FileSpec("targets.csv", MonthlyTarget.__table__, (
         _ref("territory", "territory", True), _c("month", MONTH, True),
-        _c("revenue_target", MONEY), _c("forecast", MONEY),
+        _c("revenue_target", MONEY), _c("forecast", MONEY), _c("lead_commitment", INT),
     ), key=("territory", "month")),
     FileSpec("feedback.csv", Feedback.__table__, (
         _ref("campaign", "campaign"), _ref("event", "event"), _ref("username", "user", True, db="user_id"),
@@ -173,13 +179,15 @@ BY_NAME = {f.name: f for f in FILES}
 # the latter is checked once leads.csv has been read.
 VALIDATION_ORDER = (
     "settings.csv", "territories.csv", "users.csv", "accounts.csv", "campaigns.csv", "events.csv",
-    "notes.csv", "note_reads.csv", "opportunities.csv", "leads.csv", "activities.csv", "targets.csv",
+    "notes.csv", "note_reads.csv", "opportunities.csv", "leads.csv", "lead_rejections.csv", "activities.csv",
+    "targets.csv",
     "feedback.csv", "audit_log.csv",
 )
 # Leads are written before opportunities (opportunity.lead_id), then linked (lead.opportunity_id).
 LOAD_ORDER = (
     "settings.csv", "territories.csv", "users.csv", "accounts.csv", "campaigns.csv", "events.csv",
-    "notes.csv", "note_reads.csv", "leads.csv", "opportunities.csv", "activities.csv", "targets.csv",
+    "notes.csv", "note_reads.csv", "leads.csv", "lead_rejections.csv", "opportunities.csv", "activities.csv",
+    "targets.csv",
     "feedback.csv", "audit_log.csv",
 )
 assert set(VALIDATION_ORDER) == set(BY_NAME) == set(LOAD_ORDER)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.enums import Role, SettingKey
+from models.enums import LeadStatus, Role, SettingKey
 from models.errors import ValidationFailed
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
@@ -99,6 +99,8 @@ def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
             add("assigned_at", "before created_at")
         if v["assigned_at"] and v["first_touch_at"] and v["first_touch_at"] < v["assigned_at"]:
             add("first_touch_at", "before assigned_at")
+        if v["status"] in (LeadStatus.rejected, LeadStatus.nurture) and v["assigned_to"]:
+            add("assigned_to", f"a {v['status'].value} lead is back with marketing and has no assigned_to")
     elif name == "settings.csv" and v["key"] is not None and v["value"] is not None:
         try:
             validate_setting(v["key"].value, v["value"])

@@ -65,7 +65,7 @@ CASES = {
     "unknown_territory": (lambda b: set_cell(b, "leads.csv", "L3", "territory", "NOPE"),
                           ["leads.csv:4: territory: unknown code 'NOPE'"]),
     "duplicate_key": (lambda b: append_copy(b, "leads.csv", "L2"),
-                      ["leads.csv:5: code: duplicate key 'L2' (first on line 3)"]),
+                      ["leads.csv:7: code: duplicate key 'L2' (first on line 3)"]),
     "duplicate_composite_key": (lambda b: append_copy(b, "targets.csv", "SEL", {"forecast": "1.00"}),
                                 ["targets.csv:5: territory+month: duplicate key 'SEL', '2025-03-01' (first on line 2)"]),
     "bad_date_after_a_multiline_record": (lambda b: set_cell(b, "campaigns.csv", "C2", "start_date", "2025-02-30"),
@@ -178,7 +178,7 @@ def test_truncated_file_last_record_cut_short(loaded, tmp_path, capsys):
     cut = data.index(b"L3,C2,,,") + len(b"L3,C2,,,") + 3     # mid-record, no newline
     (bundle / "leads.csv").write_bytes(data[:cut])
     problems = import_refused(engine, bundle, tmp_path, capsys)
-    assert problems == ["leads.csv:4: contact_name: missing value: the record has 5 fields, the header 17 "
+    assert problems == ["leads.csv:4: contact_name: missing value: the record has 5 fields, the header 20 "
                         "(truncated record?)"]
 
 

@@ -58,9 +58,9 @@ def count(engine, model) -> int:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_export_of_an_empty_database_writes_all_14_files_with_headers(engine, tmp_path):
+def test_export_of_an_empty_database_writes_all_15_files_with_headers(engine, tmp_path):
     counts = export_bundle(tmp_path / "out", engine=engine)
-    assert list(counts) == [f.name for f in FILES] and len(FILES) == 14
+    assert list(counts) == [f.name for f in FILES] and len(FILES) == 15
     for spec in FILES:
         lines = (tmp_path / "out" / spec.name).read_text(encoding="utf-8").splitlines()
         assert lines == [",".join(spec.column_names)]
@@ -130,7 +130,20 @@ def test_values_survive_exactly(engine, tmp_path):
     users = {r[0]: r for r in read_rows(out, "users.csv")}
     assert users["rep.park"][6] == "false" and users["rep.lee"][6] == "true"
     targets = read_rows(out, "targets.csv")
-    assert ("SEL", "2025-03", "100000000.00", "90000000.00") in targets
+    assert ("SEL", "2025-03", "100000000.00", "90000000.00", "12") in targets
+    assert users["mgr.kim"][8:] == ("en", "email") and users["rep.lee"][8:] == ("", "digest")
+    assert users["exec.jung"][8:] == ("", "inbox")                               # notify defaults to inbox
+    assert read_rows(out, "lead_rejections.csv") == sorted([
+        ("L4", "rep.lee", "not_a_fit", "Too small, a 2-person shop", "2025-03-12T11:00:00+09:00"),
+        ("L5", "rep.lee", "too_early", "", "2025-03-12T10:30:00+09:00"),
+        ("lead", "username", "reason", "note", "rejected_at")])
+    # L1 brings its deadline; L2 has none: computed by the bundle's own policy (settings.csv:
+    # business hours 09-18 Mon-Fri, 24 h) from Thu 2025-03-20 12:00: Thu 6 h + Fri 9 h + Mon 9 h.
+    assert leads["L1"][13:17] == ("2025-03-11T16:00:00+09:00", "2025-03-11T09:00:00+09:00", "",
+                                  "2025-03-11T09:00:00+09:00")
+    assert leads["L2"][13] == "2025-03-24T18:00:00+09:00"
+    assert leads["L4"][10] == "rejected" and leads["L4"][9] == ""
+    assert leads["L5"][10] == "nurture" and leads["L5"][15] == "2025-03-14T10:00:00+09:00"
     audit = read_rows(out, "audit_log.csv")
     assert ("2025-03-01T09:00:00+09:00", "mkt.choi", "publish", "campaign_note", "C1 v1",
             '{"version": 1, "note": "한글"}') in audit
@@ -191,7 +204,7 @@ def test_import_updates_rows_matched_on_their_keys(engine, tmp_path):
         notes = s.execute(select(Activity.notes).where(Activity.kind == "meeting").order_by(Activity.id)).scalars().all()
         assert notes == ["First (edited)", "Second (same minute)"]
         assert s.execute(text("SELECT value FROM setting WHERE key = 'sla_hours'")).scalar_one() == "48"
-    assert count(engine, Lead) == 3 and count(engine, Activity) == 5
+    assert count(engine, Lead) == 5 and count(engine, Activity) == 5
 
 
 def test_import_writes_one_audit_entry_with_counts(engine):
@@ -199,7 +212,7 @@ def test_import_writes_one_audit_entry_with_counts(engine):
     with Session(engine) as s:
         entry = s.execute(select(AuditLog).where(AuditLog.action == "import")).scalar_one()
     assert entry.username == "admin" and entry.entity == "bundle"
-    assert '"leads.csv": 3' in entry.detail
+    assert '"leads.csv": 5' in entry.detail and '"lead_rejections.csv": 2' in entry.detail
 
 
 def test_references_may_point_at_rows_already_in_the_database(engine, tmp_path):
@@ -209,7 +222,7 @@ def test_references_may_point_at_rows_already_in_the_database(engine, tmp_path):
     (more / "leads.csv").write_text("code,campaign,company,status,created_at,territory,assigned_to\n"
                                     "L9,C2,New Co,new,2025-06-01T09:00:00,BSN,rep.park\n", encoding="utf-8")
     import_bundle(more, engine=engine)
-    assert count(engine, Lead) == 4
+    assert count(engine, Lead) == 6
 
 
 def test_zip_round_trip_between_databases(engine, tmp_path):
@@ -220,7 +233,7 @@ def test_zip_round_trip_between_databases(engine, tmp_path):
         archive.extractall(tmp_path / "first")
     wipe(engine)
     report = import_bundle_zip(blob, engine=engine, username="admin", max_unzipped_bytes=10_000_000)
-    assert report.rows["leads.csv"] == 3
+    assert report.rows["leads.csv"] == 5
     export_bundle(tmp_path / "second", engine=engine)
     assert_same_bundle(tmp_path / "first", tmp_path / "second", audit_log_grows_by=1)
 
@@ -259,7 +272,7 @@ def test_cli_export_import_export(db_url, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("DATABASE_URL", db_url)
     assert manage.main(["import-bundle", str(FULL)]) == 0
     out = capsys.readouterr()
-    assert "leads.csv: 3 rows" in out.out
+    assert "leads.csv: 5 rows" in out.out
     assert "checking leads.csv" in out.err and "writing leads.csv" in out.err   # progress lines on stderr
     assert manage.main(["export-bundle", str(tmp_path / "a")]) == 0
     assert "exported" in capsys.readouterr().out

@@ -169,12 +169,13 @@ def test_bad_feedback_is_refused(engine, w, kwargs, problem):
 
 # --- manager tools -----------------------------------------------------------------------------
 
-def test_reassign_one_lead_keeps_its_deadline(engine, w):
+def test_reassigning_an_untouched_lead_is_a_new_handover(engine, w):
     with write_session(engine) as s:
-        reassign.reassign_lead(w.v_manager, w.lead_overdue.id, w.rep2.id, session=s, expected_version=1)
+        reassign.reassign_lead(w.v_manager, w.lead_overdue.id, w.rep2.id, session=s, expected_version=1, now=NOW)
     with read_session(engine) as s:
         lead = s.get(Lead, w.lead_overdue.id)
-    assert (lead.assigned_to_id, lead.assigned_at, lead.version) == (w.rep2.id, NOW - timedelta(hours=30), 2)
+    # untouched: a new hand-over (DESIGN.md: reassigning computes a new deadline)
+    assert (lead.assigned_to_id, lead.assigned_at, lead.due_at, lead.version) == (w.rep2.id, NOW, NOW + timedelta(hours=24), 2)
 
 
 def test_reassign_all_of_a_leaving_reps_open_work(engine, w):

@@ -1,0 +1,161 @@
+"""What sales answered to marketing's hand-overs: the rejected-leads queue, rejections per campaign
+(the field's verdict on a campaign's leads), a manager's team rejections, and the two-sided
+scorecard (promised, handed over, accepted, rejected, within SLA, overdue per territory-month)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+from sqlalchemy import and_, case, func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from models.enums import LeadStatus, Role
+from models.tables import Campaign, Lead, LeadRejection, Territory, User
+from models.types import utcnow
+
+from .paging import ResultPage, paged
+from .scope import AccessDenied, Viewer, require_role
+
+MARKETING = (Role.marketer, Role.admin)
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    id: int
+    code: str
+    company: str
+    campaign: str
+    territory_id: int | None
+    territory: str | None
+    rep: str | None
+    reason: str | None
+    note: str | None
+    rejected_at: datetime | None
+    status: str
+    version: int
+
+
+def _last_rejection():
+    """The latest rejection of each lead (its reason is the one marketing acts on)."""
+    latest = (select(LeadRejection.lead_id, func.max(LeadRejection.rejected_at).label("at"))
+              .group_by(LeadRejection.lead_id).subquery("latest"))
+    return latest
+
+
+def rejected_queue(viewer: Viewer, *, session: Session, page: int = 1, page_size: int = 50,
+                   code: str | None = None) -> ResultPage:
+    """Leads the reps handed back (status rejected), oldest rejection first, with the reason."""
+    require_role(viewer, *MARKETING)
+    latest = _last_rejection()
+    rep = aliased(User, name="rejecting_rep")
+    conds = [Lead.status == LeadStatus.rejected]
+    if code:
+        conds.append(Lead.code == code)
+    query = (select(Lead.id, Lead.code, Lead.company, Campaign.name, Lead.territory_id, Territory.name,
+                    rep.display_name, LeadRejection.reason, LeadRejection.note, LeadRejection.rejected_at,
+                    Lead.status, Lead.version)
+             .join(Campaign, Campaign.id == Lead.campaign_id)
+             .outerjoin(Territory, Territory.id == Lead.territory_id)
+             .outerjoin(latest, latest.c.lead_id == Lead.id)
+             .outerjoin(LeadRejection, and_(LeadRejection.lead_id == Lead.id, LeadRejection.rejected_at == latest.c.at))
+             .outerjoin(rep, rep.id == LeadRejection.user_id)
+             .where(*conds).order_by(LeadRejection.rejected_at.asc().nulls_last(), Lead.id))
+    page, page_size = max(1, int(page)), max(1, min(int(page_size), 500))
+    return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=page_size,
+                 offset=(page - 1) * page_size, make=lambda r: RejectedRow(*r[:7], str(getattr(r[7], "value", r[7])) if r[7] else None, r[8], r[9],
+                                       str(getattr(r[10], "value", r[10])), r[11]))
+
+
+def rejection_reasons_by_campaign(viewer: Viewer, *, session: Session, start: datetime | None = None,
+                                  end: datetime | None = None, limit: int = 20) -> pd.DataFrame:
+    """Rejections per campaign and reason (the campaigns with most rejections first)."""
+    require_role(viewer, *MARKETING)
+    conds = []
+    if start is not None:
+        conds.append(LeadRejection.rejected_at >= start)
+    if end is not None:
+        conds.append(LeadRejection.rejected_at < end)
+    rows = session.execute(
+        select(Campaign.code, Campaign.name, LeadRejection.reason, func.count())
+        .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+        .join(Campaign, Campaign.id == Lead.campaign_id).where(*conds)
+        .group_by(Campaign.code, Campaign.name, LeadRejection.reason)).all()
+    frame = pd.DataFrame([(c, n, str(getattr(r, "value", r)), int(k)) for c, n, r, k in rows],
+                         columns=["campaign", "name", "reason", "rejections"])
+    if frame.empty:
+        return frame
+    top = frame.groupby("campaign")["rejections"].sum().sort_values(ascending=False).head(limit).index
+    return frame[frame["campaign"].isin(top)].sort_values(["campaign", "reason"]).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class TeamRejection:
+    code: str
+    company: str
+    campaign: str
+    rep: str
+    reason: str
+    note: str | None
+    rejected_at: datetime
+    status: str
+
+
+def team_rejections(viewer: Viewer, *, session: Session, limit: int = 100) -> list[TeamRejection]:
+    """A manager's view of what their territory's reps handed back, newest first."""
+    require_role(viewer, Role.manager)
+    rep = aliased(User, name="rejecting_rep")
+    rows = session.execute(
+        select(Lead.code, Lead.company, Campaign.name, rep.display_name, LeadRejection.reason, LeadRejection.note,
+               LeadRejection.rejected_at, Lead.status)
+        .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+        .join(Campaign, Campaign.id == Lead.campaign_id).join(rep, rep.id == LeadRejection.user_id)
+        .where(rep.territory_id == viewer.territory_id)
+        .order_by(LeadRejection.rejected_at.desc()).limit(min(limit, 500))).all()
+    return [TeamRejection(r[0], r[1], r[2], r[3], str(getattr(r[4], "value", r[4])), r[5], r[6],
+                          str(getattr(r[7], "value", r[7]))) for r in rows]
+
+
+def _months(start: date, months: int) -> list[date]:
+    out, y, m = [], start.year, start.month
+    for _ in range(months):
+        out.append(date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def scorecard(viewer: Viewer, *, session: Session, start: date, months: int = 3,
+              now: datetime | None = None) -> pd.DataFrame:
+    """Per territory and month: what marketing promised (lead_commitment), what it handed over
+    (leads assigned that month), and how sales answered — accepted, rejected, touched within the
+    SLA (first_touch_at ≤ due_at), overdue (untouched, due_at passed). Months are company-local,
+    as the KPIs count them; for a manager, their territory only."""
+    from queries.kpis import KpiFilter, resolve
+    from queries.kpis import handoff
+
+    if viewer.role not in (Role.marketer, Role.admin, Role.executive, Role.manager):
+        raise AccessDenied(f"your role ({viewer.role}) may not see the scorecard")
+    now = now or utcnow()
+    query = select(Territory.id, Territory.code).order_by(Territory.code)
+    if viewer.role is Role.manager:
+        query = query.where(Territory.id == viewer.territory_id)
+    territories = session.execute(query).all()
+    rows = []
+    for month in _months(start, months):
+        nxt = _months(month, 2)[1]
+        end = date.fromordinal(nxt.toordinal() - 1)
+        for territory_id, code in territories:
+            p = resolve(viewer, KpiFilter(month, end, now, territory_id=territory_id), session=session)
+            assigned = handoff.assigned_in_period(p)
+            handed, on_time, overdue = session.execute(
+                select(func.count(), func.sum(case((handoff.touched_within_sla(p), 1), else_=0)),
+                       func.sum(case((and_(*handoff.untouched_overdue(p)[len(assigned):]), 1), else_=0)))
+                .select_from(Lead).where(*assigned)).one()
+            rows.append({"territory": code, "month": f"{month:%Y-%m}",
+                         "promised": handoff.lead_commitment(p, session=session), "handed_over": int(handed or 0),
+                         "accepted": handoff.leads_accepted(p, session=session),
+                         "rejected": handoff.leads_rejected(p, session=session),
+                         "within_sla": int(on_time or 0), "overdue": int(overdue or 0)})
+    return pd.DataFrame(rows, columns=["territory", "month", "promised", "handed_over", "accepted", "rejected",
+                                       "within_sla", "overdue"])

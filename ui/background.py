@@ -1,0 +1,39 @@
+"""The escalation sweep runs by itself in every portal process: one daemon thread per process,
+started once (st.cache_resource) when app.py first runs. The sweep is idempotent across
+processes, so several portal processes sweeping the same database never notify twice.
+``ONEVOICE_SWEEP_SECONDS`` sets the interval (default 60; 0 = off, e.g. for tests)."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+import streamlit as st
+
+log = logging.getLogger(__name__)
+
+
+def _loop(engine, interval: float, stop: threading.Event) -> None:
+    from i18n import use_language
+    from services.escalation import sweep
+
+    while not stop.wait(interval):
+        try:
+            with use_language(None):
+                report = sweep(engine=engine)
+            if report.failed:
+                log.warning("sweep: %s", "; ".join(report.failed)[:1000])
+        except Exception:  # noqa: BLE001 - a bad pass must not end the thread
+            log.exception("escalation sweep failed")
+
+
+@st.cache_resource(show_spinner=False)
+def start_background_sweep(database_url: str) -> threading.Event | None:
+    interval = float(os.environ.get("ONEVOICE_SWEEP_SECONDS", "60") or 0)
+    if interval <= 0:
+        return None
+    from ui.session import app_engine
+
+    stop = threading.Event()
+    threading.Thread(target=_loop, args=(app_engine(), interval, stop), name="onevoice-sweep", daemon=True).start()
+    return stop
