@@ -79,18 +79,30 @@ def requested_url_path() -> str | None:
         return None
 
 
+UNAVAILABLE_NOTICE_KEY = "ov_unavailable_page"
+
+
 def explain_unavailable_page(viewer, shown_url_path: str) -> None:
-    """Opening another role's page by its address lands on My day; say so instead of silently."""
+    """Opening another role's page by its address lands on My day; say so instead of silently.
+
+    The address is known only in the run the browser started; the cookie component reruns the
+    app right after, so the notice is kept in the session until the user moves to another page."""
     import streamlit as st
 
     from i18n import _
 
     wanted = requested_url_path()
     shown = shown_url_path or DEFAULT_URL_PATH
-    if not wanted or wanted == shown:
-        return
-    spec = next((p for p in PAGES if p.url_path == wanted), None)
+    spec = next((p for p in PAGES if p.url_path == wanted), None) if wanted and wanted != shown else None
     if spec is not None and viewer.role not in spec.roles:
-        here = next((p.title for p in PAGES if p.url_path == shown), shown)
-        st.info(_("“{page}” is not available to your role ({role}), so you are on {here} instead.")
-                .format(page=_(spec.title), role=_(viewer.role.value), here=_(here)))
+        st.session_state[UNAVAILABLE_NOTICE_KEY] = (spec.url_path, shown)
+    notice = st.session_state.get(UNAVAILABLE_NOTICE_KEY)
+    if notice is None:
+        return
+    if notice[1] != shown:  # the user has moved on
+        del st.session_state[UNAVAILABLE_NOTICE_KEY]
+        return
+    spec = next(p for p in PAGES if p.url_path == notice[0])
+    here = next((p.title for p in PAGES if p.url_path == shown), shown)
+    st.info(_("“{page}” is not available to your role ({role}), so you are on {here} instead.")
+            .format(page=_(spec.title), role=_(viewer.role.value), here=_(here)))
