@@ -8,6 +8,11 @@ RSS_LIMIT_MB = 1536.0
 FLOOR_RATIO = 3.0
 
 
+
+def _ms(value) -> str:
+    """A timing in whole ms; '—' when too few samples gave none (a smoke run's p95)."""
+    return "—" if value is None else f"{value:.0f}"
+
 def _verdict(value, target, *, higher_is_better: bool) -> tuple[bool | None, str]:
     if value is None:
         return None, "not measured"
@@ -105,10 +110,10 @@ def measurements(result: dict) -> list[dict]:
         if pc:
             rows.append({"database": dialect, "measure": "rerun, trivial app (floor)",
                          "cold p50 / p95 ms": "",
-                         "warm p50 ms": f"{pc['floor']['median_ms']:.0f} (p95 {pc['floor']['p95_ms']:.0f})"})
+                         "warm p50 ms": f"{_ms(pc['floor']['median_ms'])} (p95 {_ms(pc['floor']['p95_ms'])})"})
             for key, page in pc["pages"].items():
                 rows.append({"database": dialect, "measure": f"rerun, {key} (x floor)", "cold p50 / p95 ms": "",
-                             "warm p50 ms": f"{page['median_ms']:.0f} (p95 {page['p95_ms']:.0f}), "
+                             "warm p50 ms": f"{_ms(page['median_ms'])} (p95 {_ms(page['p95_ms'])}), "
                                             f"{page['ratio_to_floor']}x"})
         for run in r.get("load", {}).get("runs", []):
             rows.append({"database": dialect,

@@ -73,7 +73,7 @@ def test_a_moved_reps_history_stays_with_seoul(engine, world):
     assert _seen(engine, "mover") == (set(), set())                  # nor does he, from Busan
     with Session(engine) as s:
         inbox = feedback_inbox(load_viewer("mkt", session=s),
-                               session=s, page_size=50)
+                               session=s, limit=50)
         assert {r.territory for r in inbox.rows} == {"Seoul"}
     # What he writes in Busan is Busan's.
     with write_session(engine) as s:
