@@ -29,7 +29,6 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jwt
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,7 +139,12 @@ class RssSampler(threading.Thread):
 
 
 def cookie_for(username: str, key: str = BENCH_COOKIE_KEY) -> str:
-    return jwt.encode({"username": username, "exp_date": time.time() + 7 * 86400}, key, algorithm="HS256")
+    """The cookie the portal writes at sign-in (its own encoder: the token carries its issue time)."""
+    from datetime import datetime, timezone
+
+    from services.session_token import encode
+
+    return encode(username, key, issued_at=datetime.now(timezone.utc), lifetime_days=7)
 
 
 def pick_users(db_url: str, n: int) -> list[tuple[str, str]]:
