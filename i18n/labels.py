@@ -9,9 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 
 from i18n import N_, _
-from models.enums import (ActivityKind, CampaignStatus, Channel, DisqualifyReason, EventKind, EventStatus,
-                          FeedbackKind, Language, LeadStatus, NoteStatus, NotifyPreference, Role, Segment,
-                          SettingKey, Stage)
+from models.enums import (ActivityKind, CampaignStatus, Channel, DisqualifyReason, EscalationStep, EventKind,
+                          EventStatus, FeedbackKind, Language, LeadStatus, NoteStatus, NotificationKind,
+                          NotifyPreference, RejectReason, Role, Segment, SettingKey, SlaClock, Stage)
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Role: {
@@ -40,6 +40,8 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     LeadStatus: {
         LeadStatus.new: N_("New"), LeadStatus.working: N_("Working"), LeadStatus.qualified: N_("Qualified"),
         LeadStatus.converted: N_("Converted"), LeadStatus.disqualified: N_("Disqualified"),
+        LeadStatus.accepted: N_("Accepted"), LeadStatus.rejected: N_("Rejected, back with marketing"),
+        LeadStatus.nurture: N_("Nurture (recycled to marketing)"),
     },
     Stage: {
         Stage.prospecting: N_("Prospecting"), Stage.engaging: N_("Engaging"), Stage.proposal: N_("Proposal"),
@@ -57,6 +59,34 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     SettingKey: {
         SettingKey.sla_hours: N_("Lead follow-up deadline (hours)"), SettingKey.time_zone: N_("Company time zone"),
         SettingKey.currency: N_("Currency"),
+        SettingKey.sla_hours_enterprise: N_("SLA hours, enterprise (empty = the general SLA)"),
+        SettingKey.sla_hours_mid_market: N_("SLA hours, mid-market (empty = the general SLA)"),
+        SettingKey.sla_hours_smb: N_("SLA hours, SMB (empty = the general SLA)"),
+        SettingKey.sla_clock: N_("SLA clock"),
+        SettingKey.business_hours: N_("Business hours (e.g. 09:00-18:00)"),
+        SettingKey.business_days: N_("Business days (e.g. Mon-Fri)"),
+        SettingKey.holiday_country: N_("Public holidays of (country code, e.g. KR)"),
+        SettingKey.warn_before_hours: N_("Warn the rep this many hours before the deadline"),
+        SettingKey.reassign_after_hours: N_("Reassign this many hours after the deadline (empty = never)"),
+    },
+    SlaClock: {
+        SlaClock.wall: N_("Wall clock (elapsed hours)"),
+        SlaClock.business: N_("Business hours on business days, public holidays excluded"),
+    },
+    EscalationStep: {
+        EscalationStep.warn: N_("Warning before the deadline"), EscalationStep.overdue: N_("Manager told at the deadline"),
+        EscalationStep.reassign: N_("Reassigned after the deadline"),
+    },
+    RejectReason: {
+        RejectReason.not_my_territory: N_("Not my territory"), RejectReason.duplicate: N_("Duplicate"),
+        RejectReason.bad_contact: N_("Bad contact details"), RejectReason.not_a_fit: N_("Not a fit"),
+        RejectReason.too_early: N_("Too early"), RejectReason.other: N_("Other"),
+    },
+    NotificationKind: {
+        NotificationKind.lead_assigned: N_("Lead handed to you"), NotificationKind.lead_due_soon: N_("Lead due soon"),
+        NotificationKind.lead_overdue: N_("Lead overdue"), NotificationKind.lead_reassigned: N_("Lead reassigned"),
+        NotificationKind.lead_rejected: N_("Lead rejected"), NotificationKind.note_published: N_("New campaign note"),
+        NotificationKind.feedback_answered: N_("Feedback answered"), NotificationKind.event_changed: N_("Event changed"),
     },
     DisqualifyReason: {
         DisqualifyReason.no_budget: N_("No budget"), DisqualifyReason.no_need: N_("No need"),

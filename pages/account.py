@@ -1,11 +1,11 @@
-"""My account: who I am, and changing my own password."""
+"""My account: who I am, my language, how I hear of notifications, and changing my own password."""
 from __future__ import annotations
 
 import streamlit as st
 
 from i18n import _
 from models.db import read_session, write_session
-from models.enums import Language
+from models.enums import Language, NotifyPreference
 from models.errors import ValidationFailed
 from services import users
 from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password, password_change_required
@@ -59,9 +59,26 @@ def language_form(viewer) -> None:
         format_func=lambda code: label(code, Language) if code else _("The browser's language"),
         help=_("Until you choose, the portal speaks your browser's language."))
     if chosen != current and st.button(_("Save language"), key="acc_language_save", type="primary"):
-        run_write(lambda s: users.set_language(session=s, actor=viewer.username, username=viewer.username,
-                                               language=chosen or None),
+        run_write(lambda s: users.set_own_language(viewer, session=s, language=chosen or None),
                   success=lambda _user: _("Language saved."), rerun=True)
+
+
+def notify_form(viewer) -> None:
+    """How I hear of my notifications besides the inbox: not by mail, each at once, or one digest a day."""
+    st.subheader(_("Notifications"))
+    with read_session(app_engine()) as session:
+        me = users.find_user(viewer.username, session=session)
+        current, email = NotifyPreference(me.notify), me.email
+    options = list(NotifyPreference)
+    chosen = st.radio(
+        _("Besides the inbox, tell me by e-mail"), options, index=options.index(current), key="acc_notify",
+        format_func=lambda code: label(code, NotifyPreference),
+        help=_("The digest is one e-mail a day (company time zone) with what you have not been mailed yet."))
+    st.caption(_("E-mail goes to {email}.").format(email=md(email)) if email
+               else _("Your account has no e-mail address; an administrator adds one."))
+    if chosen != current and st.button(_("Save notifications"), key="acc_notify_save", type="primary"):
+        run_write(lambda s: users.set_own_notify(viewer, session=s, notify=chosen),
+                  success=lambda _user: _("Notification choice saved."), rerun=True)
 
 
 def render() -> None:
@@ -70,6 +87,7 @@ def render() -> None:
     st.write(_("**{name}** ({username}), role **{role}**").format(
         name=md(viewer.display_name), username=md(viewer.username), role=label(viewer.role)))
     language_form(viewer)
+    notify_form(viewer)
     st.subheader(_("Change my password"))
     password_form(viewer)
 

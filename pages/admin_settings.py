@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from models.db import read_session, write_session
-from i18n import N_, _
-from models.enums import SETTING_DEFAULTS, Role, SettingKey
+from i18n import _
+from models.enums import SETTING_DEFAULTS, Role, SettingKey, SlaClock
+from ui.labels import label
 from models.types import local_today
 from models.errors import ValidationFailed
 from models.settings_store import load_settings
@@ -39,16 +40,9 @@ def _settings(viewer) -> None:
             st.error(md(problem))
 
 
-POLICY_FIELDS = [
-    (SettingKey.sla_hours_enterprise, N_("SLA hours, enterprise (empty = the general SLA)")),
-    (SettingKey.sla_hours_mid_market, N_("SLA hours, mid-market (empty = the general SLA)")),
-    (SettingKey.sla_hours_smb, N_("SLA hours, SMB (empty = the general SLA)")),
-    (SettingKey.business_hours, N_("Business hours (HH:MM-HH:MM)")),
-    (SettingKey.business_days, N_("Business days (e.g. Mon-Fri)")),
-    (SettingKey.holiday_country, N_("Public holidays of (country code)")),
-    (SettingKey.warn_before_hours, N_("Warn the rep this many hours before the deadline")),
-    (SettingKey.reassign_after_hours, N_("Reassign this many hours after the deadline (empty = never)")),
-]
+POLICY_FIELDS = [SettingKey.sla_hours_enterprise, SettingKey.sla_hours_mid_market, SettingKey.sla_hours_smb,
+                 SettingKey.business_hours, SettingKey.business_days, SettingKey.holiday_country,
+                 SettingKey.warn_before_hours, SettingKey.reassign_after_hours]
 
 
 def _sla_policy(viewer) -> None:
@@ -58,14 +52,15 @@ def _sla_policy(viewer) -> None:
     st.info(_("A change applies to leads handed over from now on: the deadline of a lead already handed "
               "over is kept, so past compliance never changes."))
     with st.form("as_sla_policy"):
-        clock = st.radio(_("SLA clock"), ["wall", "business"], horizontal=True,
-                         index=0 if stored.get("sla_clock", "wall") == "wall" else 1,
-                         format_func=lambda c: _("Wall clock (elapsed hours)") if c == "wall"
-                         else _("Business hours on business days, public holidays excluded"))
+        clocks = [c.value for c in SlaClock]
+        current = stored.get(SettingKey.sla_clock.value, SETTING_DEFAULTS[SettingKey.sla_clock])
+        clock = st.radio(label(SettingKey.sla_clock), clocks, horizontal=True,
+                         index=clocks.index(current) if current in clocks else 0,
+                         format_func=lambda c: label(c, SlaClock))
         cols = st.columns(2)
         values = {SettingKey.sla_clock: clock}
-        for i, (key, label) in enumerate(POLICY_FIELDS):
-            values[key] = cols[i % 2].text_input(_(label), value=stored.get(key.value, SETTING_DEFAULTS[key]),
+        for i, key in enumerate(POLICY_FIELDS):
+            values[key] = cols[i % 2].text_input(label(key), value=stored.get(key.value, SETTING_DEFAULTS[key]),
                                                  key=f"as_policy_{key.value}")
         if not st.form_submit_button(_("Save SLA policy")):
             return

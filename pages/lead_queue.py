@@ -15,7 +15,7 @@ from models.types import utcnow
 from queries import accounts as queries_accounts
 from queries import lead_queue as queue_q
 from queries.lead_queue import STATUS_FILTERS
-from queries.reject_reasons import REJECT_REASON_LABELS
+from queries.reject_reasons import reason_label
 from services import acceptance, leads
 from services.markdown_safety import escape_markdown as md
 from ui.field_cache import cached_read
@@ -180,7 +180,7 @@ def _answer_form(viewer, lead) -> None:
             success=_("Lead {code} accepted.").format(code=lead.code)))
     with right.form(f"lq_reject_{lead.id}"):
         reason = st.selectbox(_("Reason for rejecting"), [r.value for r in RejectReason], index=None,
-                              placeholder=_("Choose a reason"), format_func=lambda r: _(REJECT_REASON_LABELS[r]),
+                              placeholder=_("Choose a reason"), format_func=reason_label,
                               key=f"lq_reject_reason_{lead.id}")
         note = st.text_input(_("Note for marketing (required for “other”)"), max_chars=1000,
                              key=f"lq_reject_note_{lead.id}")

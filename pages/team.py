@@ -11,7 +11,7 @@ from queries import lead_queue as queue_q
 from queries import team as team_q
 from queries.field_common import territory_reps
 from queries.handoff_answers import team_rejections
-from queries.reject_reasons import REJECT_REASON_LABELS
+from queries.reject_reasons import reason_label
 from services import reassign
 from ui.field_cache import cached_read
 from ui.actions import run_write, show_flash
@@ -147,7 +147,7 @@ def _team_rejections(viewer, tz) -> None:
         st.caption(_("Nobody in your team has rejected a lead."))
         return
     st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign, _("Rep"): r.rep,
-                   _("Reason"): _(REJECT_REASON_LABELS.get(r.reason, r.reason)), _("Note"): r.note or "",
+                   _("Reason"): reason_label(r.reason), _("Note"): r.note or "",
                    _("Rejected"): when(r.rejected_at, tz), _("Now"): r.status} for r in rows],
                  hide_index=True, width="stretch", key="tm_rejections")
 

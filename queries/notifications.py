@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from i18n import N_, _
+from i18n import _
 from models.enums import NotificationKind
 from models.tables import Notification
 
-from .reject_reasons import REJECT_REASON_LABELS
+from i18n.labels import label
+
+from .reject_reasons import reason_label
 from .scope import AccessDenied, Viewer
 
 
@@ -43,9 +45,8 @@ def message(row) -> str:
         return _("Lead {code} ({company}) was reassigned to {rep}").format(code=code, company=company,
                                                                          rep=p.get("to") or "—")
     if kind is NotificationKind.lead_rejected:
-        reason = REJECT_REASON_LABELS.get(p.get("reason"), p.get("reason") or "")
         return _("{rep} rejected lead {code} ({company}): {reason}").format(
-            rep=p.get("rep") or "—", code=code, company=company, reason=_(reason) if reason else "")
+            rep=p.get("rep") or "—", code=code, company=company, reason=reason_label(p.get("reason")))
     if kind is NotificationKind.note_published:
         return _("New campaign note for {campaign}: {title} (version {version})").format(
             campaign=p.get("campaign", ""), title=p.get("title", ""), version=p.get("version", ""))
@@ -61,20 +62,10 @@ def message(row) -> str:
     return _("Event changed: {title}").format(title=p.get("title", ""))
 
 
-KIND_LABELS = {
-    NotificationKind.lead_assigned: N_("Lead handed to you"),
-    NotificationKind.lead_due_soon: N_("Lead due soon"),
-    NotificationKind.lead_overdue: N_("Lead overdue"),
-    NotificationKind.lead_reassigned: N_("Lead reassigned"),
-    NotificationKind.lead_rejected: N_("Lead rejected"),
-    NotificationKind.note_published: N_("New campaign note"),
-    NotificationKind.feedback_answered: N_("Feedback answered"),
-    NotificationKind.event_changed: N_("Event changed"),
-}
 
 
 def kind_label(kind) -> str:
-    return _(KIND_LABELS[NotificationKind(kind)])
+    return label(NotificationKind(kind))
 
 
 def link_for(row) -> str:

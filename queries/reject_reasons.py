@@ -1,12 +1,8 @@
-"""The rep's reasons for handing a lead back, as people read them."""
-from i18n import N_
+"""The rep's reasons for handing a lead back, as people read them (the labels live in i18n.labels)."""
+from i18n.labels import label
 from models.enums import RejectReason
 
-REJECT_REASON_LABELS = {
-    RejectReason.not_my_territory.value: N_("Not my territory"),
-    RejectReason.duplicate.value: N_("Duplicate"),
-    RejectReason.bad_contact.value: N_("Bad contact details"),
-    RejectReason.not_a_fit.value: N_("Not a fit"),
-    RejectReason.too_early.value: N_("Too early"),
-    RejectReason.other.value: N_("Other"),
-}
+
+def reason_label(reason: str | None) -> str:
+    """The reason as a person reads it; '—' when none is given, the code itself when unknown."""
+    return label(reason, RejectReason) if reason else "—"

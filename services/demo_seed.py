@@ -375,7 +375,7 @@ class _Seeder:
                     self.flush()
                     opp = self._deal(opps, t, rep, account, c, lead.converted_at.astimezone(TZ).date(), lead)
                     lead.opportunity_id = opp.id
-        # Every rep starts the day with work: one lead past its response deadline, one due soon.
+        # Every rep starts the day with work: one lead past its response deadline, one due soon ...
         for t in self.territories:
             live = [c for c in self.campaigns if c.start_date <= self.today and c.status != CampaignStatus.cancelled
                     and t in self.territories_of(c)]
@@ -391,6 +391,15 @@ class _Seeder:
                                   email=f"{g_en}.{f_en}{leads}@{stem.lower()}.co.kr", territory_id=t.id,
                                   assigned_to_id=rep.id, created_at=assigned - timedelta(minutes=20),
                                   assigned_at=assigned))
+            # ... and marketing and the manager have leads waiting to be routed, on any date.
+            for hours_ago in (self.rng.randint(1, 6), self.rng.randint(7, 30)):
+                leads += 1
+                (g_en, _), (f_en, _) = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
+                stem, (kind, _) = self.rng.choice(COMPANY_STEMS), self.rng.choice(COMPANY_KINDS)
+                self.add(Lead(code=f"LD-{leads:06d}", campaign_id=campaign.id, company=f"{stem} {kind} Co.",
+                              contact_name=f"{g_en.title()} {f_en.title()}",
+                              email=f"{g_en}.{f_en}{leads}@{stem.lower()}.co.kr", territory_id=t.id,
+                              created_at=self.now - timedelta(hours=hours_ago)))
         # Deals that did not start as a lead (reps' own prospecting), some on key accounts.
         for _ in range(160):
             t = self.rng.choice(self.territories)

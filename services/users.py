@@ -13,7 +13,7 @@ from services import audit
 from services.auth import bump_session_epoch, hash_password, password_problems
 from i18n import _
 
-USER_FIELDS = ["username", "display_name", "email", "role", "territory_id", "manager_id", "active", "language"]
+USER_FIELDS = ["username", "display_name", "email", "role", "territory_id", "manager_id", "active", "language", "notify"]
 
 
 def find_user(username: str, *, session: Session) -> User:
@@ -49,13 +49,16 @@ def validate_user_fields(*, username: str, role: str, territory: Territory | Non
 def create_user(*, session: Session, actor: str | None, username: str, role: str, password: str | None,
                 territory_code: str | None = None, display_name: str | None = None, email: str | None = None,
                 manager_username: str | None = None, must_change_password: bool = False,
-                language: str | None = None) -> User:
+                language: str | None = None, notify: str | None = None) -> User:
     from models.enums import Language
 
     try:
         language = Language(language) if language else None
     except ValueError:
         raise ValidationFailed(_("language: unknown language {language!r} (expected one of {join})").format(language=language, join=', '.join(Language))) from None
+    notify = parse_notify(notify)
+    if problems := notify_problems(notify, email):
+        raise ValidationFailed(problems)
     territory = territory_by_code(territory_code, session=session) if territory_code else None
     role = validate_user_fields(username=username, role=role, territory=territory)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
@@ -68,7 +71,7 @@ def create_user(*, session: Session, actor: str | None, username: str, role: str
     user = User(username=username, display_name=display_name or username, email=email, role=role,
                 territory_id=territory.id if territory else None, manager_id=manager.id if manager else None,
                 active=True, password_hash=hash_password(password) if password else None,
-                must_change_password=must_change_password, language=language)
+                must_change_password=must_change_password, language=language, notify=notify)
     session.add(user)
     session.flush()
     audit.record(session=session, username=actor, action="create", entity="user", entity_key=username,
@@ -106,19 +109,55 @@ def set_active(*, session: Session, actor: str | None, username: str, active: bo
     return user
 
 
-def set_language(*, session: Session, actor: str | None, username: str, language: str | None) -> User:
-    """The user's interface language ('ko', 'en'; None or '' = follow the browser), audited."""
+def set_own_language(viewer, *, session: Session, language: str | None) -> User:
+    """The signed-in user's interface language ('ko', 'en'; None or '' = follow the browser), audited.
+
+    Only ever the viewer's own row: nobody changes another person's language."""
     from models.enums import Language
 
-    user = find_user(username, session=session)
+    user = find_user(viewer.username, session=session)
     try:
         chosen = Language(language) if language else None
     except ValueError:
         raise ValidationFailed(_("language: unknown language {language!r} (expected one of {join})").format(language=language, join=', '.join(Language))) from None
-    before = audit.snapshot(user, ["language"])
-    user.language = chosen
-    after = audit.snapshot(user, ["language"])
-    if before != after:
-        audit.record(session=session, username=actor, action="set_language", entity="user", entity_key=username,
-                     detail=audit.changes(before, after))
+    _audited_change(user, "language", chosen, action="set_language", session=session, actor=viewer.username)
     return user
+
+
+def notify_problems(notify, email: str | None) -> list[str]:
+    """Why this mail preference cannot be kept for a user with this address (empty: it can)."""
+    from models.enums import NotifyPreference
+
+    if notify in (NotifyPreference.email, NotifyPreference.digest) and not (email or "").strip():
+        return [_("notifications by e-mail: the account has no e-mail address; an administrator adds one first")]
+    return []
+
+
+def parse_notify(notify: str | None):
+    from models.enums import NotifyPreference
+
+    try:
+        return NotifyPreference(notify or NotifyPreference.inbox)
+    except ValueError:
+        raise ValidationFailed(_("notify: unknown choice {notify!r} (expected one of {join})").format(
+            notify=notify, join=", ".join(NotifyPreference))) from None
+
+
+def set_own_notify(viewer, *, session: Session, notify: str) -> User:
+    """How the signed-in user hears of notifications besides the inbox (inbox, email, digest), audited."""
+    user = find_user(viewer.username, session=session)
+    chosen = parse_notify(notify)
+    problems = notify_problems(chosen, user.email)
+    if problems:
+        raise ValidationFailed(problems)
+    _audited_change(user, "notify", chosen, action="set_notify", session=session, actor=viewer.username)
+    return user
+
+
+def _audited_change(user: User, field: str, value, *, action: str, session: Session, actor: str) -> None:
+    before = audit.snapshot(user, [field])
+    setattr(user, field, value)
+    after = audit.snapshot(user, [field])
+    if before != after:
+        audit.record(session=session, username=actor, action=action, entity="user", entity_key=user.username,
+                     detail=audit.changes(before, after))

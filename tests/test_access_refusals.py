@@ -53,7 +53,7 @@ from queries import notifications as notifications_q
 from queries.admin import AuditFilter
 from queries.kpis import KPI_KEYS, KpiFilter
 from services import activities, admin, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
-from services import acceptance, inbox, notes, opportunities, privacy, reassign, routing
+from services import acceptance, inbox, notes, opportunities, privacy, reassign, routing, users
 from services.errors import StaleEdit
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
@@ -248,6 +248,11 @@ HANDOFF_ENTRIES: list[Entry] = [
       bsn_check=lambda w, result: result == 0),
     E(lead_queue.lead_id_by_code, FIELD, lambda w, v, s: lead_queue.lead_id_by_code(v, w.lead_sel.code, session=s),
       "rep_sel", "hide", bsn_check=lambda w, result: result is None),
+    # My account: only ever the viewer's own row (the same value: nothing is written) ---------------
+    E(users.set_own_language, ALL, lambda w, v, s: users.set_own_language(v, session=s, language=None), "rep_sel",
+      "hide", bsn_check=lambda w, result: result.territory_id != w.sel.id),
+    E(users.set_own_notify, ALL, lambda w, v, s: users.set_own_notify(v, session=s, notify="inbox"), "rep_sel",
+      "hide", bsn_check=lambda w, result: result.territory_id != w.sel.id),
     E(admin_q.stored_settings, ADMIN, lambda w, v, s: admin_q.stored_settings(v, session=s), "admin"),
 ]
 TABLE: list[Entry] = [

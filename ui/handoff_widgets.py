@@ -10,7 +10,7 @@ import streamlit as st
 from i18n import _
 from models.types import local_today
 from queries import handoff_answers
-from queries.reject_reasons import REJECT_REASON_LABELS
+from queries.reject_reasons import reason_label
 
 
 def rejection_reasons_chart(viewer, *, session, key: str) -> None:
@@ -19,7 +19,7 @@ def rejection_reasons_chart(viewer, *, session, key: str) -> None:
     if frame.empty:
         st.caption(_("No lead has been rejected yet."))
         return
-    frame["reason"] = [_(REJECT_REASON_LABELS.get(r, r)) for r in frame["reason"]]
+    frame["reason"] = [reason_label(r) for r in frame["reason"]]
     fig = px.bar(frame, x="campaign", y="rejections", color="reason", hover_data=["name"],
                  labels={"campaign": _("Campaign"), "rejections": _("Rejections"), "reason": _("Reason")})
     st.plotly_chart(fig, key=key)

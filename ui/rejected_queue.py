@@ -6,14 +6,14 @@ import streamlit as st
 
 from i18n import _
 from queries import handoff_answers, marketing
-from queries.reject_reasons import REJECT_REASON_LABELS
+from queries.reject_reasons import reason_label
 from services import acceptance
 from ui.actions import run_write_then_rerun
 from ui.format import when
 
 
 def _reason(row) -> str:
-    return _(REJECT_REASON_LABELS.get(row.reason, row.reason or "—")) if row.reason else "—"
+    return reason_label(row.reason)
 
 
 def rejected_section(viewer, session, territories, tz) -> None:
