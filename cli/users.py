@@ -23,6 +23,8 @@ def register(subparsers):
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p.add_argument("--language", choices=["ko", "en"],
                    help="interface language (default: none, the portal follows the browser)")
+    p.add_argument("--notify", choices=["inbox", "email", "digest"], default="inbox",
+                   help="besides the portal's inbox: e-mail at once, or one digest a day (both need --email)")
     p.set_defaults(handler=run_create)
 
     p = subparsers.add_parser("set-password", help="set a user's password (prompt or --password-stdin)")
@@ -69,7 +71,7 @@ def run_create(args) -> int:
             users.create_user(session=session, actor="cli", username=args.username, role=args.role,
                               password=password, territory_code=args.territory, display_name=args.display_name,
                               email=args.email, manager_username=args.manager,
-                              language=args.language)
+                              language=args.language, notify=args.notify)
     _run(create)
     print(f"created user {args.username} ({args.role})")
     return 0

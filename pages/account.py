@@ -67,8 +67,8 @@ def notify_form(viewer) -> None:
     """How I hear of my notifications besides the inbox: not by mail, each at once, or one digest a day."""
     st.subheader(_("Notifications"))
     with read_session(app_engine()) as session:
-        me = users.find_user(viewer.username, session=session)
-        current, email = NotifyPreference(me.notify), me.email
+        mine = users.own_mail_preference(viewer, session=session)
+        current, email = NotifyPreference(mine.notify), mine.email
     options = list(NotifyPreference)
     chosen = st.radio(
         _("Besides the inbox, tell me by e-mail"), options, index=options.index(current), key="acc_notify",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
@@ -109,7 +110,7 @@ def set_active(*, session: Session, actor: str | None, username: str, active: bo
     return user
 
 
-def set_own_language(viewer, *, session: Session, language: str | None) -> User:
+def set_own_language(viewer, *, session: Session, language: str | None):
     """The signed-in user's interface language ('ko', 'en'; None or '' = follow the browser), audited.
 
     Only ever the viewer's own row: nobody changes another person's language."""
@@ -121,7 +122,7 @@ def set_own_language(viewer, *, session: Session, language: str | None) -> User:
     except ValueError:
         raise ValidationFailed(_("language: unknown language {language!r} (expected one of {join})").format(language=language, join=', '.join(Language))) from None
     _audited_change(user, "language", chosen, action="set_language", session=session, actor=viewer.username)
-    return user
+    return chosen
 
 
 def notify_problems(notify, email: str | None) -> list[str]:
@@ -143,7 +144,7 @@ def parse_notify(notify: str | None):
             notify=notify, join=", ".join(NotifyPreference))) from None
 
 
-def set_own_notify(viewer, *, session: Session, notify: str) -> User:
+def set_own_notify(viewer, *, session: Session, notify: str):
     """How the signed-in user hears of notifications besides the inbox (inbox, email, digest), audited."""
     user = find_user(viewer.username, session=session)
     chosen = parse_notify(notify)
@@ -151,7 +152,19 @@ def set_own_notify(viewer, *, session: Session, notify: str) -> User:
     if problems:
         raise ValidationFailed(problems)
     _audited_change(user, "notify", chosen, action="set_notify", session=session, actor=viewer.username)
-    return user
+    return chosen
+
+
+@dataclass(frozen=True)
+class MailPreference:
+    notify: str
+    email: str | None
+
+
+def own_mail_preference(viewer, *, session: Session) -> MailPreference:
+    """The signed-in user's own mail preference and address (for My account)."""
+    user = find_user(viewer.username, session=session)
+    return MailPreference(notify=str(user.notify), email=user.email)
 
 
 def _audited_change(user: User, field: str, value, *, action: str, session: Session, actor: str) -> None:

@@ -138,6 +138,7 @@ NO_VIEWER = {
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
     "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",
+    "queries.reject_reasons.reason_label": "pure: the label of a reason code",
     "services.spreadsheet_export.csv_bytes": "pure formatting of rows the caller already holds",
     "services.spreadsheet_export.safe_frame": "pure formatting",
     "services.spreadsheet_export.frame_csv_bytes": "pure formatting",
@@ -250,9 +251,10 @@ HANDOFF_ENTRIES: list[Entry] = [
       "rep_sel", "hide", bsn_check=lambda w, result: result is None),
     # My account: only ever the viewer's own row (the same value: nothing is written) ---------------
     E(users.set_own_language, ALL, lambda w, v, s: users.set_own_language(v, session=s, language=None), "rep_sel",
-      "hide", bsn_check=lambda w, result: result.territory_id != w.sel.id),
+      "hide"),
     E(users.set_own_notify, ALL, lambda w, v, s: users.set_own_notify(v, session=s, notify="inbox"), "rep_sel",
-      "hide", bsn_check=lambda w, result: result.territory_id != w.sel.id),
+      "hide"),
+    E(users.own_mail_preference, ALL, lambda w, v, s: users.own_mail_preference(v, session=s), "rep_sel", "hide"),
     E(admin_q.stored_settings, ADMIN, lambda w, v, s: admin_q.stored_settings(v, session=s), "admin"),
 ]
 TABLE: list[Entry] = [

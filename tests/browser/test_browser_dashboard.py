@@ -55,6 +55,6 @@ def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, 
         info.value.save_as(target)
         rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
         assert len(rows) == int(sel_leads.replace(",", ""))      # the rows are the tile
-        assert {r["territory"] for r in rows} == {"SEL"}
+        assert {r["Territory"] for r in rows} == {"SEL"}  # headers in the reader's language
         page.get_by_role("button", name="Download CSV").scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts_dir / "dashboard_drilldown_leads.png"), full_page=True)
