@@ -114,7 +114,7 @@ def test_marketer_campaign_event_note_import_rejects_and_routing(sqlite_template
     rejects = list(csv.reader(io.StringIO(rejects_path.read_bytes().decode("utf-8-sig"))))
     assert [r[0] for r in rejects[1:]] == ["5", "6", "7"]
     assert rejects[1][1].startswith("'=HYPERLINK") and "이메일: not a valid e-mail address" in rejects[1][-1]  # named as the file spells it
-    assert rejects[2][-1] == "territory: unknown territory 'NOPE'"
+    assert rejects[2][-1].startswith("지역: unknown territory 'NOPE'; use a code or a name: BSN (Busan 부산)")
     assert rejects[3][-1] == "duplicate of row 2 in this file"
 
     engine = get_engine(db_url)
