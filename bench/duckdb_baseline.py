@@ -50,8 +50,8 @@ def raw_kpis(con: duckdb.DuckDBPyConnection, p: Period) -> Raw:
                COALESCE(SUM(amount) FILTER (WHERE stage IN ('prospecting', 'engaging', 'proposal')), 0),
                COALESCE(SUM(amount) FILTER (WHERE {won} AND source_campaign_id IS NOT NULL), 0)
         FROM opportunity WHERE {tf}""")
-    r.target_cents = one(f"SELECT COALESCE(SUM(revenue_target), 0) FROM monthly_target "
-                         f"WHERE month BETWEEN {s} AND {e} AND {tf}")[0]
+    r.target_cents, r.commitment = one(f"SELECT COALESCE(SUM(revenue_target), 0), COALESCE(SUM(lead_commitment), 0) "
+                                       f"FROM monthly_target WHERE month BETWEEN {s} AND {e} AND {tf}")
     t_only = "TRUE" if t is None else f"t.territory_id = {int(t)}"
     r.forecast_months = [tuple(map(int, row)) for row in con.execute(f"""
         WITH w AS (SELECT territory_id, date_trunc('month', closed_on) AS m, SUM(COALESCE(amount, 0)) AS a
@@ -81,21 +81,27 @@ def raw_kpis(con: duckdb.DuckDBPyConnection, p: Period) -> Raw:
                 f"WHERE starts_at >= {lo} AND starts_at < {hi} AND {tf}")
     r.events_n = one("SELECT COUNT(*) FROM held")[0]
     a_in = f"assigned_at >= {lo} AND assigned_at < {hi}"
-    cutoff, sla_us = _ts(p.sla_cutoff), int(p.sla_hours * 3600 * 1_000_000)
+    as_of = _ts(p.as_of_utc)
     gap = "epoch_us(first_touch_at) - epoch_us(assigned_at)"
     (r.leads_created, r.converted_created, r.started_leads, r.event_leads, r.assigned_n, r.sla_counted,
-     r.sla_on_time, r.untouched, touched) = one(f"""
+     r.sla_on_time, r.untouched, touched, r.accepted_n, r.recycled_n) = one(f"""
         SELECT COUNT(*) FILTER (WHERE created_at >= {lo} AND created_at < {hi}),
                COUNT(*) FILTER (WHERE created_at >= {lo} AND created_at < {hi} AND status = 'converted'),
                COUNT(*) FILTER (WHERE campaign_id IN (SELECT id FROM started)),
                COUNT(*) FILTER (WHERE event_id IN (SELECT id FROM held)),
                COUNT(*) FILTER (WHERE {a_in}),
-               COUNT(*) FILTER (WHERE {a_in} AND (first_touch_at IS NOT NULL OR assigned_at < {cutoff})),
-               COUNT(*) FILTER (WHERE {a_in} AND first_touch_at IS NOT NULL AND {gap} <= {sla_us}),
+               COUNT(*) FILTER (WHERE {a_in} AND (first_touch_at IS NOT NULL OR due_at < {as_of})),
+               COUNT(*) FILTER (WHERE {a_in} AND first_touch_at IS NOT NULL AND first_touch_at <= due_at),
                COUNT(*) FILTER (WHERE {a_in} AND first_touch_at IS NULL AND status <> 'disqualified'
-                                AND assigned_at < {cutoff}),
-               COUNT(*) FILTER (WHERE {a_in} AND first_touch_at IS NOT NULL)
+                                AND due_at < {as_of}),
+               COUNT(*) FILTER (WHERE {a_in} AND first_touch_at IS NOT NULL),
+               COUNT(*) FILTER (WHERE accepted_at >= {lo} AND accepted_at < {hi}),
+               COUNT(*) FILTER (WHERE recycled_at >= {lo} AND recycled_at < {hi})
         FROM lead WHERE {tf}""")
+    # A rejection counts by its lead's territory.
+    l_tf = "TRUE" if t is None else f"l.territory_id = {int(t)}"
+    r.rejected_n = one(f"""SELECT COUNT(*) FROM lead_rejection r JOIN lead l ON l.id = r.lead_id
+        WHERE r.rejected_at >= {lo} AND r.rejected_at < {hi} AND {l_tf}""")[0]
     if touched:
         r.touch_middle_us = [int(v) for (v,) in con.execute(
             f"SELECT {gap} AS d FROM lead WHERE {a_in} AND first_touch_at IS NOT NULL AND {tf} "
@@ -122,7 +128,8 @@ def raw_kpis(con: duckdb.DuckDBPyConnection, p: Period) -> Raw:
         SELECT a.segment, COALESCE(SUM(o.amount), 0), COUNT(DISTINCT a.id) FROM opportunity o
         JOIN account a ON a.id = o.account_id
         WHERE o.stage = 'won' AND a.segment IS NOT NULL AND {acc_tf} GROUP BY a.segment""").fetchall()}
-    for name in ("won_cents", "cycle_days", "open_cents", "sourced_cents", "target_cents", "attributed_cents"):
+    for name in ("won_cents", "cycle_days", "open_cents", "sourced_cents", "target_cents", "attributed_cents",
+                 "commitment"):
         setattr(r, name, int(getattr(r, name)))
     return r
 

@@ -39,10 +39,10 @@ from models.migrate import upgrade_to_head  # noqa: E402
 
 DEFAULT_ANCHOR = date(2026, 11, 1)
 DEFAULT_SEED = 8
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2     # 2: the handoff process (due_at, acceptance, rejections, recycling, commitments)
 ROWS_PER_BATCH = 200_000
 TABLES = ["territory", "app_user", "account", "campaign", "campaign_territory", "event", "campaign_note",
-          "note_read", "lead", "opportunity", "activity", "monthly_target", "feedback", "setting"]
+          "note_read", "lead", "lead_rejection", "opportunity", "activity", "monthly_target", "feedback", "setting"]
 
 
 def tables(co: Company):
@@ -54,6 +54,7 @@ def tables(co: Company):
     yield co.events()
     yield from co.notes()
     yield scale_sales.leads(co)
+    yield scale_sales.rejections(co)
     yield scale_sales.opportunities(co)
     yield from scale_sales.activities(co)
     yield scale_sales.monthly_targets(co)

@@ -26,7 +26,6 @@ class Period:
     as_of: datetime                  # aware
     territory_id: int | None = None
     time_zone: str = "Asia/Seoul"
-    sla_hours: float = 24.0
 
     @property
     def tz(self) -> ZoneInfo:
@@ -52,10 +51,6 @@ class Period:
     @property
     def as_of_date(self) -> date:
         return self.as_of.astimezone(self.tz).date()
-
-    @property
-    def sla_cutoff(self) -> datetime:
-        return self.as_of_utc - timedelta(hours=self.sla_hours)
 
     @property
     def month_after_end(self) -> date:
@@ -85,11 +80,15 @@ class Raw:
     event_leads: int = 0
     assigned_n: int = 0
     touch_middle_us: list[int] = field(default_factory=list)   # the one or two middle values
-    sla_on_time: int = 0
-    sla_counted: int = 0
+    sla_on_time: int = 0          # touched at or before their due_at
+    sla_counted: int = 0          # touched, or due_at before as_of
     untouched: int = 0
     reads: int = 0
     targeted: int = 0
+    accepted_n: int = 0           # leads whose accepted_at is in the period
+    rejected_n: int = 0           # rejections whose rejected_at is in the period
+    recycled_n: int = 0           # leads whose recycled_at is in the period
+    commitment: int = 0           # Σ lead_commitment of the period's monthly targets
     ltv: dict[str, tuple[int, int]] = field(default_factory=dict)   # segment -> (cents, accounts)
 
 
@@ -121,6 +120,9 @@ def assemble(r: Raw) -> dict:
         "leads_assigned": r.assigned_n, "median_first_touch_hours": median,
         "sla_compliance": ratio(r.sla_on_time, r.sla_counted), "untouched_leads": r.untouched,
         "note_read_rate": ratio(r.reads, r.targeted),
+        "leads_accepted": r.accepted_n, "leads_rejected": r.rejected_n,
+        "acceptance_rate": ratio(r.accepted_n, r.accepted_n + r.rejected_n), "leads_recycled": r.recycled_n,
+        "lead_commitment": r.commitment, "commitment_attainment": ratio(r.assigned_n, r.commitment),
         "ltv_by_segment": {s.value: ratio(cents(r.ltv[s.value][0]), r.ltv[s.value][1])
                            for s in Segment if s.value in r.ltv},
     }

@@ -15,13 +15,16 @@ from bench.kpi_reference import OPEN_STAGES, Period, Raw, assemble
 from models.db import get_engine
 
 TABLES = ("territory", "app_user", "account", "campaign", "campaign_territory", "event", "campaign_note",
-          "note_read", "lead", "opportunity", "monthly_target")
-TIMESTAMPS = {"lead": ("created_at", "assigned_at", "first_touch_at", "converted_at"),
+          "note_read", "lead", "lead_rejection", "opportunity", "monthly_target")
+TIMESTAMPS = {"lead": ("created_at", "assigned_at", "due_at", "accepted_at", "recycled_at", "first_touch_at",
+                       "converted_at"),
+              "lead_rejection": ("rejected_at",),
               "event": ("starts_at", "ends_at"), "campaign_note": ("published_at",), "note_read": ("read_at",)}
 DATES = {"opportunity": ("opened_on", "expected_close_on", "closed_on"), "campaign": ("start_date", "end_date"),
          "monthly_target": ("month",)}
 MONEY = {"opportunity": ("amount",), "campaign": ("budget", "actual_cost"),
          "monthly_target": ("revenue_target", "forecast")}
+COUNTS = {"monthly_target": ("lead_commitment",)}
 
 
 def load_frames(url: str) -> dict[str, pd.DataFrame]:
@@ -32,7 +35,7 @@ def load_frames(url: str) -> dict[str, pd.DataFrame]:
             df = pd.read_sql(sa.text(f'SELECT * FROM "{name}"'), conn)
             for col in TIMESTAMPS.get(name, ()) + DATES.get(name, ()):
                 df[col] = pd.to_datetime(df[col], format="ISO8601")
-            for col in MONEY.get(name, ()):
+            for col in MONEY.get(name, ()) + COUNTS.get(name, ()):
                 df[col] = df[col].astype("Int64")
             frames[name] = df
     return frames
@@ -79,6 +82,7 @@ def raw_kpis(frames: dict[str, pd.DataFrame], p: Period) -> Raw:
     if t is not None:
         tg = tg[tg.territory_id == t]
     r.target_cents = _sum(tg.revenue_target)
+    r.commitment = _sum(tg.lead_commitment)
     w = opp[(opp.stage == "won") & (opp.closed_on >= start) & (opp.closed_on < pd.Timestamp(p.month_after_end))]
     monthly = (w.assign(month=w.closed_on.dt.to_period("M").dt.to_timestamp(), amount=w.amount.fillna(0))
                .groupby(["territory_id", "month"], as_index=False).amount.sum())
@@ -122,12 +126,20 @@ def raw_kpis(frames: dict[str, pd.DataFrame], p: Period) -> Raw:
     if len(us):
         k = (len(us) - 1) // 2
         r.touch_middle_us = [int(v) for v in us[k:k + (1 if len(us) % 2 else 2)]]
-    cutoff = pd.Timestamp(p.sla_cutoff)
-    counted = touched | (assigned.assigned_at < cutoff)
-    gap = (assigned.first_touch_at - assigned.assigned_at).dt.total_seconds()
+    # The deadline is the lead's stored due_at (NaT compares False): counted = touched or due
+    # strictly before as_of; on time = touched at or before the deadline.
+    as_of = pd.Timestamp(p.as_of_utc)
+    overdue = assigned.due_at < as_of
+    counted = touched | overdue
     r.sla_counted = int(counted.sum())
-    r.sla_on_time = int((counted & touched & (gap <= p.sla_hours * 3600)).sum())
-    r.untouched = int((~touched & (assigned.status != "disqualified") & (assigned.assigned_at < cutoff)).sum())
+    r.sla_on_time = int((touched & (assigned.first_touch_at <= assigned.due_at)).sum())
+    r.untouched = int((~touched & (assigned.status != "disqualified") & overdue).sum())
+    r.accepted_n = int(((lead.accepted_at >= lo) & (lead.accepted_at < hi)).sum())
+    r.recycled_n = int(((lead.recycled_at >= lo) & (lead.recycled_at < hi)).sum())
+    # Rejections count by their lead's territory: only those of the (filtered) leads.
+    rej = frames["lead_rejection"]
+    rej = rej[rej.lead_id.isin(set(lead.id)) & (rej.rejected_at >= lo) & (rej.rejected_at < hi)]
+    r.rejected_n = len(rej)
 
     notes = frames["campaign_note"]
     notes = notes[(notes.status == "published") & (notes.published_at >= lo) & (notes.published_at < hi)]
