@@ -3,6 +3,9 @@
 Only the pages the signed-in role may see are registered, so another role's URL does not exist
 for this user; without a session only the sign-in form is registered. The session is resolved
 before st.navigation and the library's cookie component is drawn after it (see ui.session).
+
+The same file defines the server (``app = st.App(...)``) that ``streamlit run app.py`` starts:
+Streamlit's Starlette app with the extra HTTP routes of ``routes/`` (the calendar feed).
 """
 from __future__ import annotations
 
@@ -16,9 +19,6 @@ from pages.account import must_change_password, render_forced_change
 from ui.language import apply_language
 from ui.registry import DEFAULT_URL_PATH, pages_for
 from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
-
-st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layout="wide")
-
 
 def _signed_out_placeholder() -> None:
     """The only page without a session; the form itself is drawn by login_form."""
@@ -44,6 +44,7 @@ def _navigation_for(viewer):
 
 
 def main() -> None:
+    st.set_page_config(page_title="OneVoice", page_icon=":material/campaign:", layout="wide")
     try:
         viewer = resolve_viewer()
         apply_language(viewer)
@@ -69,4 +70,12 @@ def main() -> None:
     nav.run()
 
 
-main()
+if __name__ == "__main__":
+    # Streamlit runs this file as ``__main__`` for every rerun of the portal.
+    main()
+else:
+    # ``streamlit run app.py`` finds this st.App and serves it with uvicorn: the portal (this
+    # script) plus the routes of routes/ (the calendar feed) in the same server process.
+    from routes import portal_routes
+
+    app = st.App(__file__, routes=portal_routes())

@@ -1,6 +1,7 @@
 """Territory events: what marketing runs in my territory — running now, next 7/30 days, past 30
 days — as a list and a month calendar, with each campaign's latest published note, the campaigns
-without a local event, and an .ics download for my calendar.
+without a local event, an .ics download and the private calendar address a
+calendar app subscribes to.
 
 Page modules only define functions; app.py registers ``render`` with st.navigation."""
 from __future__ import annotations
@@ -16,12 +17,15 @@ from models.types import utcnow
 from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
-from services import ics
+from i18n import _
+from models.db import read_session
+from services import calendar_feed
+from ui.actions import run_write
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
-from ui.session import require_viewer
+from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = "All campaigns"
@@ -119,14 +123,55 @@ def _without_event(viewer, campaign_id, tz) -> None:
             _latest_note(c.note, tz)
 
 
-def _ics_download(viewer, territory: str) -> None:
+def _ics_download(viewer, territory: str, time_zone: str) -> None:
     now = utcnow()
     feed = cached_read(events_q.calendar_feed, viewer)
-    data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
-    st.download_button("Add to my calendar (.ics)", data=data, file_name="onevoice-territory-events.ics",
+    data = calendar_feed.build_calendar(feed, now=now, name=calendar_feed.calendar_name(territory),
+                                        time_zone=time_zone)
+    st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
-                       help=f"{len(feed)} upcoming events of {territory}, cancelled ones included so your "
-                            "calendar removes them.")
+                       help=_("{n} upcoming events of {territory}, cancelled ones included so your calendar "
+                              "removes them. A one-time copy: subscribe below to stay up to date.").format(
+                           n=len(feed), territory=territory))
+
+
+def _subscription(viewer) -> None:
+    """The private calendar address: shown with copy and webcal:// buttons, rotated on confirmation."""
+    with read_session(app_engine()) as session:
+        token = calendar_feed.current_token(viewer, session=session)
+    with st.expander(_("Subscribe in Google Calendar, Outlook or Apple Calendar"), icon=":material/event_repeat:",
+                     expanded=token is None or st.session_state.get("ev_rotate_confirm", False)):
+        if token is None:
+            st.caption(_("Your calendar app then shows your territory's events and updates them when they "
+                         "move or are cancelled."))
+            if st.button(_("Create my calendar address"), key="ev_feed_create", icon=":material/add_link:"):
+                run_write(lambda s: calendar_feed.issue_token(viewer, session=s),
+                          _("Your calendar address is ready."), rerun=True)
+            return
+        url = calendar_feed.feed_url(token)
+        st.caption(_("Your private calendar address — keep it to yourself: anyone with it sees your "
+                     "territory's events. Copy it into your calendar app (“From URL” / “Subscribe”)."))
+        st.code(url, language=None)
+        cols = st.columns(2)
+        cols[0].link_button(_("Open in my calendar app (webcal://)"), calendar_feed.webcal_url(url),
+                            icon=":material/calendar_month:", width="stretch")
+        if not st.session_state.get("ev_rotate_confirm"):
+            if cols[1].button(_("Rotate address…"), key="ev_feed_rotate", icon=":material/autorenew:",
+                              width="stretch"):
+                st.session_state["ev_rotate_confirm"] = True
+                st.rerun()
+            return
+        st.warning(_("Rotating makes a new address; the old one stops working at once in every calendar "
+                     "subscribed to it."))
+        confirm, keep = st.columns(2)
+        if confirm.button(_("Yes, rotate my address"), key="ev_feed_rotate_confirm", type="primary",
+                          width="stretch"):
+            st.session_state["ev_rotate_confirm"] = False
+            run_write(lambda s: calendar_feed.issue_token(viewer, session=s, rotate=True),
+                      _("New calendar address made; the old one no longer works."), rerun=True)
+        if keep.button(_("Keep the current address"), key="ev_feed_rotate_cancel", width="stretch"):
+            st.session_state["ev_rotate_confirm"] = False
+            st.rerun()
 
 
 def render() -> None:
@@ -136,7 +181,8 @@ def render() -> None:
     st.title("Territory events")
     st.caption(f"Marketing in {territory} · times in {settings.time_zone}")
     window, kinds, campaign_id = _filters(viewer)
-    _ics_download(viewer, territory)
+    _ics_download(viewer, territory, settings.time_zone)
+    _subscription(viewer)
     tab_list, tab_month, tab_campaigns = st.tabs(["List", "Month calendar", "Campaigns without a local event"])
     with tab_list:
         _event_list(viewer, window, kinds, campaign_id, settings.tz)

@@ -121,6 +121,12 @@ def build_world(engine) -> SimpleNamespace:
         report = lead_import.import_leads(w.v["marketer"], lead_file, w.import_mapping, campaign_id=w.camp_sel.id,
                                           session=s)
     w.batch_id = report.batch_id
+    # SEL's people hold calendar addresses: a BSN user's self-service call must leave them alone.
+    from services import calendar_feed
+
+    with write_session(engine) as s:
+        for name in ("rep_sel", "mgr_sel"):
+            calendar_feed.issue_token(w.v[name], session=s)
     assert w.batch_id is not None
     w.amount = Decimal("1000.00")
     return w

@@ -50,7 +50,7 @@ from queries import field_activity, field_common, home, kpis, lead_queue, market
 from queries import territory_events
 from queries.admin import AuditFilter
 from queries.kpis import KPI_KEYS, KpiFilter
-from services import activities, admin, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
+from services import activities, admin, calendar_feed, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
 from services import notes, opportunities, privacy, reassign, routing
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
@@ -140,8 +140,10 @@ NO_VIEWER = {
     "services.spreadsheet_export.frame_csv_bytes": "pure formatting",
     "services.spreadsheet_export.frame_xlsx_bytes": "pure formatting",
     "services.markdown_safety.sanitize_markdown": "pure text transformation",
-    "services.ics.build_calendar": "pure: formats events the caller already holds",
-    "services.ics.from_territory_events": "pure conversion",
+    "services.calendar_feed.build_calendar": "pure: formats events the caller already holds",
+    "services.calendar_feed.calendar_name": "pure: a title from a name the caller holds",
+    "services.calendar_feed.feed_url": "pure: an address from a token the caller holds",
+    "services.calendar_feed.webcal_url": "pure: the same address with another scheme",
     "services.lead_import_parsing.read_header": "pure: parses the uploaded file",
     "services.lead_import_parsing.open_lead_file": "pure: checks and opens the uploaded file",
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
@@ -168,6 +170,7 @@ class Entry:
     shows_sel: bool = False     # the own viewer's result shows SEL's rows
     ok_errors: tuple = ()       # errors raised after the access checks that the positive control accepts
     engine: bool = False        # works on the engine, in its own transactions
+    own_writes: tuple = ()      # "hide" self-service writes: tables the BSN user's call may write its OWN rows to
 
     @property
     def name(self) -> str:
@@ -386,6 +389,11 @@ TABLE: list[Entry] = [
     E(admin.update_user, ADMIN, lambda w, v, s: admin.update_user(
         v, "sel.rep", session=s, display_name="Renamed", email=None, role="manager", territory_code="SEL",
         manager_username=None), "admin"),
+    # services.calendar_feed ---------------------------------------------------------------------
+    E(calendar_feed.current_token, FIELD, lambda w, v, s: calendar_feed.current_token(v, session=s), "rep_sel",
+      "hide"),
+    E(calendar_feed.issue_token, FIELD, lambda w, v, s: calendar_feed.issue_token(v, session=s), "rep_sel",
+      "hide", own_writes=("calendar_token", "audit_log")),
     # services.campaigns -------------------------------------------------------------------------
     E(campaigns.cancel_campaign, MARKETING, lambda w, v, s: campaigns.cancel_campaign(v, w.camp_sel.id, session=s),
       "marketer"),
@@ -643,7 +651,11 @@ def test_wrong_territory_is_refused_or_sees_nothing_of_sel(engine, world, name, 
                 result = call(world, viewer, session)
             except PermissionError:
                 result = None       # refusing is as good as showing nothing
-            assert_same(before, fingerprint(session))
+            after = fingerprint(session)
+            for table in entry.own_writes:  # the BSN user's own new rows only: SEL's stay as they were
+                gone = set(before.pop(table)) - set(after.pop(table))
+                assert not gone, f"{name} changed rows of {table} that were not the BSN user's: {gone}"
+            assert_same(before, after)
             session.rollback()
         assert sel_rows(result) == [], f"{name} gave a BSN {role.value} SEL's rows"
         if entry.bsn_check is not None and result is not None:
