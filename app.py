@@ -13,12 +13,17 @@ import importlib
 
 import streamlit as st
 
-from i18n import _
-from models.db import DatabaseUnavailable
-from pages.account import must_change_password, render_forced_change
-from ui.language import apply_language
-from ui.registry import DEFAULT_URL_PATH, pages_for
-from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
+if __name__ == "__main__":
+    # The portal's modules only in a script run: imported by the server before its runtime
+    # exists, they would declare the sign-in library's cookie component and st.cache_* into a
+    # registry the runtime then does not use.
+    from i18n import _
+    from models.db import DatabaseUnavailable
+    from pages.account import must_change_password, render_forced_change
+    from ui.language import apply_language
+    from ui.registry import DEFAULT_URL_PATH, pages_for
+    from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
+
 
 def _signed_out_placeholder() -> None:
     """The only page without a session; the form itself is drawn by login_form."""

@@ -14,6 +14,7 @@ import streamlit as st
 from models.enums import EventKind, Role
 from models.timefmt import local_date
 from models.types import utcnow
+from queries import registrations as registrations_q
 from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
@@ -174,6 +175,16 @@ def _subscription(viewer) -> None:
             st.rerun()
 
 
+def _account_registrations(viewer, tz) -> None:
+    rows = cached_read(registrations_q.account_registrations, viewer)
+    if not rows:
+        st.caption(_("Nobody from your accounts has registered for your territory's recent or upcoming events."))
+        return
+    st.dataframe([{_("Event"): r.event_title, _("Starts"): when(r.starts_at, tz), _("Account"): r.account,
+                   _("Name"): r.contact_name or "", _("E-mail"): r.email, _("Status"): r.status} for r in rows],
+                 hide_index=True, width="stretch")
+
+
 def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager)
     settings = business_settings()
@@ -183,13 +194,16 @@ def render() -> None:
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory, settings.time_zone)
     _subscription(viewer)
-    tab_list, tab_month, tab_campaigns = st.tabs(["List", "Month calendar", "Campaigns without a local event"])
+    tab_list, tab_month, tab_campaigns, tab_accounts = st.tabs(
+        ["List", "Month calendar", "Campaigns without a local event", _("Registered from my accounts")])
     with tab_list:
         _event_list(viewer, window, kinds, campaign_id, settings.tz)
     with tab_month:
         _month_calendar(viewer, kinds, campaign_id, settings.tz)
     with tab_campaigns:
         _without_event(viewer, campaign_id, settings.tz)
+    with tab_accounts:
+        _account_registrations(viewer, settings.tz)
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -17,8 +17,9 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from models.enums import LeadStatus, Stage
-from models.tables import Account, Campaign, CampaignNote, Event, Lead, MonthlyTarget, Opportunity, Territory
+from models.enums import LeadStatus, RegistrationStatus, Stage
+from models.tables import (Account, Campaign, CampaignNote, Event, Lead, MonthlyTarget, Opportunity, Registration,
+                           Territory)
 from queries.kpis import KPI_KEYS, KpiFilter, ResolvedFilter, resolve
 from queries.kpis import customers, handoff, marketing, sales
 from queries.kpis.exact import money, ratio, to_decimal
@@ -163,6 +164,23 @@ def _events(p, *, session, limit):
     return frame, truncated
 
 
+def _event_registrations(p, *, session, limit):
+    counted = (select(func.count(Registration.id))
+               .where(Registration.event_id == Event.id,
+                      Registration.status.in_(marketing.COUNTED_REGISTRATIONS)).scalar_subquery())
+    attended = (select(func.count(Registration.id))
+                .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.attended)
+                .scalar_subquery())
+    query = (select(Event.code, Event.title, Territory.code, Campaign.code, Event.status, Event.starts_at,
+                    counted, attended)
+             .join(Territory, Territory.id == Event.territory_id).join(Campaign, Campaign.id == Event.campaign_id)
+             .where(*marketing.events_in_period(p)).order_by(Event.starts_at, Event.code))
+    rows, truncated = _run(session, query, limit)
+    frame = _frame(rows, ["code", "title", "territory", "campaign", "status", "starts", "registrations", "attended"],
+                   p, ("starts",))
+    return frame, truncated
+
+
 def _notes(p, *, session, limit):
     rep = handoff.Rep
     query = (select(Campaign.code, CampaignNote.version, CampaignNote.title, CampaignNote.published_at,
@@ -259,6 +277,9 @@ def _one(key, p, *, session, limit):
     if key in ("events_held", "leads_per_event"):
         frame, cut = _events(p, session=session, limit=limit)
         return "events in the period", frame, Measure("count") if key == "events_held" else Measure("ratio", "leads"), cut
+    if key == "event_attendance_rate":
+        frame, cut = _event_registrations(p, session=session, limit=limit)
+        return "events in the period", frame, Measure("ratio", "attended", "registrations"), cut
     if key in ("leads_assigned", "median_first_touch_hours", "sla_compliance", "untouched_leads"):
         return _handoff(key, p, session=session, limit=limit)
     if key == "note_read_rate":

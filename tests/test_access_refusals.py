@@ -47,10 +47,10 @@ from models.db import get_engine
 from models.enums import Role
 from queries import accounts, admin as admin_q, black_hole, dashboard_series, drilldown as drilldown_q
 from queries import field_activity, field_common, home, kpis, lead_queue, marketing, notes_feed, team
-from queries import territory_events
+from queries import registrations as registrations_q, territory_events
 from queries.admin import AuditFilter
 from queries.kpis import KPI_KEYS, KpiFilter
-from services import activities, admin, calendar_feed, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
+from services import activities, admin, calendar_feed, campaigns, registrations, feedback, feedback_inbox, lead_import, leads, note_reads
 from services import notes, opportunities, privacy, reassign, routing
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
@@ -60,6 +60,7 @@ from tests.access_world import BSN_MARK, BSN_VIEWERS, SEL_MARK, SEL_VIEWERS, bui
 ROOT = Path(__file__).resolve().parent.parent
 ALL = frozenset(Role)
 FIELD = frozenset({Role.rep, Role.manager})
+CHECK_IN = frozenset({Role.rep, Role.manager, Role.marketer, Role.admin})
 MANAGER = frozenset({Role.manager})
 MARKETING = frozenset({Role.marketer, Role.admin})
 ROUTING = frozenset({Role.marketer, Role.admin, Role.manager})
@@ -144,6 +145,7 @@ NO_VIEWER = {
     "services.calendar_feed.calendar_name": "pure: a title from a name the caller holds",
     "services.calendar_feed.feed_url": "pure: an address from a token the caller holds",
     "services.calendar_feed.webcal_url": "pure: the same address with another scheme",
+    "services.registrations.check_in_refusal": "pure: why check-in is closed for an event the caller already holds",
     "services.lead_import_parsing.read_header": "pure: parses the uploaded file",
     "services.lead_import_parsing.open_lead_file": "pure: checks and opens the uploaded file",
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
@@ -358,6 +360,16 @@ TABLE: list[Entry] = [
       "rep_sel", "hide", shows_sel=True),
     E(territory_events.territory_campaigns, FIELD,
       lambda w, v, s: territory_events.territory_campaigns(v, session=s), "rep_sel", "hide", shows_sel=True),
+    # queries.registrations ----------------------------------------------------------------------
+    E(registrations_q.account_registrations, FIELD,
+      lambda w, v, s: registrations_q.account_registrations(v, session=s), "rep_sel", "hide", shows_sel=True),
+    E(registrations_q.check_in_events, CHECK_IN, lambda w, v, s: registrations_q.check_in_events(v, session=s),
+      "rep_sel", "hide", shows_sel=True),
+    E(registrations_q.event_registrations, CHECK_IN,
+      lambda w, v, s: registrations_q.event_registrations(v, w.ev_sel.id, session=s), "rep_sel", "deny",
+      shows_sel=True),
+    E(registrations_q.event_results, frozenset({Role.marketer, Role.admin, Role.executive}),
+      lambda w, v, s: registrations_q.event_results(v, session=s), "marketer", shows_sel=True),
     # services.activities ------------------------------------------------------------------------
     E(activities.log_activity, FIELD, lambda w, v, s: activities.log_activity(
         v, session=s, kind="call", lead_id=w.lead_sel.id, notes="called"), "rep_sel", "deny",
@@ -394,6 +406,20 @@ TABLE: list[Entry] = [
       "hide"),
     E(calendar_feed.issue_token, FIELD, lambda w, v, s: calendar_feed.issue_token(v, session=s), "rep_sel",
       "hide", own_writes=("calendar_token", "audit_log")),
+    # services.registrations ---------------------------------------------------------------------
+    E(registrations.add_registration, CHECK_IN, lambda w, v, s: registrations.add_registration(
+        v, w.ev_sel.id, registrations.RegistrationInput("walk.in@selx.example", f"{SEL_MARK} Walk-in Co"),
+        session=s, walk_in=True, now=w.ev_sel.starts_at), "rep_sel", "deny"),
+    E(registrations.check_in, CHECK_IN, lambda w, v, s: registrations.check_in(
+        v, w.registration_sel.id, session=s, now=w.ev_sel.starts_at), "rep_sel", "deny"),
+    E(registrations.event_for, CHECK_IN, lambda w, v, s: registrations.event_for(v, w.ev_sel.id, session=s),
+      "rep_sel", "deny"),
+    E(registrations.import_registrations, MARKETING, lambda w, v, s: registrations.import_registrations(
+        v, w.lead_file, w.import_mapping, event_id=w.ev_sel.id, session=s), "marketer"),
+    E(registrations.mark_no_shows, CHECK_IN, lambda w, v, s: registrations.mark_no_shows(
+        v, w.ev_sel_past.id, session=s), "rep_sel", "deny"),
+    E(registrations.preview_registrations, MARKETING, lambda w, v, s: registrations.preview_registrations(
+        v, w.lead_file, w.import_mapping, event_id=w.ev_sel.id, session=s), "marketer"),
     # services.campaigns -------------------------------------------------------------------------
     E(campaigns.cancel_campaign, MARKETING, lambda w, v, s: campaigns.cancel_campaign(v, w.camp_sel.id, session=s),
       "marketer"),

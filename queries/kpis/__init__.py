@@ -35,6 +35,7 @@ KPI_FUNCTIONS: dict[str, Callable] = {
     "marketing_sourced_revenue_share": marketing.marketing_sourced_revenue_share,
     "events_held": marketing.events_held,
     "leads_per_event": marketing.leads_per_event,
+    "event_attendance_rate": marketing.event_attendance_rate,
     "leads_assigned": handoff.leads_assigned,
     "median_first_touch_hours": handoff.median_first_touch_hours,
     "sla_compliance": handoff.sla_compliance,
@@ -47,9 +48,9 @@ KPI_KEYS: tuple[str, ...] = tuple(KPI_FUNCTIONS)
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "Sales": KPI_KEYS[0:11],
-    "Marketing": KPI_KEYS[11:20],
-    "Handoff": KPI_KEYS[20:25],
-    "Customers": KPI_KEYS[25:],
+    "Marketing": KPI_KEYS[11:21],
+    "Handoff": KPI_KEYS[21:26],
+    "Customers": KPI_KEYS[26:],
 }
 
 # What each key is worth, for formatting: money, count, ratio (a fraction of 1), days, hours.
@@ -60,7 +61,8 @@ UNITS: dict[str, str] = {
     "forecast_accuracy": "ratio", "marketing_spend": "money", "campaigns_started": "count",
     "leads_created": "count", "cost_per_lead": "money", "campaign_roi": "ratio",
     "lead_conversion_rate": "ratio", "marketing_sourced_revenue_share": "ratio",
-    "events_held": "count", "leads_per_event": "number", "leads_assigned": "count",
+    "events_held": "count", "leads_per_event": "number",
+    "event_attendance_rate": "ratio", "leads_assigned": "count",
     "median_first_touch_hours": "hours", "sla_compliance": "ratio", "untouched_leads": "count",
     "note_read_rate": "ratio", "ltv_by_segment": "money",
 }

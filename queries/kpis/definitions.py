@@ -47,6 +47,9 @@ DEFINITIONS: dict[str, str] = {
                    "cancelled included, as the definition names none; the segment filter does not apply to events.",
     "leads_per_event": "Count of leads (created at any date) whose event is one of the events held in the "
                        "period / events_held.",
+    "event_attendance_rate": "Over the events held in the period: registrations with status `attended` / "
+                             "registrations with status `registered`, `attended` or `no_show` (cancelled "
+                             "registrations never count).",
     "leads_assigned": "Count of leads whose assigned_at is in the period.",
     "median_first_touch_hours": "Median of (first_touch_at − assigned_at) in hours over the leads assigned in "
                                 "the period that have first_touch_at. Reading: as_of does not apply.",

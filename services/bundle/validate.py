@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.enums import Role, SettingKey
+from models.enums import RegistrationStatus, Role, SettingKey
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
 from services.errors import ValidationFailed
@@ -96,6 +96,9 @@ def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
             add("assigned_at", "before created_at")
         if v["assigned_at"] and v["first_touch_at"] and v["first_touch_at"] < v["assigned_at"]:
             add("first_touch_at", "before assigned_at")
+    elif name == "registrations.csv":
+        if v["checked_in_at"] and v["status"] is not None and v["status"] != RegistrationStatus.attended:
+            add("checked_in_at", f"only an attended registration has a check-in time (status {v['status'].value})")
     elif name == "settings.csv" and v["key"] is not None and v["value"] is not None:
         try:
             validate_setting(v["key"].value, v["value"])
