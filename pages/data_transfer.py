@@ -15,7 +15,7 @@ from ui.session import app_engine, require_viewer
 
 def _import(viewer) -> None:
     st.subheader("Import a bundle")
-    st.caption("A .zip of the bundle's CSV files (../shared/BUNDLE.md). Every row is checked first; "
+    st.caption("A .zip of the bundle's CSV files (docs/BUNDLE.md). Every row is checked first; "
                "if any is wrong nothing is written and every problem is listed.")
     upload = st.file_uploader("Bundle (.zip)", type=["zip"], key="dt_upload")
     if upload is None or not st.button("Validate and import", key="dt_import", type="primary"):
