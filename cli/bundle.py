@@ -1,4 +1,4 @@
-"""``import-bundle DIR`` and ``export-bundle DIR``: the CSV bundle of shared/BUNDLE.md."""
+"""``import-bundle DIR`` and ``export-bundle DIR``: the CSV bundle of docs/BUNDLE.md."""
 from __future__ import annotations
 
 import sys

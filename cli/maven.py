@@ -1,4 +1,4 @@
-"""``import-maven DIR``: the Maven Analytics CRM sample (shared/datasets/maven-crm)."""
+"""``import-maven DIR``: the Maven Analytics CRM sample (datasets/maven-crm)."""
 from __future__ import annotations
 
 import sys

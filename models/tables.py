@@ -1,6 +1,6 @@
 """The schema: every entity of DESIGN.md as a SQLModel table.
 
-Natural keys are those of the CSV bundle (shared/BUNDLE.md) and are unique in the database.
+Natural keys are those of the CSV bundle (docs/BUNDLE.md) and are unique in the database.
 Enumerations are VARCHAR + CHECK (non-native) so SQLite and PostgreSQL enforce the same sets.
 Money is ``Money`` (integer cents) and timestamps ``UTCDateTime`` (UTC), see ``models.types``.
 ``version`` columns on rows that people edit concurrently give optimistic locking.

@@ -9,7 +9,8 @@
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import os
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from sqlalchemy import BigInteger, DateTime
@@ -74,5 +75,33 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc)
 
 
+# The product's one clock. ONEVOICE_NOW (ISO 8601 with an offset) moves it to another moment for
+# tests and demos: the clock starts there when first read and runs on in real time, so ordering
+# and durations inside a run stay real. Sign-in cookies keep real time (see ui.session).
+_pinned_since: dict[str, tuple[datetime, datetime]] = {}
+
+
+def _pinned(real: datetime) -> tuple[datetime, datetime] | None:
+    text = os.environ.get("ONEVOICE_NOW", "").strip()
+    if not text:
+        return None
+    if text not in _pinned_since:
+        value = datetime.fromisoformat(text)
+        if value.tzinfo is None:
+            raise ValueError(f"ONEVOICE_NOW={text!r}: give the moment a UTC offset, e.g. 2027-01-01T00:30:00+09:00")
+        _pinned_since[text] = (value, real)
+    return _pinned_since[text]
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    real = datetime.now(timezone.utc)
+    pinned = _pinned(real)
+    if pinned is None:
+        return real
+    start, seen = pinned
+    return (start + (real - seen)).astimezone(timezone.utc)
+
+
+def local_today(tz) -> date:
+    """Today in the given (company) time zone, by the product's clock."""
+    return utcnow().astimezone(tz).date()

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from models.db import read_session, write_session
+from models.types import local_today
 from models.enums import Role, SettingKey
 from models.settings_store import load_settings
 from queries import admin as admin_queries
@@ -36,7 +37,8 @@ def _settings(viewer) -> None:
 
 
 def _targets(viewer) -> None:
-    today = date.today()
+    with read_session(app_engine()) as session:
+        today = local_today(load_settings(session=session).tz)
     year = st.number_input("Year", min_value=2000, max_value=2100, value=today.year, step=1)
     with read_session(app_engine()) as session:
         rows = admin_queries.targets_grid(viewer, session=session, start=date(int(year), 1, 1), months=12)

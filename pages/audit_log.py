@@ -1,11 +1,12 @@
 """Admin: the audit log, filtered and paged in the database; CSV export (formula-safe)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from models.db import read_session
+from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import period_bounds_utc
@@ -28,7 +29,7 @@ def render() -> None:
     username = c1.text_input("User", key="al_user").strip() or None
     entity = c2.selectbox("Entity", ["(all)"] + choices["entity"], key="al_entity")
     action = c3.selectbox("Action", ["(all)"] + choices["action"], key="al_action")
-    today = date.today()
+    today = local_today(settings.tz)
     period = c4.date_input("Dates", value=(today - timedelta(days=30), today), key="al_dates")
     start, end = (period if isinstance(period, tuple) and len(period) == 2 else (today - timedelta(days=30), today))
     lo, hi = period_bounds_utc(start, end, settings.tz)

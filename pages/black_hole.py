@@ -5,11 +5,12 @@ Page modules only define functions; app.py registers ``render`` with st.navigati
 """
 from __future__ import annotations
 
-from datetime import datetime, date
+from datetime import date
 
 import streamlit as st
 
 from models.db import read_session
+from models.types import local_today
 from models.enums import Role
 from models.settings_store import load_settings
 from models.timefmt import fmt_duration
@@ -80,7 +81,7 @@ def render() -> None:
         settings = load_settings(session=session)
         # Campaigns that have started come first: an upcoming one has no leads to follow yet.
         campaign_id = pick_campaign(viewer, session=session, key="bh",
-                                    started_by=datetime.now(settings.tz).date())
+                                    started_by=local_today(settings.tz))
         if campaign_id is None:
             return
         start, end = _period(viewer, campaign_id, session)

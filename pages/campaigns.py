@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import streamlit as st
 
 from models.db import read_session
+from models.types import local_today
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
 from models.settings_store import load_settings
 from queries import marketing
@@ -43,10 +44,9 @@ def _campaign_table(page, currency: str) -> None:
     st.caption(f"{page.total} campaigns · page {page.page} of {page.pages}")
 
 
-def _campaign_form(key: str, territories, owners, current=None, targets=()) -> CampaignInput | None:
+def _campaign_form(key: str, territories, owners, current=None, targets=(), *, today: date) -> CampaignInput | None:
     names = {t.id: t.name for t in territories}
     owner_names = dict(owners)
-    today = date.today()
     with st.form(key):
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", value=current.name if current else "", key=f"{key}_name")
@@ -95,10 +95,10 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
         kind = c2.selectbox("Kind", list(EventKind), key=f"{key}_kind")
         territory = c3.selectbox("Territory", list(names), format_func=names.get, key=f"{key}_territory")
         c1, c2, c3, c4 = st.columns(4)
-        start_day = c1.date_input("Starts on", value=date.today() + timedelta(days=7), format="YYYY-MM-DD",
+        start_day = c1.date_input("Starts on", value=local_today(tz) + timedelta(days=7), format="YYYY-MM-DD",
                                   key=f"{key}_start_day")
         start_time = c2.time_input("at", value=time(14, 0), key=f"{key}_start_time")
-        end_day = c3.date_input("Ends on", value=date.today() + timedelta(days=7), format="YYYY-MM-DD",
+        end_day = c3.date_input("Ends on", value=local_today(tz) + timedelta(days=7), format="YYYY-MM-DD",
                                 key=f"{key}_end_day")
         end_time = c4.time_input("until", value=time(17, 0), key=f"{key}_end_time")
         c1, c2 = st.columns([3, 1])
@@ -150,7 +150,7 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
     else:
         with st.expander(f"Edit {campaign.code}", expanded=False):
             data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
-                                  current=campaign, targets=targets)
+                                  current=campaign, targets=targets, today=local_today(settings.tz))
             if data is not None:
                 run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
                                                               expected_version=campaign.version),
@@ -171,7 +171,7 @@ def render() -> None:
         territories = marketing.territories(session=session)
         owners = marketing.campaign_owners(viewer, session=session)
         with st.expander("New campaign", expanded=False):
-            data = _campaign_form("new_campaign", territories, owners)
+            data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
             if data is not None:
                 run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
                           lambda c: f"Campaign {c.code} created.")

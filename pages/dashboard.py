@@ -5,7 +5,7 @@ lives in queries.kpis, queries.dashboard_series and queries.drilldown.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.express as px
@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from models.config import load_config
+from models.types import local_today, utcnow
 from models.db import read_session, write_generation
 from models.enums import Role, Segment
 from models.settings_store import load_settings
@@ -50,7 +51,7 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
 
 
 def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
-    today = datetime.now(tz).date()
+    today = local_today(tz)
     cols = st.columns([1.2, 1.6, 1.4, 1.6, 1.1])
     preset = cols[0].selectbox("Period", PRESETS, key="dash_preset")
     if preset == "Custom":
@@ -73,7 +74,7 @@ def _filters(viewer: Viewer, tz, session) -> KpiFilter | None:
     segment = cols[4].selectbox("Segment", [None, *Segment], key="dash_segment",
                                 format_func=lambda s: "All segments" if s is None else s.value.replace("_", " "))
     # as_of to the minute, so reruns within a minute share cached numbers.
-    as_of = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    as_of = utcnow().replace(second=0, microsecond=0)
     return KpiFilter(start, end, as_of, territory_id=territory_id, campaign_id=campaign_id, segment=segment)
 
 

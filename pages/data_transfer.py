@@ -1,11 +1,11 @@
 """Admin: the whole database in and out as a zipped CSV bundle; erasing a person's data."""
 from __future__ import annotations
 
-from datetime import date
 
 import streamlit as st
 
 from models.db import write_session
+from models.types import utcnow
 from models.enums import Role
 from services import admin
 from services.errors import NotFound, ValidationFailed
@@ -36,7 +36,7 @@ def _export(viewer) -> None:
     if st.button("Prepare bundle (.zip)", key="dt_export"):
         with st.spinner("Exporting…"):
             data = admin.export_bundle_download(viewer, engine=app_engine())
-        st.download_button("Download bundle", data, file_name=f"onevoice-bundle-{date.today()}.zip",
+        st.download_button("Download bundle", data, file_name=f"onevoice-bundle-{utcnow():%Y-%m-%d}.zip",
                            mime="application/zip", key="dt_download")
 
 

@@ -1,6 +1,6 @@
 """The black-hole view: what happened to a campaign's leads once they reached sales, per territory.
 
-Every number is a KPI of shared/KPIS.md taken with the campaign (and territory) filter, from the
+Every number is a KPI of docs/KPIS.md taken with the campaign (and territory) filter, from the
 very functions the executive dashboard uses (``queries.kpis``); the counts that have no KPI of their
 own (touched within the SLA, converted, disqualified) are taken over the KPI modules' record sets,
 so they mean the same thing. Only the record lists behind them are this module's own queries.

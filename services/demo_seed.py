@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from models.db import write_session
+from models.types import local_today, utcnow
 from models.enums import (
     SETTING_DEFAULTS, ActivityKind, CampaignStatus, Channel, DisqualifyReason, EventKind, EventStatus,
     FeedbackKind, LeadStatus, NoteStatus, RegistrationStatus, Role, Segment, Stage,
@@ -97,7 +98,7 @@ class _Seeder:
         self.s = session
         self.rng = random.Random(seed)
         self.today = today
-        self.now = datetime.now(timezone.utc)
+        self.now = utcnow()
         self.password_hash = hash_password(DEMO_PASSWORD)
         reserved = set(DOCUMENTED_USERS.values())
         self.names = iter(self.rng.sample([(g, f) for g in GIVEN for f in FAMILY if (g, f) not in reserved], 200))
@@ -178,6 +179,10 @@ class _Seeder:
         for i in range(26):
             theme, channel, product = CAMPAIGN_THEMES[i % len(CAMPAIGN_THEMES)]
             start = month0 - timedelta(days=365) + timedelta(days=int(i * 16.5) + self.rng.randrange(5))
+            if i == 24:
+                # Started on the 1st of this month: every default period (this month, this quarter,
+                # the last 12 months) has a started campaign, on whatever day the demo is made.
+                start = month0
             end = start + timedelta(days=self.rng.choice([21, 30, 45, 60]))
             status = (CampaignStatus.completed if end < self.today else
                       CampaignStatus.planned if start > self.today else CampaignStatus.active)
@@ -237,8 +242,11 @@ class _Seeder:
         # campaigns that run on that day (any live campaign if none does).
         live = [c for c in self.campaigns if c.status == CampaignStatus.active] or self.campaigns[-3:]
         for i, t in enumerate(self.territories):
-            for offset, hour, kind in ((0, 9, EventKind.roadshow), (3 + i % 3, 14, EventKind.seminar),
-                                       (12 + i, 10, EventKind.workshop), (-10 - i, 15, EventKind.seminar)):
+            # A three-day trade show from yesterday to tomorrow: running at any hour of today, also
+            # just after midnight and on the 1st of a month or of a year.
+            for offset, hour, kind in ((-1, 9, EventKind.trade_show), (0, 9, EventKind.roadshow),
+                                       (3 + i % 3, 14, EventKind.seminar), (12 + i, 10, EventKind.workshop),
+                                       (-10 - i, 15, EventKind.seminar)):
                 day = self.today + timedelta(days=offset)
                 running = [c for c in self.campaigns if c.status != CampaignStatus.cancelled
                            and c.start_date <= day <= c.end_date and t in self.territories_of(c)]
@@ -249,7 +257,7 @@ class _Seeder:
                     code=f"EV-{n:04d}", campaign_id=c.id,
                     title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} ({kind.value.replace('_', ' ')})",
                     kind=kind, territory_id=t.id, venue=self.rng.choice(VENUES[t.code]), starts_at=start,
-                    ends_at=start + timedelta(hours=9 if offset == 0 else 3), capacity=self.rng.choice([50, 80, 150]),
+                    ends_at=start + timedelta(hours={-1: 57, 0: 9}.get(offset, 3)), capacity=self.rng.choice([50, 80, 150]),
                     status=EventStatus.scheduled)))
                 if t.id not in self.targets_of[c.id] and self.targets_of[c.id]:
                     self.add(CampaignTerritory(campaign_id=c.id, territory_id=t.id))
@@ -566,7 +574,7 @@ def seed_demo(*, engine, seed: int = 1, only_if_empty: bool = True, today: date 
             if only_if_empty:
                 return {}
             raise RuntimeError("the database already has users; seed-demo only fills an empty database")
-        seeder = _Seeder(session, seed, today or datetime.now(TZ).date())
+        seeder = _Seeder(session, seed, today or local_today(TZ))
         counts = seeder.run()
         audit.record(session=session, username="seed-demo", action="seed_demo", entity="database", detail=counts)
     return counts

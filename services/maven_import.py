@@ -1,4 +1,4 @@
-"""The Maven Analytics CRM sample (shared/datasets/maven-crm) mapped onto OneVoice.
+"""The Maven Analytics CRM sample (datasets/maven-crm) mapped onto OneVoice.
 
 The four CSV files are turned into a bundle (territories, users, accounts, opportunities) and
 imported through the bundle importer, so validation, atomicity and idempotency are the same.

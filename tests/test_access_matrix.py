@@ -8,8 +8,27 @@ from ui.registry import PAGES, pages_for
 
 DEMO = {Role.rep: "minjun.kim", Role.manager: "seoyeon.park", Role.marketer: "jiwoo.choi",
         Role.executive: "hyunwoo.jung", Role.admin: "admin"}
-# Territory names of the demo other than Seoul: none may appear on a Seoul field user's pages.
-OTHER_TERRITORIES = ("Busan", "Daegu", "Gwangju", "Daejeon", "Incheon", "Gyeonggi")
+
+
+def _other_territory_markers(db_url: str) -> list[str]:
+    """What only another territory's records show: its full name ("Busan 부산"), its events' titles
+    and its leads' and deals' codes. (Words may legitimately recur in a Seoul user's own records —
+    "a competitor is offering 20% off in Busan", a Seoul lead whose company shares a name with a
+    Busan account — so free text is no evidence of a leak; record keys are.)"""
+    from sqlmodel import Session, select
+
+    from models.db import get_engine
+    from models.tables import Event, Lead, Opportunity, Territory
+
+    with Session(get_engine(db_url)) as s:
+        other = [t for t in s.exec(select(Territory)) if t.code != "SEL"]
+        ids = [t.id for t in other]
+        markers = [t.name for t in other]
+        markers += [e.title for e in s.exec(select(Event).where(Event.territory_id.in_(ids)))]
+        markers += [code for code in s.exec(select(Lead.code).where(Lead.territory_id.in_(ids)))]
+        markers += [code for code in s.exec(select(Opportunity.code).where(Opportunity.territory_id.in_(ids)))]
+    assert len(markers) > 50
+    return markers
 
 
 def test_no_session_registers_only_the_sign_in_page(app):
@@ -37,9 +56,10 @@ def test_role_sees_exactly_its_pages_and_each_renders(app, role):
 
 @pytest.mark.parametrize("role", [Role.rep, Role.manager])
 def test_field_pages_show_nothing_of_other_territories(app, role):
+    markers = _other_territory_markers(app)
     at = signed_in(DEMO[role])
     for spec in pages_for(role):
         open_page(at, spec.title)
         text = all_text(at)
-        leaked = [name for name in OTHER_TERRITORIES if name in text]
+        leaked = [m for m in markers if m in text]
         assert not leaked, f"{spec.title} shows {leaked} to a Seoul {role}"

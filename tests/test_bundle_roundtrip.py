@@ -1,4 +1,4 @@
-"""The CSV bundle (shared/BUNDLE.md): export → import into an empty database → export is the same,
+"""The CSV bundle (docs/BUNDLE.md): export → import into an empty database → export is the same,
 import is idempotent, values survive exactly; on SQLite and PostgreSQL."""
 from __future__ import annotations
 

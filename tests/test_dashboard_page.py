@@ -1,7 +1,7 @@
 """The executive dashboard through AppTest on the real app.py: every filter, tiles that match
 the KPI functions, definitions on hover, drill-downs and safe exports."""
 import io
-from datetime import date, datetime, timezone
+from datetime import date
 
 import openpyxl
 import pandas as pd
@@ -12,6 +12,7 @@ from models.db import get_engine
 from models.enums import Role, Segment
 from models.settings_store import load_settings
 from models.tables import Campaign, Territory
+from models.types import local_today, utcnow
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from pages.dashboard import EARLIEST, PRESETS, preset_period
 from queries.kpis import DEFINITIONS, TITLES, KpiFilter, all_kpis
@@ -35,12 +36,12 @@ def _metric(at, label):
 def _expected(url, start, end, **filters):
     viewer = Viewer(id=0, username="t", display_name="t", role=Role.executive, territory_id=None)
     with Session(get_engine(url)) as s:
-        return all_kpis(viewer, KpiFilter(start, end, datetime.now(timezone.utc), **filters), session=s)
+        return all_kpis(viewer, KpiFilter(start, end, utcnow(), **filters), session=s)
 
 
 def _today(url):
     with Session(get_engine(url)) as s:
-        return datetime.now(load_settings(session=s).tz).date()
+        return local_today(load_settings(session=s).tz)
 
 
 @pytest.mark.parametrize("username", [EXECUTIVE, ADMIN])

@@ -9,7 +9,7 @@ from queries.kpis import DEFINITIONS, KPI_KEYS, KpiFilter, all_kpis
 from queries.scope import AccessDenied, Viewer
 from tests import kpi_scenario as sc
 
-# The keys of shared/KPIS.md, in its order.
+# The keys of docs/KPIS.md, in its order.
 KPIS_MD_KEYS = [
     "won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal_size", "avg_sales_cycle_days",
     "open_deals", "open_pipeline", "revenue_target", "target_attainment", "forecast_accuracy",

@@ -1,4 +1,4 @@
-"""The Maven Analytics CRM sample (shared/datasets/maven-crm) through ``manage.py import-maven``:
+"""The Maven Analytics CRM sample (datasets/maven-crm) through ``manage.py import-maven``:
 row counts, the warnings about its known defects, and sums computed here by hand from the CSVs."""
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from models.db import get_engine
 from models.tables import Account, Opportunity, Territory, User
 from services.maven_import import MavenDataInvalid, import_maven
 
-MAVEN = PROJECT_ROOT.parent / "shared" / "datasets" / "maven-crm"
+MAVEN = PROJECT_ROOT / "datasets" / "maven-crm"
 
 
 def maven(name: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Every KPI of shared/KPIS.md: one function per key, computed in SQL, fed by one filter.
+"""Every KPI of docs/KPIS.md: one function per key, computed in SQL, fed by one filter.
 
 ``all_kpis(viewer, f, *, session)`` returns exactly the KPIS.md keys, in its order; the dashboard,
 the ``kpis`` command, the drill-downs and the tests all go through these functions.

@@ -1,4 +1,4 @@
-"""The data bundle (shared/BUNDLE.md): a folder of CSV files holding a whole portal's data.
+"""The data bundle (docs/BUNDLE.md): a folder of CSV files holding a whole portal's data.
 
 ``import_bundle`` checks every row of every file and writes nothing unless all are good;
 ``export_bundle`` writes the whole database; the ``_zip`` variants serve the admin page.

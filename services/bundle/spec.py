@@ -1,4 +1,4 @@
-"""The bundle format of shared/BUNDLE.md as data: every file, every column, in the document's order.
+"""The bundle format of docs/BUNDLE.md as data: every file, every column, in the document's order.
 
 One description drives validation, loading and export, so the three cannot disagree.
 ``db`` is the column of the target table; for a reference it is the foreign-key column and
