@@ -5,6 +5,7 @@ REP_RATIO = 1.5
 NAIVE_SPEEDUP = 20.0
 DUCKDB_RATIO = 2.0
 RSS_LIMIT_MB = 1536.0
+FLOOR_RATIO = 3.0
 
 
 def _verdict(value, target, *, higher_is_better: bool) -> tuple[bool | None, str]:
@@ -36,6 +37,16 @@ def targets(result: dict) -> list[dict]:
             rows.append({"database": dialect, "target": "KPI results equal to both baselines",
                          "value": r["kpis"]["results_equal"], "goal": "equal", "met": r["kpis"]["results_equal"],
                          "verdict": "met" if r["kpis"]["results_equal"] else "MISMATCH"})
+        pc = r.get("page_cost")
+        if pc:
+            for key, page in pc["pages"].items():
+                ok, how = _verdict(page["ratio_to_floor"], FLOOR_RATIO, higher_is_better=False)
+                rows.append({"database": dialect, "target": f"page rerun {key}: cost / trivial app's",
+                             "value": page["ratio_to_floor"], "goal": f"<= {FLOOR_RATIO:g}x", "met": ok,
+                             "verdict": how})
+            if pc["errors"]:
+                rows.append({"database": dialect, "target": "page rerun cost: errors", "value": len(pc["errors"]),
+                             "goal": "0", "met": False, "verdict": f"{len(pc['errors'])} errors"})
         for run in r.get("load", {}).get("runs", []):
             if not run.get("headline"):
                 continue
@@ -90,6 +101,15 @@ def measurements(result: dict) -> list[dict]:
             rows.append({"database": dialect, "measure": f"AppTest rerun, {role}: {a['page']}",
                          "cold p50 / p95 ms": f"{a['cold']['median_ms']:.0f} / {a['cold']['p95_ms']:.0f}",
                          "warm p50 ms": f"{a['warm']['median_ms']:.0f}"})
+        pc = r.get("page_cost")
+        if pc:
+            rows.append({"database": dialect, "measure": "rerun, trivial app (floor)",
+                         "cold p50 / p95 ms": "",
+                         "warm p50 ms": f"{pc['floor']['median_ms']:.0f} (p95 {pc['floor']['p95_ms']:.0f})"})
+            for key, page in pc["pages"].items():
+                rows.append({"database": dialect, "measure": f"rerun, {key} (x floor)", "cold p50 / p95 ms": "",
+                             "warm p50 ms": f"{page['median_ms']:.0f} (p95 {page['p95_ms']:.0f}), "
+                                            f"{page['ratio_to_floor']}x"})
         for run in r.get("load", {}).get("runs", []):
             rows.append({"database": dialect,
                          "measure": f"load {run['users']} users x {run['processes']} proc, GC "

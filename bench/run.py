@@ -7,7 +7,9 @@ For each database: the rep workspace's queries at ``small`` and at ``--scale`` (
 bigger scale no more than 1.5x slower); the full KPI set of KPIS.md for the 12 months before the
 data's anchor, all territories and the biggest territory, against naive pandas (target: >= 20x
 faster) and DuckDB (target: <= 2x its time), results compared for equality; a full AppTest rerun
-of each role's main page, cold and warm; then a websocket load test of the Streamlit server
+of each role's main page, cold and warm; each role's pages' rerun cost over the websocket
+protocol as a ratio to a trivial Streamlit app's in the same run (bench/page_cost.py; target:
+<= 3x); then a websocket load test of the Streamlit server
 (bench/ws_load.py): runner.postScriptGC x server.fileWatcherType at 20 users, then 20 and 100
 users with the best of them, and 100 users over two server processes (target: zero errors, RSS
 under 1.5 GB). Medians and p95 over repeated runs; the app's caches off for every ratio.
@@ -77,13 +79,14 @@ def plan(args) -> dict:
     if args.smoke:
         return {"base": "tiny", "target": "tiny" if args.scale is None else args.scale, "rep_repeats": 5,
                 "kpi_repeats": 3, "naive_repeats": 1, "apptest_repeats": 1, "compare_seconds": 3, "ws_seconds": 5,
-                "users": (5, 10), "compare_configs": 2, "what_if": False}
+                "users": (5, 10), "compare_configs": 2, "what_if": False, "floor_rounds": 1}
     scale = args.scale or "medium"
     seconds = args.ws_seconds or (15 if args.quick else 120 if scale == "large" else 40)
     return {"base": "small", "target": scale, "rep_repeats": 10 if args.quick else 30,
             "kpi_repeats": 3 if args.quick else 7, "naive_repeats": 1 if args.quick else 3,
             "apptest_repeats": 1 if args.quick else 3, "compare_seconds": max(5, seconds // 4), "ws_seconds": seconds,
-            "users": (20, 100), "compare_configs": 4, "what_if": True}
+            "users": (20, 100), "compare_configs": 4, "what_if": True,
+            "floor_rounds": 3 if args.quick else 10}
 
 
 def rep_section(dbs: BenchDatabases, dialect: str, p: dict) -> dict:
@@ -149,6 +152,13 @@ def run_database(dbs: BenchDatabases, dialect: str, p: dict, args) -> dict:
         log(f"[{dialect}] AppTest page reruns ...")
         out["apptest"] = apptest_bench.run(url, p["apptest_repeats"])
         dispose_engines()
+    if "floor" not in args.skip:
+        from bench import page_cost
+
+        log(f"[{dialect}] page rerun cost against the trivial app (floor), {p['floor_rounds']} round(s) ...")
+        out["page_cost"] = page_cost.run(url, rounds=p["floor_rounds"], workdir=args.workdir / "floor",
+                                        warmup=not args.smoke, log=log)
+        dispose_engines()
     if "load" not in args.skip:
         out["load"] = load_section(url, dialect, p, args.workdir / "ws")
     out["seconds"] = round(time.perf_counter() - started, 1)
@@ -170,7 +180,7 @@ def main(argv=None) -> int:
     parser.add_argument("--pg-url", default=DEFAULT_PG_SERVER,
                         help="PostgreSQL server URL (databases are created there)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: rep,kpis,apptest,load")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: rep,kpis,apptest,floor,load")
     parser.add_argument("--out", type=Path, default=None, help="result file (default bench/results/run-<scale>.json)")
     args = parser.parse_args(argv)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}

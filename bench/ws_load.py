@@ -75,14 +75,14 @@ class Server:
 
 
 def start_server(db_url: str, *, post_script_gc: bool, file_watcher: str, workdir: Path,
-                 auth_fix: bool = False) -> Server:
+                 auth_fix: bool = False, script: Path = ROOT / "app.py") -> Server:
     port = free_port()
     log_path = workdir / f"streamlit-{port}.log"
     env = {**os.environ, "DATABASE_URL": db_url, "ONEVOICE_COOKIE_KEY": BENCH_COOKIE_KEY,
            "ONEVOICE_DATA_DIR": str(workdir / "appdata")}
     if auth_fix:   # what-if only: see bench/what_if/sitecustomize.py
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WHAT_IF), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--runner.postScriptGC", str(post_script_gc).lower(), "--server.fileWatcherType", file_watcher]
     log = open(log_path, "w")

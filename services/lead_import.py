@@ -3,8 +3,9 @@ batch in one transaction, hand back the rejects with their reasons, and undo a b
 
 Preview and import run the same pass (``_run``) over the streamed file, so the preview shows
 exactly what the import will do; the import re-checks everything inside its own transaction.
-Rows are handled in chunks: one query per chunk finds the campaign's existing leads and the
-matching accounts, and good rows go to the database with a Core executemany per chunk.
+One query reads the campaign's existing leads' dedup keys; rows are then handled in chunks: one
+query per chunk finds the matching accounts, and good rows go to the database with one write per
+chunk (PostgreSQL COPY, SQLite a Core executemany).
 """
 from __future__ import annotations
 
@@ -100,20 +101,14 @@ class _Territories:
         return self.by_key.get(normalize_text(text))
 
 
-def _existing_keys(campaign_id: int, outcomes: list[RowOutcome], *, session: Session) -> dict[tuple, str]:
-    """Dedup keys of the campaign's leads that may match this chunk -> their lead code."""
-    emails = {normalize_email(o.values["email"]) for o in outcomes if o.values["email"]}
-    companies = {normalize_text(o.values["company"]) for o in outcomes if not o.values["email"]}
-    clauses = []
-    if emails:
-        clauses.append(func.lower(func.trim(Lead.email)).in_(sorted(emails)))
-    if companies:
-        clauses.append(func.lower(func.trim(Lead.company)).in_(sorted(companies)))
-    if not clauses:
-        return {}
+def _existing_keys(campaign_id: int, *, session: Session) -> dict[tuple, str]:
+    """Dedup keys of the campaign's leads before this import -> their lead code, in one query.
+
+    Read once per import, not per chunk: a per-chunk look-up re-reads the rows this import has
+    just written (the campaign grows with every chunk: quadratic), and those are in ``seen``."""
     found = {}
     rows = session.execute(select(Lead.code, Lead.email, Lead.company, Lead.contact_name)
-                           .where(Lead.campaign_id == campaign_id, or_(*clauses))).all()
+                           .where(Lead.campaign_id == campaign_id))
     for code, email, company, name in rows:
         if email:
             found.setdefault(("email", normalize_email(email)), code)
@@ -162,8 +157,21 @@ def _chunks(records: Iterable[tuple[int, list[str]]], size: int):
 
 
 def _insert_leads(session: Session, rows: list[dict]) -> None:
-    """One executemany per chunk (no per-row round trips, no ORM objects kept)."""
-    session.execute(insert(Lead.__table__), rows)
+    """One write per chunk, no ORM objects kept, in the caller's transaction: PostgreSQL ``COPY``
+    (one statement for the chunk; an executemany there is still one INSERT statement per row),
+    SQLite one executemany (in process, no round trips)."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        session.execute(insert(Lead.__table__), rows)
+        return
+    table, dialect = Lead.__table__, connection.dialect
+    columns = list(rows[0])
+    # The columns' own bind processing (UTC-aware -> naive UTC, enums -> their values), as an INSERT would.
+    steps = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns]
+    with connection.connection.driver_connection.cursor() as cursor, \
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[name] if proc is None else proc(row[name]) for name, proc in steps])
 
 
 def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign, event: Event | None, *,
@@ -183,9 +191,9 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
     done = 0
     if progress:
         progress(0, total)
+    existing = _existing_keys(campaign.id, session=session)
     for chunk in _chunks(iter_records(lead_file), CHUNK_ROWS):
         outcomes = [RowOutcome(row_no=n, values=_row_values(cells, mapping)) for n, cells in chunk]
-        existing = _existing_keys(campaign.id, outcomes, session=session)
         accounts = _accounts(outcomes, session=session)
         good_rows = []
         for outcome, (_, cells) in zip(outcomes, chunk):

@@ -16,6 +16,7 @@ from bench import duckdb_baseline, naive_pandas
 from bench.generate import generate, orphan_counts
 from bench.kpi_bench import EXECUTIVE, biggest_territory, period_of
 from bench.kpi_reference import differences
+from bench.ws_load import ROLE_PAGES
 from models.db import get_engine, read_session
 from queries.kpis import KpiFilter, all_kpis
 
@@ -58,11 +59,35 @@ def test_run_smoke_writes_results(tmp_path):
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--db", os.environ.get("BENCH_SMOKE_DB", "sqlite"),
          "--out", str(out), "--workdir", str(tmp_path / "work")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)   # a loaded 2-core machine
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     result = json.loads(out.read_text())
     for r in result["databases"].values():
         assert r["kpis"]["results_equal"], r["kpis"]["mismatches"]
         assert all(run["errors"] == 0 for run in r["load"]["runs"]), r["load"]["runs"]
         assert set(r["apptest"]) == {"rep", "manager", "marketer", "executive", "admin"}
+        # the floor: every role's pages were rerun and compared with the trivial app in the same run
+        cost = r["page_cost"]
+        assert cost["errors"] == [] and cost["floor"]["n"] >= 1 and cost["floor"]["median_ms"] > 0
+        assert set(cost["pages"]) == {f"{role}:{page}" for role, pages in ROLE_PAGES.items() for page in pages}
+        for page in cost["pages"].values():
+            assert page["n"] >= 1
+            assert page["ratio_to_floor"] == round(page["median_ms"] / cost["floor"]["median_ms"], 2)
+    floor_rows = [t for t in result["targets"] if t["target"].startswith("page rerun ")]
+    assert len(floor_rows) == len(result["databases"]) * sum(len(p) for p in ROLE_PAGES.values())
+    assert all(t["verdict"] == "met" or t["verdict"].startswith("missed by") for t in floor_rows)
     assert result["targets"] and "| database | target" in done.stdout
+
+
+def test_page_cost_targets_compare_each_page_with_the_floor():
+    from bench import report
+
+    result = {"databases": {"sqlite": {"page_cost": {
+        "floor": {"n": 3, "median_ms": 10.0, "p95_ms": 12.0, "min_ms": 9.0}, "errors": [],
+        "pages": {"rep:leads": {"n": 3, "median_ms": 25.0, "p95_ms": 30.0, "min_ms": 20.0, "ratio_to_floor": 2.5},
+                  "executive:executive-dashboard": {"n": 3, "median_ms": 120.0, "p95_ms": 150.0, "min_ms": 100.0,
+                                                    "ratio_to_floor": 12.0}}}}}}
+    rows = {t["target"]: t for t in report.targets(result)}
+    assert rows["page rerun rep:leads: cost / trivial app's"]["verdict"] == "met"
+    assert rows["page rerun executive:executive-dashboard: cost / trivial app's"]["verdict"] == "missed by 4.0x"
+    assert any("(x floor)" in m["measure"] for m in report.measurements(result))
