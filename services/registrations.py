@@ -30,7 +30,7 @@ from models.tables import Account, Event, Lead, Registration, User
 from models.timefmt import local_date, local_midnight_utc
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
-from services import audit
+from services import audit, notifications, sla
 from services.bundle.values import ascii_lower
 from services.field_rules import new_code
 from services.lead_import import EMAIL, PREVIEW_LIMIT
@@ -140,13 +140,16 @@ def ensure_lead(viewer: Viewer, registration: Registration, event: Event, *, ses
         lead = Lead(code=new_code("LD"), campaign_id=event.campaign_id, event_id=event.id,
                     account_id=account.id if account else None, company=registration.company,
                     contact_name=registration.contact_name, email=registration.email, phone=registration.phone,
-                    territory_id=territory_id, assigned_to_id=rep_id, status=LeadStatus.new, created_at=now,
-                    assigned_at=now if rep_id is not None else None)
+                    territory_id=territory_id, status=LeadStatus.new, created_at=now)
+        if rep_id is not None:
+            sla.hand_over(lead, rep_id, now, session=session)   # assigned_at and its stored deadline
         session.add(lead)
         session.flush()
         audit.record(session=session, username=viewer.username, action="create", entity="lead", entity_key=lead.code,
                      detail={"source": "event_check_in", "event": event.code, "territory_id": territory_id,
-                             "assigned_to_id": rep_id})
+                             "assigned_to_id": rep_id, "due_at": lead.due_at.isoformat() if lead.due_at else None})
+        if rep_id is not None:
+            notifications.lead_assigned(lead, session=session, now=now)
     registration.lead_id = lead.id
     session.add(registration)
     return lead
