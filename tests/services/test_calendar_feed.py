@@ -74,7 +74,20 @@ def test_refusals_answer_none_alike(engine):
         assert calendar_feed.viewer_for_token(token, session=s) is None
 
 
-def test_feed_holds_the_territory_and_tracks_moves_and_cancellations(engine):
+def _pin_clock(monkeypatch, moment) -> None:
+    """The product clock (models.types.utcnow) starts at ``moment`` and runs on from there."""
+    monkeypatch.setenv("ONEVOICE_NOW", moment.isoformat())
+
+
+def _last_modified(item: icalendar.Event):
+    return item.decoded("LAST-MODIFIED")
+
+
+def test_feed_holds_the_territory_and_tracks_moves_and_cancellations(engine, monkeypatch):
+    # LAST-MODIFIED is written to the second (RFC 5545 DATE-TIME): each change happens on a clock
+    # pinned an hour after the previous one, so "it moved" never depends on a second boundary.
+    created, moved_at, edited_at, cancelled_at = (NOW + timedelta(hours=h) for h in (0, 1, 2, 3))
+    _pin_clock(monkeypatch, created)
     w = build_world(engine)
     with write_session(engine) as s:
         token = calendar_feed.issue_token(w.v_rep, session=s)
@@ -86,27 +99,34 @@ def test_feed_holds_the_territory_and_tracks_moves_and_cancellations(engine):
     assert str(first["EV-CXL"]["STATUS"]) == "CANCELLED"
     assert "Summit v2" in str(first["EV-SOON"]["DESCRIPTION"])
     soon = first["EV-SOON"]
+    assert _last_modified(soon) < moved_at
     marketer = Viewer.of(w.marketer)
+    _pin_clock(monkeypatch, moved_at)
     with write_session(engine) as s:
         event = s.get(Event, w.ev_soon.id)
         moved = EventInput(title=event.title, kind=event.kind, territory_id=event.territory_id,
                            starts_at=event.starts_at + timedelta(hours=2), ends_at=event.ends_at + timedelta(hours=2),
                            venue=event.venue, capacity=event.capacity, code=event.code)
         campaigns.update_event(marketer, event.id, moved, session=s)
-        # An edit that changes nothing a calendar shows (capacity) leaves SEQUENCE alone.
-        campaigns.update_event(marketer, event.id, EventInput(**{**moved.__dict__, "capacity": 7}), session=s)
+    _pin_clock(monkeypatch, edited_at)
+    with write_session(engine) as s:
+        # An edit that changes nothing a calendar shows (capacity) leaves SEQUENCE and LAST-MODIFIED alone.
+        campaigns.update_event(marketer, w.ev_soon.id, EventInput(**{**moved.__dict__, "capacity": 7}), session=s)
     with read_session(engine) as s:
         after_move = _events(calendar_feed.calendar_for_token(token, session=s, now=NOW))["EV-SOON"]
     assert after_move.decoded("SEQUENCE") == soon.decoded("SEQUENCE") + 1
     assert after_move.decoded("DTSTART") == soon.decoded("DTSTART") + timedelta(hours=2)
-    assert after_move.decoded("LAST-MODIFIED") > soon.decoded("LAST-MODIFIED")
+    assert _last_modified(soon) < _last_modified(after_move)
+    assert moved_at <= _last_modified(after_move) < moved_at + timedelta(minutes=1)   # the move, not the edit
     assert str(after_move["UID"]) == str(soon["UID"])
+    _pin_clock(monkeypatch, cancelled_at)
     with write_session(engine) as s:
         campaigns.cancel_event(marketer, w.ev_soon.id, session=s)
     with read_session(engine) as s:
         cancelled = _events(calendar_feed.calendar_for_token(token, session=s, now=NOW))["EV-SOON"]
     assert cancelled.decoded("SEQUENCE") == soon.decoded("SEQUENCE") + 2
     assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert cancelled_at <= _last_modified(cancelled) < cancelled_at + timedelta(minutes=1)
 
 
 def test_manage_calendar_url_prints_rotates_and_refuses(engine, db_url, monkeypatch, capsys):
