@@ -15,8 +15,8 @@ import pytest
 from sqlmodel import func, select
 
 from models.db import read_session, write_session
-from models.enums import LeadStatus, RegistrationStatus
-from models.tables import AuditLog, Lead, Registration
+from models.enums import LeadStatus, NotificationKind, RegistrationStatus
+from models.tables import AuditLog, Lead, Notification, Registration
 from queries import lead_queue
 from queries import registrations as reg_q
 from queries.kpis.exact import to_decimal
@@ -81,6 +81,12 @@ def test_check_in_makes_a_routed_lead_linked_to_the_registration(engine):
     assert (lead.campaign_id, lead.event_id, lead.account_id) == (w.camp_sel.id, w.ev_now.id, w.acc.id)
     assert (lead.territory_id, lead.assigned_to_id, lead.assigned_at) == (w.sel.id, w.rep.id, NOW)
     assert lead.status == LeadStatus.new and lead.email == "new.person@hanbit.example"
+    # handed over like any lead: the deadline of the policy in force (wall clock, 24 h) and the rep is told
+    assert lead.due_at == NOW + timedelta(hours=24)
+    with read_session(engine) as s:
+        told = s.exec(select(Notification.user_id).where(Notification.kind == NotificationKind.lead_assigned,
+                                                         Notification.entity_key == code)).all()
+    assert told == [w.rep.id]
     with read_session(engine) as s:
         queue = lead_queue.lead_queue(w.v_rep, session=s, search="new.person")
     assert [q.code for q in queue.rows] == [code]
