@@ -20,6 +20,7 @@ from manage import main
 from models.db import get_engine, read_session, write_session
 from models.enums import EventStatus, Role
 from models.tables import AuditLog, CalendarToken, Event, Territory, User
+from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, load_viewer
 from services import calendar_feed, campaigns
 from services.campaigns import EventInput
@@ -201,7 +202,7 @@ def test_subscribing_over_http_to_the_running_server(sqlite_template, tmp_path):
             seoul = s.exec(select(Territory).where(Territory.code == "SEL")).one()
             codes = set(s.exec(select(Event.code).where(Event.territory_id == seoul.id)).all())
             target = s.exec(select(Event).where(Event.territory_id == seoul.id, Event.status == EventStatus.scheduled,
-                                                Event.starts_at > NOW.__class__.now(NOW.tzinfo))
+                                                Event.starts_at > utcnow())
                             .order_by(Event.starts_at)).first()
             marketer = load_viewer("jiwoo.choi", session=s)
         assert events and set(events) <= codes and target.code in events
