@@ -3,6 +3,9 @@
 Only the pages the signed-in role may see are registered, so another role's URL does not exist
 for this user; without a session only the sign-in form is registered. The session is resolved
 before st.navigation and the library's cookie component is drawn after it (see ui.session).
+
+The same file defines the server (``app = st.App(...)``) that ``streamlit run app.py`` starts:
+Streamlit's Starlette app with the extra HTTP routes of ``routes/`` (the calendar feed).
 """
 from __future__ import annotations
 
@@ -10,23 +13,22 @@ import importlib
 
 import streamlit as st
 
-from i18n import _
-from models.config import load_config
-from models.db import DatabaseUnavailable
-from pages.account import must_change_password, render_forced_change
-from ui.background import start_background_sweep
-from ui.inbox_badge import unread_badge
-from services.markdown_safety import escape_markdown as md
-from ui.labels import label
-from ui.language import apply_language
-from ui.phone import close_sidebar_after_navigation, phone_style
-from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
-from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
-
-# The icon is an emoji, drawn by the browser: a Material icon here is fetched from Google's font
-# server, which fails (console errors) on a network without Internet access. "auto" keeps the
-# sidebar closed on phones at first; ui.phone closes it again after each navigation.
-st.set_page_config(page_title="OneVoice", page_icon="📣", layout="wide", initial_sidebar_state="auto")
+if __name__ == "__main__":
+    # The portal's modules only in a script run: imported by the server before its runtime
+    # exists, they would declare the sign-in library's cookie component and st.cache_* into a
+    # registry the runtime then does not use.
+    from i18n import _
+    from models.config import load_config
+    from models.db import DatabaseUnavailable
+    from pages.account import must_change_password, render_forced_change
+    from services.markdown_safety import escape_markdown as md
+    from ui.background import start_background_sweep
+    from ui.inbox_badge import unread_badge
+    from ui.labels import label
+    from ui.language import apply_language
+    from ui.phone import close_sidebar_after_navigation, phone_style
+    from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
+    from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
 
 
 def _signed_out_placeholder() -> None:
@@ -58,6 +60,10 @@ def _navigation_for(viewer):
 
 
 def main() -> None:
+    # The icon is an emoji, drawn by the browser: a Material icon here is fetched from Google's
+    # font server, which fails (console errors) on a network without Internet access. "auto" keeps
+    # the sidebar closed on phones at first; ui.phone closes it again after each navigation.
+    st.set_page_config(page_title="OneVoice", page_icon="📣", layout="wide", initial_sidebar_state="auto")
     phone_style()
     try:
         viewer = resolve_viewer()
@@ -89,4 +95,12 @@ def main() -> None:
     nav.run()
 
 
-main()
+if __name__ == "__main__":
+    # Streamlit runs this file as ``__main__`` for every rerun of the portal.
+    main()
+else:
+    # ``streamlit run app.py`` finds this st.App and serves it with uvicorn: the portal (this
+    # script) plus the routes of routes/ (the calendar feed) in the same server process.
+    from routes import portal_routes
+
+    app = st.App(__file__, routes=portal_routes())

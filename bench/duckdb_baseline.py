@@ -80,6 +80,9 @@ def raw_kpis(con: duckdb.DuckDBPyConnection, p: Period) -> Raw:
     con.execute(f"CREATE OR REPLACE TEMP TABLE held AS SELECT id FROM event "
                 f"WHERE starts_at >= {lo} AND starts_at < {hi} AND {tf}")
     r.events_n = one("SELECT COUNT(*) FROM held")[0]
+    r.registrations_counted, r.registrations_attended = (int(v or 0) for v in one(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'attended') FROM registration "
+        "WHERE event_id IN (SELECT id FROM held) AND status IN ('registered', 'attended', 'no_show')"))
     a_in = f"assigned_at >= {lo} AND assigned_at < {hi}"
     as_of = _ts(p.as_of_utc)
     gap = "epoch_us(first_touch_at) - epoch_us(assigned_at)"

@@ -78,6 +78,8 @@ class Raw:
     attributed_cents: int = 0
     events_n: int = 0
     event_leads: int = 0
+    registrations_counted: int = 0   # of the events held: registered, attended or no-show
+    registrations_attended: int = 0
     assigned_n: int = 0
     touch_middle_us: list[int] = field(default_factory=list)   # the one or two middle values
     sla_on_time: int = 0          # touched at or before their due_at
@@ -117,6 +119,7 @@ def assemble(r: Raw) -> dict:
         "lead_conversion_rate": ratio(r.converted_created, r.leads_created),
         "marketing_sourced_revenue_share": ratio(cents(r.sourced_cents), won),
         "events_held": r.events_n, "leads_per_event": ratio(r.event_leads, r.events_n),
+        "event_attendance_rate": ratio(r.registrations_attended, r.registrations_counted),
         "leads_assigned": r.assigned_n, "median_first_touch_hours": median,
         "sla_compliance": ratio(r.sla_on_time, r.sla_counted), "untouched_leads": r.untouched,
         "note_read_rate": ratio(r.reads, r.targeted),

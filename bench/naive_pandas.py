@@ -15,7 +15,7 @@ from bench.kpi_reference import OPEN_STAGES, Period, Raw, assemble
 from models.db import get_engine
 
 TABLES = ("territory", "app_user", "account", "campaign", "campaign_territory", "event", "campaign_note",
-          "note_read", "lead", "lead_rejection", "opportunity", "monthly_target")
+          "note_read", "lead", "lead_rejection", "opportunity", "monthly_target", "registration")
 TIMESTAMPS = {"lead": ("created_at", "assigned_at", "due_at", "accepted_at", "recycled_at", "first_touch_at",
                        "converted_at"),
               "lead_rejection": ("rejected_at",),
@@ -118,6 +118,9 @@ def raw_kpis(frames: dict[str, pd.DataFrame], p: Period) -> Raw:
         ev = ev[ev.territory_id == t]
     held = ev[(ev.starts_at >= lo) & (ev.starts_at < hi)]
     r.events_n, r.event_leads = len(held), int(lead.event_id.isin(set(held.id)).sum())
+    reg = frames["registration"]
+    reg = reg[reg.event_id.isin(set(held.id)) & reg.status.isin(("registered", "attended", "no_show"))]
+    r.registrations_counted, r.registrations_attended = len(reg), int((reg.status == "attended").sum())
 
     assigned = lead[(lead.assigned_at >= lo) & (lead.assigned_at < hi)]
     r.assigned_n = len(assigned)

@@ -11,7 +11,8 @@ from enum import StrEnum
 from i18n import N_, _
 from models.enums import (ActivityKind, CampaignStatus, Channel, DisqualifyReason, EscalationStep, EventKind,
                           EventStatus, FeedbackKind, Language, LeadStatus, NoteStatus, NotificationKind,
-                          NotifyPreference, RejectReason, Role, Segment, SettingKey, SlaClock, Stage)
+                          NotifyPreference, RegistrationStatus, RejectReason, Role, Segment, SettingKey, SlaClock,
+                          Stage)
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Role: {
@@ -99,6 +100,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         NotifyPreference.inbox: N_("In the portal only"), NotifyPreference.email: N_("E-mail at once"),
         NotifyPreference.digest: N_("One e-mail a day"),
     },
+    RegistrationStatus: {
+        RegistrationStatus.registered: N_("Registered"), RegistrationStatus.attended: N_("Attended"),
+        RegistrationStatus.no_show: N_("No-show"), RegistrationStatus.cancelled: N_("Cancelled"),
+    },
 }
 
 
@@ -163,6 +168,7 @@ COLUMN_LABELS = {
     "accuracy": N_("Accuracy"), "converted": N_("Converted"), "won": N_("Won"), "sourced_amount": N_("Marketing-sourced amount"),
     "hours_to_first_touch": N_("Hours to first touch"), "within_sla": N_("Within the deadline"),
     "due_at": N_("Deadline"), "deadline": N_("Deadline"), "rep": N_("Rep"), "reason": N_("Reason"),
+    "registrations": N_("Registrations"), "attended": N_("Attended"),
 }
 # Values that are codes in some columns: relabelled for people.
 COLUMN_ENUMS = {"stage": Stage, "segment": Segment, "target_segment": Segment, "kind": EventKind,

@@ -187,3 +187,11 @@ class NotifyPreference(StrEnum):
     inbox = "inbox"      # the portal only
     email = "email"      # an e-mail at once
     digest = "digest"    # one e-mail a day, in the company time zone
+
+
+class RegistrationStatus(StrEnum):
+    """An event registration: registered, then attended or no-show after the event; or cancelled."""
+    registered = "registered"
+    attended = "attended"
+    no_show = "no_show"
+    cancelled = "cancelled"

@@ -1,6 +1,7 @@
 """Territory events: what marketing runs in my territory — running now, next 7/30 days, past 30
 days — as a list and a month calendar, with each campaign's latest published note, the campaigns
-without a local event, and an .ics download for my calendar.
+without a local event, an .ics download and the private calendar address a
+calendar app subscribes to.
 
 Page modules only define functions; app.py registers ``render`` with st.navigation."""
 from __future__ import annotations
@@ -13,19 +14,22 @@ import streamlit as st
 from models.enums import EventKind, Role
 from models.timefmt import local_date
 from models.types import utcnow
+from queries import registrations as registrations_q
 from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
-from services import ics
+from i18n import N_, _, ngettext
+from models.db import read_session
+from models.enums import CampaignStatus, Channel, RegistrationStatus
+from services import calendar_feed
 from services.markdown_safety import escape_markdown as md
+from ui.actions import run_write
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import day, when
 from ui.markdown import show_markdown
-from ui.session import require_viewer
 from ui.labels import label, labeller
-from models.enums import CampaignStatus, Channel
-from i18n import N_, _, ngettext
+from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = N_("All campaigns")
@@ -127,15 +131,67 @@ def _without_event(viewer, campaign_id, tz) -> None:
             _latest_note(c.note, tz)
 
 
-def _ics_download(viewer, territory: str) -> None:
+def _ics_download(viewer, territory: str, time_zone: str) -> None:
     now = utcnow()
     feed = cached_read(events_q.calendar_feed, viewer)
-    data = ics.build_calendar(ics.from_territory_events(feed), now=now, name=f"OneVoice — {territory}")
+    data = calendar_feed.build_calendar(feed, now=now, name=calendar_feed.calendar_name(territory),
+                                        time_zone=time_zone)
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
-                       help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar removes them.",
-                                     "{n} upcoming events of {territory}, cancelled ones included so your calendar removes them.",
+                       help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar "
+                                     "removes it. A one-time copy: subscribe below to stay up to date.",
+                                     "{n} upcoming events of {territory}, cancelled ones included so your calendar "
+                                     "removes them. A one-time copy: subscribe below to stay up to date.",
                                      len(feed)).format(n=len(feed), territory=md(territory)))
+
+
+def _subscription(viewer) -> None:
+    """The private calendar address: shown with copy and webcal:// buttons, rotated on confirmation."""
+    with read_session(app_engine()) as session:
+        token = calendar_feed.current_token(viewer, session=session)
+    with st.expander(_("Subscribe in Google Calendar, Outlook or Apple Calendar"), icon=":material/event_repeat:",
+                     expanded=token is None or st.session_state.get("ev_rotate_confirm", False)):
+        if token is None:
+            st.caption(_("Your calendar app then shows your territory's events and updates them when they "
+                         "move or are cancelled."))
+            if st.button(_("Create my calendar address"), key="ev_feed_create", icon=":material/add_link:"):
+                run_write(lambda s: calendar_feed.issue_token(viewer, session=s),
+                          _("Your calendar address is ready."), rerun=True)
+            return
+        url = calendar_feed.feed_url(token)
+        st.caption(_("Your private calendar address — keep it to yourself: anyone with it sees your "
+                     "territory's events. Copy it into your calendar app (“From URL” / “Subscribe”)."))
+        st.code(url, language=None)
+        cols = st.columns(2)
+        cols[0].link_button(_("Open in my calendar app (webcal://)"), calendar_feed.webcal_url(url),
+                            icon=":material/calendar_month:", width="stretch")
+        if not st.session_state.get("ev_rotate_confirm"):
+            if cols[1].button(_("Rotate address…"), key="ev_feed_rotate", icon=":material/autorenew:",
+                              width="stretch"):
+                st.session_state["ev_rotate_confirm"] = True
+                st.rerun()
+            return
+        st.warning(_("Rotating makes a new address; the old one stops working at once in every calendar "
+                     "subscribed to it."))
+        confirm, keep = st.columns(2)
+        if confirm.button(_("Yes, rotate my address"), key="ev_feed_rotate_confirm", type="primary",
+                          width="stretch"):
+            st.session_state["ev_rotate_confirm"] = False
+            run_write(lambda s: calendar_feed.issue_token(viewer, session=s, rotate=True),
+                      _("New calendar address made; the old one no longer works."), rerun=True)
+        if keep.button(_("Keep the current address"), key="ev_feed_rotate_cancel", width="stretch"):
+            st.session_state["ev_rotate_confirm"] = False
+            st.rerun()
+
+
+def _account_registrations(viewer, tz) -> None:
+    rows = cached_read(registrations_q.account_registrations, viewer)
+    if not rows:
+        st.caption(_("Nobody from your accounts has registered for your territory's recent or upcoming events."))
+        return
+    st.dataframe([{_("Event"): r.event_title, _("Starts"): when(r.starts_at, tz), _("Account"): r.account,
+                   _("Name"): r.contact_name or "", _("E-mail"): r.email, _("Status"): label(r.status, RegistrationStatus)} for r in rows],
+                 hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -145,14 +201,18 @@ def render() -> None:
     st.title(_("Territory events"))
     st.caption(_("Marketing in {territory} · times in {time_zone}").format(territory=md(territory), time_zone=settings.time_zone))
     window, kinds, campaign_id = _filters(viewer)
-    _ics_download(viewer, territory)
-    tab_list, tab_month, tab_campaigns = st.tabs([_("List"), _("Month calendar"), _("Campaigns without a local event")])
+    _ics_download(viewer, territory, settings.time_zone)
+    _subscription(viewer)
+    tab_list, tab_month, tab_campaigns, tab_accounts = st.tabs(
+        [_("List"), _("Month calendar"), _("Campaigns without a local event"), _("Registered from my accounts")])
     with tab_list:
         _event_list(viewer, window, kinds, campaign_id, settings.tz)
     with tab_month:
         _month_calendar(viewer, kinds, campaign_id, settings.tz)
     with tab_campaigns:
         _without_event(viewer, campaign_id, settings.tz)
+    with tab_accounts:
+        _account_registrations(viewer, settings.tz)
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

@@ -60,6 +60,8 @@ class TerritoryEvent:
     campaign_code: str
     campaign_name: str
     note: LatestNote | None
+    sequence: int = 0                      # iCalendar SEQUENCE (grows with each calendar change)
+    updated_at: datetime | None = None     # iCalendar LAST-MODIFIED
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ def _event_select(viewer: Viewer):
                    Event.ends_at, Event.capacity, Territory.name.label("territory"), Campaign.id.label("campaign_id"),
                    Campaign.code.label("campaign_code"), Campaign.name.label("campaign_name"),
                    note.id.label("note_id"), note.version.label("note_version"), note.title.label("note_title"),
-                   note.body_md.label("note_body"), note.published_at.label("note_published_at"))
+                   note.body_md.label("note_body"), note.published_at.label("note_published_at"),
+                   Event.sequence, Event.updated_at)
             .join(Campaign, Campaign.id == Event.campaign_id)
             .join(Territory, Territory.id == Event.territory_id)
             .outerjoin(note, and_(note.campaign_id == Campaign.id, newest))
@@ -105,7 +108,7 @@ def _event_select(viewer: Viewer):
 def _to_event(row) -> TerritoryEvent:
     return TerritoryEvent(row.id, row.code, row.title, str(row.kind), str(row.status), row.venue, row.starts_at,
                           row.ends_at, row.capacity, row.territory, row.campaign_id, row.campaign_code,
-                          row.campaign_name, _note_of(row))
+                          row.campaign_name, _note_of(row), row.sequence or 0, row.updated_at)
 
 
 def window_clause(window: EventWindow, *, now: datetime, today: date, tz):
@@ -181,6 +184,19 @@ def calendar_feed(viewer: Viewer, *, session: Session, now: datetime | None = No
     now = now or utcnow()
     stmt = _event_select(viewer)
     stmt = stmt.where(Event.ends_at >= now, Event.starts_at < now + timedelta(days=horizon_days))
+    rows = session.exec(stmt.order_by(Event.starts_at, Event.id).limit(limit)).all()
+    return [_to_event(r) for r in rows]
+
+
+def subscription_events(viewer: Viewer, *, session: Session, now: datetime | None = None, past_days: int = 90,
+                        horizon_days: int = 365, limit: int = CALENDAR_LIMIT) -> list[TerritoryEvent]:
+    """The events of the territory for the subscribed calendar feed: the recent past too (so a
+    calendar keeps what happened), the year ahead, cancelled ones included (STATUS:CANCELLED)."""
+    require_field(viewer)
+    now = now or utcnow()
+    stmt = _event_select(viewer)
+    stmt = stmt.where(Event.ends_at >= now - timedelta(days=past_days),
+                      Event.starts_at < now + timedelta(days=horizon_days))
     rows = session.exec(stmt.order_by(Event.starts_at, Event.id).limit(limit)).all()
     return [_to_event(r) for r in rows]
 

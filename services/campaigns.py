@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
 from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Campaign, CampaignTerritory, Event, Territory, User
-from models.types import to_money
+from models.types import to_money, utcnow
 from queries.scope import Viewer, require_role
 from services import audit, notifications
 from services.field_rules import new_code
@@ -26,6 +26,15 @@ CAMPAIGN_FIELDS = ["code", "name", "channel", "status", "start_date", "end_date"
                    "actual_cost", "target_segment", "owner_id", "territory_ids"]
 EVENT_FIELDS = ["code", "campaign_id", "title", "kind", "territory_id", "venue", "starts_at", "ends_at",
                 "capacity", "status"]
+# A change to one of these is news for a calendar that holds the event: SEQUENCE grows.
+CALENDAR_FIELDS = ("title", "venue", "starts_at", "ends_at", "status")
+
+
+def _mark_calendar_change(event: Event, changed: set[str]) -> None:
+    """iCalendar SEQUENCE/LAST-MODIFIED of the feed (services.calendar_feed)."""
+    if changed & set(CALENDAR_FIELDS):
+        event.sequence = (event.sequence or 0) + 1
+        event.updated_at = utcnow()
 
 
 @dataclass
@@ -317,6 +326,9 @@ def update_event(viewer: Viewer, event_id: int, data: EventInput, *, session: Se
     session.flush()
     diff = audit.changes(before, audit.snapshot(event, EVENT_FIELDS))
     if diff:
+        _mark_calendar_change(event, set(diff))
+        session.add(event)
+        session.flush()
         audit.record(session=session, username=viewer.username, action="update", entity="event",
                      entity_key=event.code, detail=diff)
         moved = "starts_at" in diff or "ends_at" in diff or "territory_id" in diff
@@ -328,6 +340,7 @@ def _cancel_event_row(viewer: Viewer, event: Event, *, session: Session) -> None
     audit.record(session=session, username=viewer.username, action="cancel", entity="event", entity_key=event.code,
                  detail=audit.changes({"status": event.status}, {"status": EventStatus.cancelled}))
     event.status = EventStatus.cancelled
+    _mark_calendar_change(event, {"status"})
     session.add(event)
     notifications.event_changed(event, "cancelled", session=session)
 

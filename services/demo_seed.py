@@ -17,11 +17,11 @@ from models.db import write_session
 from models.types import local_today, utcnow
 from models.enums import (
     SETTING_DEFAULTS, ActivityKind, CampaignStatus, Channel, DisqualifyReason, EventKind, EventStatus,
-    FeedbackKind, LeadStatus, NoteStatus, RejectReason, Role, Segment, Stage,
+    FeedbackKind, LeadStatus, NoteStatus, RegistrationStatus, RejectReason, Role, Segment, Stage,
 )
 from models.tables import (
     Account, Activity, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, Lead, LeadRejection, MonthlyTarget,
-    NoteRead, Opportunity, Setting, Territory, User,
+    NoteRead, Opportunity, Registration, Setting, Territory, User,
 )
 from services import audit, sla
 from services.record_territory import fill_missing_territories
@@ -138,6 +138,7 @@ class _Seeder:
         self.make_feedback()
         self.make_targets()
         self.make_handoff_answers()
+        self.make_registrations()
         return self.counts
 
     def make_people(self) -> _People:
@@ -559,6 +560,54 @@ class _Seeder:
             target.lead_commitment = rng.randint(6, 14)
         self.flush()
         self.counts.update(accepted_leads=accepted, rejections=rejected, recycled_leads=recycled)
+
+    def make_registrations(self) -> None:
+        """Registrations of the events of the last 60 and the next 30 days (a generator of its
+        own, so the rest of the demo stays as it was). Past events: their leads attended (checked
+        in a little before the start), others did not come, a few cancelled; running and upcoming
+        events: people registered, some from the reps' accounts, nobody checked in yet."""
+        rng = random.Random(self.rng.random())
+        leads_of: dict[int, list[Lead]] = {}
+        for lead in self.s.exec(select(Lead).where(Lead.event_id.is_not(None), Lead.email.is_not(None))
+                                .order_by(Lead.id)):
+            leads_of.setdefault(lead.event_id, []).append(lead)
+        accounts_of: dict[int, list[Account]] = {}
+        for a in self.accounts:
+            accounts_of.setdefault(a.territory_id, []).append(a)
+        n = 0
+        for e in sorted(self.events, key=lambda e: e.code):
+            if e.status == EventStatus.cancelled or not (
+                    self.now - timedelta(days=60) <= e.starts_at <= self.now + timedelta(days=30)):
+                continue
+            ended = e.ends_at <= self.now
+            seen: set[str] = set()
+            people = [(lead.email, lead.company, lead.contact_name, lead.phone, lead) for lead in leads_of.get(e.id, [])[:8]]
+            for k in range(rng.randint(4, 10)):
+                (g_en, g_ko), (f_en, f_ko) = rng.choice(GIVEN), rng.choice(FAMILY)
+                account = rng.choice(accounts_of.get(e.territory_id, []) or [None])
+                company = account.name if account and rng.random() < 0.6 else \
+                    f"{rng.choice(COMPANY_STEMS)} {rng.choice(COMPANY_KINDS)[0]} Co."
+                email = f"{g_en}.{f_en}.{e.code.lower()}{k}@{company.split()[0].lower()}.co.kr"
+                people.append((email, company, f"{f_ko}{g_ko}", None, None))
+            for email, company, name, phone, lead in people:
+                key = email.strip().lower()
+                if key in seen:
+                    continue
+                seen.add(key)
+                registered = e.starts_at - timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 10))
+                if ended:
+                    status = RegistrationStatus.attended if lead is not None else (
+                        RegistrationStatus.cancelled if rng.random() < 0.15 else RegistrationStatus.no_show)
+                else:
+                    status = RegistrationStatus.cancelled if rng.random() < 0.08 else RegistrationStatus.registered
+                attended = status == RegistrationStatus.attended
+                self.add(Registration(event_id=e.id, email=email, email_key=key, company=company, contact_name=name,
+                                      phone=phone, status=status, registered_at=min(registered, self.now),
+                                      checked_in_at=e.starts_at - timedelta(minutes=rng.randint(0, 30)) if attended else None,
+                                      lead_id=lead.id if attended else None))
+                n += 1
+        self.flush()
+        self.counts["registrations"] = n
 
 
 def seed_demo(*, engine, seed: int = 1, only_if_empty: bool = True, today: date | None = None) -> dict[str, int]:

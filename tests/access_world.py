@@ -121,6 +121,22 @@ def build_world(engine) -> SimpleNamespace:
         report = lead_import.import_leads(w.v["marketer"], lead_file, w.import_mapping, campaign_id=w.camp_sel.id,
                                           session=s)
     w.batch_id = report.batch_id
+    from models.tables import Registration
+
+    with write_session(engine) as s:
+        w.registration_sel = Registration(event_id=w.ev_sel.id, email="guest@selx.example", email_key="guest@selx.example",
+                                          company=f"{SEL_MARK} Guest Co", contact_name=f"{SEL_MARK} Guest",
+                                          status="registered", registered_at=now - timedelta(days=1))
+        s.add(w.registration_sel)
+        s.add(Registration(event_id=w.ev_sel_past.id, email="past@selx.example", email_key="past@selx.example",
+                           company=f"{SEL_MARK} Account", status="registered", registered_at=now - timedelta(days=9)))
+        s.flush()
+    # SEL's people hold calendar addresses: a BSN user's self-service call must leave them alone.
+    from services import calendar_feed
+
+    with write_session(engine) as s:
+        for name in ("rep_sel", "mgr_sel"):
+            calendar_feed.issue_token(w.v[name], session=s)
     assert w.batch_id is not None
     w.amount = Decimal("1000.00")
     return w

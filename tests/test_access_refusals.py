@@ -50,10 +50,12 @@ from queries import accounts, admin as admin_q, black_hole, dashboard_series, dr
 from queries import field_activity, field_common, home, kpis, lead_queue, marketing, notes_feed, team
 from queries import handoff_answers, territory_events
 from queries import notifications as notifications_q
+from queries import registrations as registrations_q
 from queries.admin import AuditFilter
 from queries.kpis import KPI_KEYS, KpiFilter
-from services import activities, admin, campaigns, feedback, feedback_inbox, lead_import, leads, note_reads
-from services import acceptance, inbox, notes, opportunities, privacy, reassign, routing, users
+from services import activities, admin, calendar_feed, campaigns, feedback, feedback_inbox, lead_import, leads
+from services import acceptance, inbox, note_reads, notes, opportunities, privacy, reassign, registrations, routing
+from services import users
 from services.errors import StaleEdit
 from services.admin import TargetRow
 from services.campaigns import CampaignInput, EventInput
@@ -62,6 +64,7 @@ from tests.access_world import BSN_MARK, BSN_VIEWERS, SEL_MARK, SEL_VIEWERS, bui
 ROOT = Path(__file__).resolve().parent.parent
 ALL = frozenset(Role)
 FIELD = frozenset({Role.rep, Role.manager})
+CHECK_IN = frozenset({Role.rep, Role.manager, Role.marketer, Role.admin})
 MANAGER = frozenset({Role.manager})
 MARKETING = frozenset({Role.marketer, Role.admin})
 ROUTING = frozenset({Role.marketer, Role.admin, Role.manager})
@@ -147,8 +150,11 @@ NO_VIEWER = {
     "services.markdown_safety.escape_markdown": "pure text transformation",
     "services.session_token.encode": "signs the signed-in user's own cookie",
     "services.session_token.decode": "reads the request's own cookie; the user is then checked (session_is_valid)",
-    "services.ics.build_calendar": "pure: formats events the caller already holds",
-    "services.ics.from_territory_events": "pure conversion",
+    "services.calendar_feed.build_calendar": "pure: formats events the caller already holds",
+    "services.calendar_feed.calendar_name": "pure: a title from a name the caller holds",
+    "services.calendar_feed.feed_url": "pure: an address from a token the caller holds",
+    "services.calendar_feed.webcal_url": "pure: the same address with another scheme",
+    "services.registrations.check_in_refusal": "pure: why check-in is closed for an event the caller already holds",
     "services.lead_import_parsing.read_header": "pure: parses the uploaded file",
     "services.lead_import_parsing.open_lead_file": "pure: checks and opens the uploaded file",
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",
@@ -178,6 +184,7 @@ class Entry:
     shows_sel: bool = False     # the own viewer's result shows SEL's rows
     ok_errors: tuple = ()       # errors raised after the access checks that the positive control accepts
     engine: bool = False        # works on the engine, in its own transactions
+    own_writes: tuple = ()      # "hide" self-service writes: tables the BSN user's call may write its OWN rows to
 
     @property
     def name(self) -> str:
@@ -407,6 +414,16 @@ TABLE: list[Entry] = [
       "rep_sel", "hide", shows_sel=True),
     E(territory_events.territory_campaigns, FIELD,
       lambda w, v, s: territory_events.territory_campaigns(v, session=s), "rep_sel", "hide", shows_sel=True),
+    # queries.registrations ----------------------------------------------------------------------
+    E(registrations_q.account_registrations, FIELD,
+      lambda w, v, s: registrations_q.account_registrations(v, session=s), "rep_sel", "hide", shows_sel=True),
+    E(registrations_q.check_in_events, CHECK_IN, lambda w, v, s: registrations_q.check_in_events(v, session=s),
+      "rep_sel", "hide", shows_sel=True),
+    E(registrations_q.event_registrations, CHECK_IN,
+      lambda w, v, s: registrations_q.event_registrations(v, w.ev_sel.id, session=s), "rep_sel", "deny",
+      shows_sel=True),
+    E(registrations_q.event_results, frozenset({Role.marketer, Role.admin, Role.executive}),
+      lambda w, v, s: registrations_q.event_results(v, session=s), "marketer", shows_sel=True),
     # services.activities ------------------------------------------------------------------------
     E(activities.log_activity, FIELD, lambda w, v, s: activities.log_activity(
         v, session=s, kind="call", lead_id=w.lead_sel.id, notes="called"), "rep_sel", "deny",
@@ -438,6 +455,25 @@ TABLE: list[Entry] = [
     E(admin.update_user, ADMIN, lambda w, v, s: admin.update_user(
         v, "sel.rep", session=s, display_name="Renamed", email=None, role="manager", territory_code="SEL",
         manager_username=None), "admin"),
+    # services.calendar_feed ---------------------------------------------------------------------
+    E(calendar_feed.current_token, FIELD, lambda w, v, s: calendar_feed.current_token(v, session=s), "rep_sel",
+      "hide"),
+    E(calendar_feed.issue_token, FIELD, lambda w, v, s: calendar_feed.issue_token(v, session=s), "rep_sel",
+      "hide", own_writes=("calendar_token", "audit_log")),
+    # services.registrations ---------------------------------------------------------------------
+    E(registrations.add_registration, CHECK_IN, lambda w, v, s: registrations.add_registration(
+        v, w.ev_sel.id, registrations.RegistrationInput("walk.in@selx.example", f"{SEL_MARK} Walk-in Co"),
+        session=s, walk_in=True, now=w.ev_sel.starts_at), "rep_sel", "deny"),
+    E(registrations.check_in, CHECK_IN, lambda w, v, s: registrations.check_in(
+        v, w.registration_sel.id, session=s, now=w.ev_sel.starts_at), "rep_sel", "deny"),
+    E(registrations.event_for, CHECK_IN, lambda w, v, s: registrations.event_for(v, w.ev_sel.id, session=s),
+      "rep_sel", "deny"),
+    E(registrations.import_registrations, MARKETING, lambda w, v, s: registrations.import_registrations(
+        v, w.lead_file, w.import_mapping, event_id=w.ev_sel.id, session=s), "marketer"),
+    E(registrations.mark_no_shows, CHECK_IN, lambda w, v, s: registrations.mark_no_shows(
+        v, w.ev_sel_past.id, session=s), "rep_sel", "deny"),
+    E(registrations.preview_registrations, MARKETING, lambda w, v, s: registrations.preview_registrations(
+        v, w.lead_file, w.import_mapping, event_id=w.ev_sel.id, session=s), "marketer"),
     # services.campaigns -------------------------------------------------------------------------
     E(campaigns.cancel_campaign, MARKETING, lambda w, v, s: campaigns.cancel_campaign(v, w.camp_sel.id, session=s),
       "marketer"),
@@ -695,7 +731,11 @@ def test_wrong_territory_is_refused_or_sees_nothing_of_sel(engine, world, name, 
                 result = call(world, viewer, session)
             except PermissionError:
                 result = None       # refusing is as good as showing nothing
-            assert_same(before, fingerprint(session))
+            after = fingerprint(session)
+            for table in entry.own_writes:  # the BSN user's own new rows only: SEL's stay as they were
+                gone = set(before.pop(table)) - set(after.pop(table))
+                assert not gone, f"{name} changed rows of {table} that were not the BSN user's: {gone}"
+            assert_same(before, after)
             session.rollback()
         assert sel_rows(result) == [], f"{name} gave a BSN {role.value} SEL's rows"
         if entry.bsn_check is not None and result is not None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from models.enums import LeadStatus, Stage
-from models.tables import Campaign, Event, Lead, Opportunity
+from models.enums import LeadStatus, RegistrationStatus, Stage
+from models.tables import Campaign, Event, Lead, Opportunity, Registration
 
 from .exact import money, ratio
 from .filters import ResolvedFilter, attributed_cost
@@ -51,6 +51,15 @@ def events_in_period(p: ResolvedFilter) -> list:
 def leads_of_events_held(p: ResolvedFilter) -> list:
     held = select(Event.id).where(*events_in_period(p))
     return [Lead.event_id.in_(held), *p.lead_filters(Lead)]
+
+
+def registrations_of_events_held(p: ResolvedFilter) -> list:
+    # Cancelled registrations never count (KPIS.md).
+    held = select(Event.id).where(*events_in_period(p))
+    return [Registration.event_id.in_(held), Registration.status.in_(COUNTED_REGISTRATIONS)]
+
+
+COUNTED_REGISTRATIONS = (RegistrationStatus.registered, RegistrationStatus.attended, RegistrationStatus.no_show)
 
 
 def _count_leads(conditions, *, session: Session) -> int:
@@ -107,3 +116,10 @@ def events_held(p: ResolvedFilter, *, session: Session) -> int:
 
 def leads_per_event(p: ResolvedFilter, *, session: Session) -> Decimal | None:
     return ratio(_count_leads(leads_of_events_held(p), session=session), events_held(p, session=session))
+
+
+def event_attendance_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:
+    attended = case((Registration.status == RegistrationStatus.attended, 1), else_=0)
+    row = session.execute(select(func.count(), func.sum(attended))
+                          .select_from(Registration).where(*registrations_of_events_held(p))).one()
+    return ratio(int(row[1] or 0), int(row[0] or 0))

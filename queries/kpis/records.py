@@ -15,8 +15,9 @@ import pandas as pd
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from models.enums import LeadStatus, Stage
-from models.tables import Account, Campaign, CampaignNote, Event, Lead, MonthlyTarget, Opportunity, Territory
+from models.enums import LeadStatus, RegistrationStatus, Stage
+from models.tables import (Account, Campaign, CampaignNote, Event, Lead, MonthlyTarget, Opportunity, Registration,
+                           Territory)
 
 from . import customers, handoff, marketing, sales
 from .exact import money, to_decimal
@@ -130,6 +131,23 @@ def _events(p, *, session, limit):
     return frame, truncated
 
 
+def _event_registrations(p, *, session, limit):
+    counted = (select(func.count(Registration.id))
+               .where(Registration.event_id == Event.id,
+                      Registration.status.in_(marketing.COUNTED_REGISTRATIONS)).scalar_subquery())
+    attended = (select(func.count(Registration.id))
+                .where(Registration.event_id == Event.id, Registration.status == RegistrationStatus.attended)
+                .scalar_subquery())
+    query = (select(Event.code, Event.title, Territory.code, Campaign.code, Event.status, Event.starts_at,
+                    counted, attended)
+             .join(Territory, Territory.id == Event.territory_id).join(Campaign, Campaign.id == Event.campaign_id)
+             .where(*marketing.events_in_period(p)).order_by(Event.starts_at, Event.code))
+    rows, truncated = _run(session, query, limit)
+    frame = _frame(rows, ["code", "title", "territory", "campaign", "status", "starts", "registrations", "attended"],
+                   p, ("starts",))
+    return frame, truncated
+
+
 def _notes(p, *, session, limit):
     rep = handoff.Rep
     query = (select(Campaign.code, CampaignNote.version, CampaignNote.title, CampaignNote.published_at,
@@ -235,6 +253,12 @@ def won_deals_sourced(p, *, session, limit) -> Records:
 
 def events_held(p, *, session, limit) -> Records:
     return Records("events in the period", *_events(p, session=session, limit=limit))
+
+
+def event_registrations(p, *, session, limit) -> Records:
+    """The events held in the period with their counted registrations (cancelled ones never count)
+    and how many of those attended."""
+    return Records("events in the period", *_event_registrations(p, session=session, limit=limit))
 
 
 def leads_assigned(p, *, session, limit) -> Records:

@@ -128,6 +128,12 @@ _ALL = (
         compute=marketing.leads_per_event, records=records.events_held, measure=Measure("ratio", "leads"),
         definition=N_("Count of leads (created at any date) whose event is one of the events held in the "
                       "period / events_held.")),
+    Kpi("event_attendance_rate", N_("Event attendance rate"), "ratio", MARKETING,
+        compute=marketing.event_attendance_rate, records=records.event_registrations,
+        measure=Measure("ratio", "attended", "registrations"),
+        definition=N_("Over the events held in the period: registrations with status `attended` / "
+                      "registrations with status `registered`, `attended` or `no_show` (cancelled "
+                      "registrations never count).")),
     Kpi("leads_assigned", N_("Leads assigned"), "count", HANDOFF,
         compute=handoff.leads_assigned, records=records.leads_assigned, measure=Measure("count"),
         definition=N_("Count of leads whose assigned_at is in the period.")),

@@ -1,4 +1,4 @@
-"""Writing the whole database as a bundle: 14 files, header always, columns in BUNDLE.md order.
+"""Writing the whole database as a bundle: 16 files, header always, columns in BUNDLE.md order.
 
 Values are written as they are (no spreadsheet formula escaping) so the bundle round-trips:
 timestamps ISO 8601 with the offset of the company time zone, dates YYYY-MM-DD, money with two

@@ -24,7 +24,7 @@ ORDER_RULES = {
     "events.csv": (("starts_at", "ends_at"),),
     "leads.csv": (("created_at", "assigned_at"), ("assigned_at", "first_touch_at")),
 }
-SLOW_ONLY = {"users.csv", "campaigns.csv", "notes.csv", "settings.csv"}
+SLOW_ONLY = {"users.csv", "campaigns.csv", "notes.csv", "settings.csv", "registrations.csv"}
 
 _ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ASCII_INT = re.compile(r"[0-9]{1,10}")

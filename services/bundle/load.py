@@ -243,6 +243,9 @@ class BundleLoader:
                 items.append((col.db, f"s.c_{col.name}"))
         for column, value in spec.constants.items():
             items.append((column, self.literal(value)))
+        for column, source in spec.lowered.items():
+            collate = ' COLLATE "C"' if self.pg else ""       # ASCII letters only, as values.ascii_lower
+            items.append((column, f"LOWER(s.c_{source}{collate})"))
         select_list = ", ".join(f'{expr} AS "{column}"' for column, expr in items)
         line = ", s.c__line AS _line" if spec.repeats_allowed else ""
         return f"SELECT {select_list}{line} FROM {stage} s {' '.join(joins)}", [c for c, _ in items]
@@ -260,7 +263,7 @@ class BundleLoader:
         return [c for c in columns if c not in skip]
 
     def _on_conflict(self, spec: FileSpec, columns: list[str]) -> str:
-        key = list(dict.fromkeys(self._db_column(spec, c) for c in spec.key))
+        key = list(spec.conflict) or list(dict.fromkeys(self._db_column(spec, c) for c in spec.key))
         update = self._updatable(spec, columns, key)
         conflict = ", ".join(f'"{c}"' for c in key)
         if not update:

@@ -13,11 +13,11 @@ from sqlalchemy import Table
 
 from models.enums import (
     ActivityKind, CampaignStatus, Channel, EventKind, EventStatus, FeedbackKind, Language, LeadStatus,
-    NoteStatus, NotifyPreference, RejectReason, Role, Segment, SettingKey, Stage,
+    NoteStatus, NotifyPreference, RegistrationStatus, RejectReason, Role, Segment, SettingKey, Stage,
 )
 from models.tables import (
     Account, Activity, AuditLog, Campaign, CampaignNote, Event, Feedback, Lead, LeadRejection, MonthlyTarget,
-    NoteRead, Opportunity, Setting, Territory, User,
+    NoteRead, Opportunity, Registration, Setting, Territory, User,
 )
 
 TEXT, ENUM, DATE, TIMESTAMP, MONEY, INT, BOOL, MONTH, JSON, REF, CODES = (
@@ -54,6 +54,7 @@ class Col:
     ref: str | None = None                 # entity name for REF / CODES
     default: object = None                 # used when the cell is empty or the column absent
     late: bool = False                     # a reference set after every row of the file exists
+    fold_case: bool = False                # a key compared without (ASCII) case, e.g. an e-mail
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class FileSpec:
     # No unique index: rows sharing a key (two calls logged the same minute) are legitimate and
     # are matched by occurrence, the n-th such row of the file to the n-th in the database.
     repeats_allowed: bool = False
+    # NOT NULL columns outside the bundle holding a bundle column lower-cased (ASCII), and the
+    # columns of the unique key re-imports are matched on when it is not the key columns' own.
+    lowered: dict = field(default_factory=dict)
+    conflict: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -117,6 +122,11 @@ FILES: tuple[FileSpec, ...] = (
         _c("starts_at", TIMESTAMP, True), _c("ends_at", TIMESTAMP, True), _c("capacity", INT),
         _c("status", ENUM, enum=EventStatus, default=EventStatus.scheduled),
     ), key=("code",), entity="event"),
+    FileSpec("registrations.csv", Registration.__table__, (
+        _ref("event", "event", True), _c("email", required=True, fold_case=True), _c("company", required=True),
+        _c("contact_name"), _c("phone"), _c("status", ENUM, True, enum=RegistrationStatus),
+        _c("registered_at", TIMESTAMP, True), _c("checked_in_at", TIMESTAMP), _ref("lead", "lead"),
+    ), key=("event", "email"), lowered={"email_key": "email"}, conflict=("event_id", "email_key")),
     FileSpec("notes.csv", CampaignNote.__table__, (
         _ref("campaign", "campaign", True), _c("version", INT, True), _c("title", required=True),
         _c("body_md", required=True), _c("status", ENUM, True, enum=NoteStatus),
@@ -179,15 +189,13 @@ BY_NAME = {f.name: f for f in FILES}
 # the latter is checked once leads.csv has been read.
 VALIDATION_ORDER = (
     "settings.csv", "territories.csv", "users.csv", "accounts.csv", "campaigns.csv", "events.csv",
-    "notes.csv", "note_reads.csv", "opportunities.csv", "leads.csv", "lead_rejections.csv", "activities.csv",
-    "targets.csv",
-    "feedback.csv", "audit_log.csv",
+    "notes.csv", "note_reads.csv", "opportunities.csv", "leads.csv", "lead_rejections.csv", "registrations.csv",
+    "activities.csv", "targets.csv", "feedback.csv", "audit_log.csv",
 )
 # Leads are written before opportunities (opportunity.lead_id), then linked (lead.opportunity_id).
 LOAD_ORDER = (
     "settings.csv", "territories.csv", "users.csv", "accounts.csv", "campaigns.csv", "events.csv",
-    "notes.csv", "note_reads.csv", "leads.csv", "lead_rejections.csv", "opportunities.csv", "activities.csv",
-    "targets.csv",
-    "feedback.csv", "audit_log.csv",
+    "notes.csv", "note_reads.csv", "leads.csv", "lead_rejections.csv", "opportunities.csv", "registrations.csv",
+    "activities.csv", "targets.csv", "feedback.csv", "audit_log.csv",
 )
 assert set(VALIDATION_ORDER) == set(BY_NAME) == set(LOAD_ORDER)

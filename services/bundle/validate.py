@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from models.enums import LeadStatus, Role, SettingKey
+from models.enums import LeadStatus, RegistrationStatus, Role, SettingKey
 from models.errors import ValidationFailed
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
@@ -101,6 +101,10 @@ def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
             add("first_touch_at", "before assigned_at")
         if v["status"] in (LeadStatus.rejected, LeadStatus.nurture) and v["assigned_to"]:
             add("assigned_to", f"a {v['status'].value} lead is back with marketing and has no assigned_to")
+    elif name == "registrations.csv":
+        if v["checked_in_at"] and v["status"] is not None and v["status"] != RegistrationStatus.attended:
+            add("checked_in_at", _("only an attended registration has a check-in time (status {status})").format(
+                status=v["status"].value))
     elif name == "settings.csv" and v["key"] is not None and v["value"] is not None:
         try:
             validate_setting(v["key"].value, v["value"])

@@ -182,7 +182,16 @@ class StagePlan:
                 self.money_cents = _same(lambda v: int(v * 100), convert, [
                     (v, v) for v in (Decimal("0.00"), Decimal("12.30"), Decimal("9999999999999999.99"))])
             self.stage[col.name] = convert
-            self.key.setdefault(col.name, convert)
+            self.key.setdefault(col.name, ascii_lower if col.fold_case else convert)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(value: str) -> str:
+    """Lower case for ASCII letters only — what SQLite's LOWER() and PostgreSQL's LOWER(... COLLATE
+    "C") do, so a key folded here, in SQL and in services.registrations is the same key."""
+    return value.translate(_ASCII_LOWER)
 
 
 def _sqlite_text(value: datetime) -> str:

@@ -85,6 +85,36 @@ def test_territory_events_shows_only_the_reps_territory_with_notes_and_ics(db):
     assert "— Seoul" not in all_text(busan)
 
 
+def test_territory_events_calendar_address_is_created_shown_and_rotated_on_confirmation(db):
+    from models.tables import CalendarToken
+    from services import calendar_feed
+
+    engine = db
+    at = open_page(field_app("minjun.kim"), "Territory events")
+    button(at, "Create my calendar address").click().run()
+    assert not at.exception, at.exception
+    with read_session(engine) as s:
+        rep = load_viewer("minjun.kim", session=s)
+        token = calendar_feed.current_token(rep, session=s)
+    assert token is not None
+    url = f"http://localhost:8501/calendar/{token}.ics"
+    assert [c.value for c in at.code] == [url]
+    links = [el.proto for el in at.get("link_button")]
+    assert [(link.label, link.url) for link in links] == [("Open in my calendar app (webcal://)",
+                                                  f"webcal://localhost:8501/calendar/{token}.ics")]
+    button(at, "Rotate address…").click().run()
+    assert "the old one stops working at once" in all_text(at)
+    with read_session(engine) as s:  # nothing changes before the confirmation
+        assert calendar_feed.current_token(rep, session=s) == token
+    button(at, "Yes, rotate my address").click().run()
+    assert not at.exception, at.exception
+    with read_session(engine) as s:
+        new = calendar_feed.current_token(rep, session=s)
+        assert new != token and calendar_feed.viewer_for_token(token, session=s) is None
+        assert s.exec(select(func.count()).select_from(CalendarToken)).one() == 1
+    assert [c.value for c in at.code] == [f"http://localhost:8501/calendar/{new}.ics"]
+
+
 def test_campaign_notes_read_receipt_is_written_once(db):
     at = open_page(field_app("minjun.kim"), "Campaign notes")
     assert "Unread" in all_text(at)

@@ -15,8 +15,8 @@ KPIS_MD_KEYS = [
     "open_deals", "open_pipeline", "revenue_target", "target_attainment", "forecast_accuracy",
     "marketing_spend", "campaigns_started", "leads_created", "cost_per_lead", "campaign_roi",
     "lead_conversion_rate", "marketing_sourced_revenue_share", "events_held", "leads_per_event",
-    "leads_assigned", "median_first_touch_hours", "sla_compliance", "untouched_leads", "note_read_rate",
-    "leads_accepted", "leads_rejected", "acceptance_rate", "leads_recycled", "lead_commitment",
+    "event_attendance_rate", "leads_assigned", "median_first_touch_hours", "sla_compliance", "untouched_leads",
+    "note_read_rate", "leads_accepted", "leads_rejected", "acceptance_rate", "leads_recycled", "lead_commitment",
     "commitment_attainment", "ltv_by_segment",
 ]
 

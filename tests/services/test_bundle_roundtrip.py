@@ -58,9 +58,9 @@ def count(engine, model) -> int:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_export_of_an_empty_database_writes_all_15_files_with_headers(engine, tmp_path):
+def test_export_of_an_empty_database_writes_all_16_files_with_headers(engine, tmp_path):
     counts = export_bundle(tmp_path / "out", engine=engine)
-    assert list(counts) == [f.name for f in FILES] and len(FILES) == 15
+    assert list(counts) == [f.name for f in FILES] and len(FILES) == 16
     for spec in FILES:
         lines = (tmp_path / "out" / spec.name).read_text(encoding="utf-8").splitlines()
         assert lines == [",".join(spec.column_names)]
