@@ -21,7 +21,7 @@ from ui.labels import label
 from ui.session import app_engine, require_viewer
 
 PAGE_SIZE = 30
-STATUS_MARKS = {"registered": "", "attended": "✅ ", "no_show": "✖ ", "cancelled": "— "}
+STATUS_MARKS = {"registered": "", "attended": ":material/check_circle: ", "no_show": ":material/cancel: ", "cancelled": "— "}  # bundled icon font: no emoji font needed
 
 
 def _pick_event(viewer, session, tz):

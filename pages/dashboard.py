@@ -288,7 +288,7 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     frame = people_frame(frame)
     if truncated:
         st.warning(_("Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.").format(DRILL_ROWS=DRILL_ROWS))
-    st.dataframe(safe_frame(frame).map(lambda v: "" if v is None else str(v)), hide_index=True,
+    st.dataframe(safe_frame(frame).map(lambda v: "" if v is None or v != v else str(v)), hide_index=True,  # v != v: NaN
                  width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)

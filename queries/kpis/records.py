@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
+from i18n import N_
 from models.enums import LeadStatus, RegistrationStatus, Stage
 from models.tables import (Account, Campaign, CampaignNote, Event, Lead, MonthlyTarget, Opportunity, Registration,
                            Territory)
@@ -183,32 +184,32 @@ def _accounts(p, *, session, limit):
 # -- the record sets a KPI names ----------------------------------------------------------------
 
 def won_deals(p, *, session, limit) -> Records:
-    return Records("won deals closed in the period", *_deals(p, sales.won_in_period(p), session=session, limit=limit))
+    return Records(N_("won deals closed in the period"), *_deals(p, sales.won_in_period(p), session=session, limit=limit))
 
 
 def lost_deals(p, *, session, limit) -> Records:
-    return Records("lost deals closed in the period",
+    return Records(N_("lost deals closed in the period"),
                    *_deals(p, sales.lost_in_period(p), session=session, limit=limit))
 
 
 def closed_deals(p, *, session, limit) -> Records:
     closed = [or_(and_(*sales.won_in_period(p)), and_(*sales.lost_in_period(p)))]
     extra = [("won", case((Opportunity.stage == Stage.won, 1), else_=0))]
-    return Records("won and lost deals closed in the period",
+    return Records(N_("won and lost deals closed in the period"),
                    *_deals(p, closed, session=session, limit=limit, extra=extra))
 
 
 def won_deals_with_opened_on(p, *, session, limit) -> Records:
     conditions = [*sales.won_in_period(p), Opportunity.opened_on.is_not(None)]
-    return Records("won deals with an opened_on date", *_deals(p, conditions, session=session, limit=limit))
+    return Records(N_("won deals with an opening date"), *_deals(p, conditions, session=session, limit=limit))
 
 
 def open_deals(p, *, session, limit) -> Records:
-    return Records("open deals", *_deals(p, sales.open_now(p), session=session, limit=limit))
+    return Records(N_("open deals"), *_deals(p, sales.open_now(p), session=session, limit=limit))
 
 
 def monthly_targets(p, *, session, limit) -> Records:
-    return Records("monthly targets", *_targets(p, session=session, limit=limit))
+    return Records(N_("monthly targets"), *_targets(p, session=session, limit=limit))
 
 
 def won_deals_and_targets(p, *, session, limit) -> Records:
@@ -222,7 +223,7 @@ def won_deals_and_targets(p, *, session, limit) -> Records:
                       "date": targets["month"], "won_amount": [Decimal("0.00")] * len(targets),
                       "revenue_target": targets["revenue_target"]}),
     ], ignore_index=True)
-    return Records("won deals and monthly targets", frame, cut1 or cut2)
+    return Records(N_("won deals and monthly targets"), frame, cut1 or cut2)
 
 
 def forecast_months(p, *, session, limit) -> Records:
@@ -230,16 +231,16 @@ def forecast_months(p, *, session, limit) -> Records:
     codes = dict(session.execute(select(Territory.id, Territory.code)).all())
     frame = pd.DataFrame([(codes[t], m, f, w, to_decimal(sales.month_accuracy(f, w))) for t, m, f, w in months],
                          columns=["territory", "month", "forecast", "won_revenue", "accuracy"])
-    return Records("territory-months with a forecast and won revenue", frame, False)
+    return Records(N_("territory-months with a forecast and won revenue"), frame, False)
 
 
 def campaigns_started(p, *, session, limit) -> Records:
-    return Records("campaigns started in the period", *_campaigns(p, session=session, limit=limit))
+    return Records(N_("campaigns started in the period"), *_campaigns(p, session=session, limit=limit))
 
 
 def leads_created(p, *, session, limit) -> Records:
     extra = [("converted", case((Lead.status == LeadStatus.converted, 1), else_=0))]
-    return Records("leads created in the period",
+    return Records(N_("leads created in the period"),
                    *_leads(p, marketing.leads_created_in_period(p), session=session, limit=limit, extra=extra))
 
 
@@ -248,21 +249,21 @@ def won_deals_sourced(p, *, session, limit) -> Records:
                                      else_=literal(None)))]
     frame, cut = _deals(p, sales.won_in_period(p), session=session, limit=limit, extra=extra)
     frame["sourced_amount"] = [money(v) for v in frame["sourced_amount"]]
-    return Records("won deals closed in the period", frame, cut)
+    return Records(N_("won deals closed in the period"), frame, cut)
 
 
 def events_held(p, *, session, limit) -> Records:
-    return Records("events in the period", *_events(p, session=session, limit=limit))
+    return Records(N_("events in the period"), *_events(p, session=session, limit=limit))
 
 
 def event_registrations(p, *, session, limit) -> Records:
     """The events held in the period with their counted registrations (cancelled ones never count)
     and how many of those attended."""
-    return Records("events in the period", *_event_registrations(p, session=session, limit=limit))
+    return Records(N_("events in the period"), *_event_registrations(p, session=session, limit=limit))
 
 
 def leads_assigned(p, *, session, limit) -> Records:
-    return Records("leads assigned in the period",
+    return Records(N_("leads assigned in the period"),
                    *_leads(p, handoff.assigned_in_period(p), session=session, limit=limit))
 
 
@@ -271,27 +272,27 @@ def touched_leads_assigned(p, *, session, limit) -> Records:
     conditions = [*handoff.assigned_in_period(p), Lead.first_touch_at.is_not(None)]
     frame, cut = _leads(p, conditions, session=session, limit=limit, extra=hours)
     frame["hours_to_first_touch"] = [float(Decimal(str(s)) / 3600) for s in frame["hours_to_first_touch"]]
-    return Records("touched leads assigned in the period", frame, cut)
+    return Records(N_("touched leads assigned in the period"), frame, cut)
 
 
 def leads_sla_counted(p, *, session, limit) -> Records:
     extra = [("within_sla", case((handoff.touched_within_sla(p), 1), else_=0))]
     conditions = [*handoff.assigned_in_period(p), handoff.sla_counted(p)]
-    return Records("assigned leads touched or past their deadline",
+    return Records(N_("assigned leads touched or past their deadline"),
                    *_leads(p, conditions, session=session, limit=limit, extra=extra))
 
 
 def untouched_overdue_leads(p, *, session, limit) -> Records:
-    return Records("untouched leads past their deadline",
+    return Records(N_("untouched leads past their deadline"),
                    *_leads(p, handoff.untouched_overdue(p), session=session, limit=limit))
 
 
 def notes_published(p, *, session, limit) -> Records:
-    return Records("notes published in the period", *_notes(p, session=session, limit=limit))
+    return Records(N_("notes published in the period"), *_notes(p, session=session, limit=limit))
 
 
 def accounts_with_won_deals(p, *, session, limit) -> Records:
-    return Records("accounts with won deals", *_accounts(p, session=session, limit=limit))
+    return Records(N_("accounts with won deals"), *_accounts(p, session=session, limit=limit))
 
 
 # -- the handoff as a process (KPIS.md, second round) ---------------------------------------------
@@ -317,17 +318,17 @@ def _accepted(p) -> list:
 
 
 def leads_accepted(p, *, session, limit) -> Records:
-    return Records("leads accepted in the period", *_leads(p, _accepted(p), session=session, limit=limit))
+    return Records(N_("leads accepted in the period"), *_leads(p, _accepted(p), session=session, limit=limit))
 
 
 def leads_recycled(p, *, session, limit) -> Records:
-    return Records("leads recycled to nurture in the period",
+    return Records(N_("leads recycled to nurture in the period"),
                    *_leads(p, [p.ts_in_period(Lead.recycled_at), *p.lead_filters(Lead)], session=session,
                            limit=limit))
 
 
 def rejections(p, *, session, limit) -> Records:
-    return Records("rejections in the period", *_rejections(p, session=session, limit=limit))
+    return Records(N_("rejections in the period"), *_rejections(p, session=session, limit=limit))
 
 
 def acceptances_and_rejections(p, *, session, limit) -> Records:
@@ -339,11 +340,11 @@ def acceptances_and_rejections(p, *, session, limit) -> Records:
         pd.DataFrame({"record": "rejection", "code": rejected["code"], "territory": rejected["territory"],
                       "accepted": [0] * len(rejected)}, dtype=object),
     ], ignore_index=True)
-    return Records("acceptances and rejections in the period", frame, cut1 or cut2)
+    return Records(N_("acceptances and rejections in the period"), frame, cut1 or cut2)
 
 
 def lead_commitments(p, *, session, limit) -> Records:
-    return Records("monthly targets", *_targets(p, session=session, limit=limit))
+    return Records(N_("monthly targets"), *_targets(p, session=session, limit=limit))
 
 
 def leads_assigned_and_commitments(p, *, session, limit) -> Records:
@@ -355,4 +356,4 @@ def leads_assigned_and_commitments(p, *, session, limit) -> Records:
         pd.DataFrame({"record": "monthly target", "code": "", "territory": targets["territory"],
                       "assigned": [0] * len(targets), "lead_commitment": targets["lead_commitment"]}, dtype=object),
     ], ignore_index=True)
-    return Records("leads assigned and monthly targets", frame, cut_l or cut_t)
+    return Records(N_("leads assigned and monthly targets"), frame, cut_l or cut_t)
