@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
-import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from models.config import load_config
@@ -22,7 +19,7 @@ from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpi
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from models.db import read_session
-from ui import handoff_widgets
+from ui import dashboard_charts, handoff_widgets
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
@@ -92,13 +89,7 @@ def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
     with st.spinner(_("Computing KPIs…")):
         return {"now": cached_read(all_kpis, viewer, f=f),
                 "before": cached_read(all_kpis, viewer, f=f.shifted_back()),
-                "funnel": cached_read(series.funnel, viewer, f=f),
-                "monthly": cached_read(series.monthly_revenue, viewer, f=f),
-                "territories": cached_read(series.territory_comparison, viewer, f=f),
-                "campaigns": cached_read(series.campaign_roi_points, viewer, f=f),
-                "response": cached_read(series.response_time_distribution, viewer, f=f),
-                "ltv": cached_read(series.ltv_by_segment, viewer, f=f),
-                "sla_hours": cached_read(series.sla_hours, viewer, f=f)}
+                "ltv": cached_read(series.ltv_by_segment, viewer, f=f)}
 
 
 # -- tiles ------------------------------------------------------------------------------------
@@ -185,76 +176,34 @@ def _ltv_tiles(data: dict, currency: str) -> None:
 
 # -- charts -----------------------------------------------------------------------------------
 
-def _floats(frame: pd.DataFrame, *columns) -> pd.DataFrame:
-    frame = frame.copy()
-    for column in columns:
-        frame[column] = [None if v is None else float(v) for v in frame[column]]
-    return frame
-
-
-def _charts(data: dict, currency: str) -> None:
+def _charts(viewer: Viewer, f: KpiFilter, currency: str) -> None:
+    figs = dashboard_charts.figures(viewer, f, currency)   # built once per data and language
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Funnel** — leads created in the period, followed down"))
-        fun = data["funnel"]
-        st.plotly_chart(go.Figure(go.Funnel(y=[_(step) for step in fun["step"]], x=fun["count"],
-                                            textinfo="value+percent initial")), key="chart_funnel")
+        st.plotly_chart(figs["chart_funnel"], key="chart_funnel")
     with right:
         st.markdown(_("**Won revenue vs target vs forecast** — per month"))
-        monthly = _floats(data["monthly"], "won_revenue", "revenue_target", "forecast")
-        fig = go.Figure([go.Bar(x=monthly["month"], y=monthly["won_revenue"], name=_("Won revenue")),
-                         go.Scatter(x=monthly["month"], y=monthly["revenue_target"], name=_("Target"),
-                                    mode="lines+markers"),
-                         go.Scatter(x=monthly["month"], y=monthly["forecast"], name=_("Forecast"), mode="lines+markers",
-                                    line={"dash": "dot"})])
-        fig.update_layout(yaxis_title=currency)
-        fig.update_xaxes(tickformat="%Y-%m")  # numeric months: no English month names on the axis
-        st.plotly_chart(fig, key="chart_monthly")
+        st.plotly_chart(figs["chart_monthly"], key="chart_monthly")
     st.markdown(_("**Territory comparison** — the territory filter is ignored here; the others apply"))
-    terr = _floats(data["territories"], "target_attainment", "win_rate", "sla_compliance")
     left, right = st.columns([2, 1])
-    ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
-                       var_name="KPI", value_name="value")
-    ratios["KPI"] = ratios["KPI"].map(lambda k: KPIS[k].label())
-    left.plotly_chart(px.bar(ratios, x="territory", y="value", color="KPI", barmode="group",
-                             labels={"territory": _("Territory"), "value": _("Share"), "KPI": _("Measure")})
-                      .update_layout(yaxis_tickformat=".0%"), key="chart_territories")
-    right.plotly_chart(px.bar(terr, x="territory", y="untouched_leads", title=_("Untouched leads past deadline"),
-                              labels={"territory": _("Territory"), "untouched_leads": _("Leads")}),
-                       key="chart_untouched")
+    left.plotly_chart(figs["chart_territories"], key="chart_territories")
+    right.plotly_chart(figs["chart_untouched"], key="chart_untouched")
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Campaign ROI** — cost vs attributed won revenue, bubble = leads"))
-        camp = _floats(data["campaigns"], "attributed_cost", "attributed_won_revenue")
-        if camp.empty:
+        if figs["chart_roi"] is None:
             st.caption(_("No campaign started in the period."))
         else:
-            camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
-            fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
-                             hover_name="name", hover_data=["code", "leads"],
-                             labels={"attributed_cost": _("Cost ({currency})").format(currency=currency),
-                                     "attributed_won_revenue": _("Won revenue ({currency})").format(currency=currency),
-                                     "bubble": _("Leads"), "code": _("Code"), "leads": _("Leads")})
-            top = max([*camp["attributed_cost"], *camp["attributed_won_revenue"], 1])
-            fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=_("break-even"), line={"dash": "dash"}))
-            st.plotly_chart(fig, key="chart_roi")
+            st.plotly_chart(figs["chart_roi"], key="chart_roi")
     with right:
-        sla = data["sla_hours"]
-        st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=sla))
-        resp = data["response"]
-        fig = px.bar(resp, x="bucket", y="leads", color=resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}),
-                     labels={"bucket": _("Time to first touch"), "leads": _("Leads"), "color": _("Response")})
-        fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash",
-                      annotation_text=_("SLA {sla:g} h").format(sla=sla))
-        st.plotly_chart(fig, key="chart_response")
+        st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=figs["sla_hours"]))
+        st.plotly_chart(figs["chart_response"], key="chart_response")
     st.markdown(_("**Lifetime value by segment**"))
-    ltv = _floats(data["ltv"], "ltv")
-    if ltv.empty:
+    if figs["chart_ltv"] is None:
         st.caption(_("No account with a segment has a won deal."))
     else:
-        ltv["segment"] = [label(s, Segment) for s in ltv["segment"]]
-        st.plotly_chart(px.bar(ltv, x="segment", y="ltv", labels={"ltv": _("LTV ({currency})").format(currency=currency),
-                                                                  "segment": _("Segment")}), key="chart_ltv")
+        st.plotly_chart(figs["chart_ltv"], key="chart_ltv")
 
 
 # -- drill-down and export ----------------------------------------------------------------------
@@ -310,7 +259,7 @@ def render() -> None:
     data = _numbers(viewer, f)
     _tiles(data, f, settings.currency)
     st.divider()
-    _charts(data, settings.currency)
+    _charts(viewer, f, settings.currency)
     with read_session(app_engine()) as session:
         handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="dash_scorecard")
     st.divider()
