@@ -10,18 +10,18 @@ from datetime import date
 import streamlit as st
 
 from i18n import _, ngettext
-from models.db import read_session
 from models.types import local_today
 from models.enums import Role
-from models.settings_store import load_settings
 from models.timefmt import fmt_duration
 from queries import black_hole, marketing
 from ui import handoff_widgets
 from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
+from ui.field_cache import cached_read
+from ui.field_widgets import business_settings
 from ui.format import money, number, pct, short_money, when
 from ui.labels import reason_text
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -61,8 +61,8 @@ def _tiles(view, campaign, currency: str) -> None:
                                 t.won_deals).format(exact=money(t.won_revenue, currency), n=t.won_deals))
 
 
-def _period(viewer, campaign_id, session) -> tuple[date, date]:
-    start, end = black_hole.default_period(viewer, campaign_id, session=session)
+def _period(viewer, campaign_id) -> tuple[date, date]:
+    start, end = cached_read(black_hole.default_period, viewer, campaign_id=campaign_id)
     picked = st.date_input(_("Period (leads handed over / created, deals closed)"), value=(start, end),
                            key=f"bh_period_{campaign_id}", format="YYYY-MM-DD")
     if isinstance(picked, (tuple, list)) and len(picked) == 2:
@@ -70,19 +70,20 @@ def _period(viewer, campaign_id, session) -> tuple[date, date]:
     return start, end
 
 
-def _lead_lists(viewer, campaign_id, view, session, tz) -> None:
+def _lead_lists(viewer, campaign_id, view, tz) -> None:
     territories = {r.territory_id: r.territory for r in view.by_territory}
     territory_id = st.selectbox(_("Lists for territory"), [None, *territories], key="bh_list_territory",
                                 format_func=lambda t: _("All territories") if t is None else territories[t])
-    args = dict(session=session, start=view.start, end=view.end, territory_id=territory_id, as_of=view.as_of)
-    overdue = black_hole.overdue_untouched(viewer, campaign_id, limit=100, **args)
+    args = dict(campaign_id=campaign_id, start=view.start, end=view.end, territory_id=territory_id,
+                as_of=view.as_of, limit=100)
+    overdue = cached_read(black_hole.overdue_untouched, viewer, **args)
     st.markdown(_("**Overdue untouched leads: {total:,}**").format(total=overdue.total))
     if overdue.rows:
         st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "",
                        _("Territory"): r.territory or "", _("Rep"): r.rep or "", _("Handed over"): when(r.assigned_at, tz),
                        _("Waiting for"): fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
                      hide_index=True, width="stretch")
-    disqualified = black_hole.disqualified_leads(viewer, campaign_id, limit=100, **args)
+    disqualified = cached_read(black_hole.disqualified_leads, viewer, **args)
     st.markdown(_("**Disqualified leads: {total:,}**").format(total=disqualified.total))
     if disqualified.rows:
         st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
@@ -94,32 +95,31 @@ def render() -> None:
     viewer = require_viewer(*MARKETING)
     st.title(_("Black hole"))
     st.caption(_("What happened to a campaign's leads once they reached sales — from spend to revenue."))
-    with read_session(app_engine()) as session:
-        settings = load_settings(session=session)
-        # Campaigns that have started come first: an upcoming one has no leads to follow yet.
-        campaign_id = pick_campaign(viewer, session=session, key="bh",
-                                    started_by=local_today(settings.tz))
-        if campaign_id is None:
-            return
-        start, end = _period(viewer, campaign_id, session)
-        view = black_hole.black_hole(viewer, campaign_id, session=session, start=start, end=end)
-        st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
-        _tiles(view, marketing.campaign_row(viewer, campaign_id, session=session), settings.currency)
-        st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
-                     hide_index=True, width="stretch",
-                     column_config={_("Territory"): st.column_config.TextColumn(pinned=True)})
-        if view.without_territory:
-            st.warning(ngettext("{n} lead of this campaign has no territory yet: route it on the Lead routing page.",
-                                "{n} leads of this campaign have no territory yet: route them on the Lead routing page.",
-                                view.without_territory).format(n=view.without_territory))
-        if view.disqualify_reasons:
-            st.markdown(_("**Disqualified, by reason**"))
-            st.dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
-                         hide_index=True, width="stretch")
-        _lead_lists(viewer, campaign_id, view, session, settings.tz)
-        st.divider()
-        handoff_widgets.rejection_reasons_chart(viewer, session=session, key="bh_rejections")
-        handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="bh_scorecard")
+    settings = business_settings()
+    # Campaigns that have started come first: an upcoming one has no leads to follow yet.
+    # Every read goes through the pages' one cache (keyed on the viewer, the filters and writes).
+    campaign_id = pick_campaign(viewer, key="bh", started_by=local_today(settings.tz))
+    if campaign_id is None:
+        return
+    start, end = _period(viewer, campaign_id)
+    view = cached_read(black_hole.black_hole, viewer, campaign_id=campaign_id, start=start, end=end)
+    st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
+    _tiles(view, cached_read(marketing.campaign_row, viewer, campaign_id=campaign_id), settings.currency)
+    st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
+                 hide_index=True, width="stretch",
+                 column_config={_("Territory"): st.column_config.TextColumn(pinned=True)})
+    if view.without_territory:
+        st.warning(ngettext("{n} lead of this campaign has no territory yet: route it on the Lead routing page.",
+                            "{n} leads of this campaign have no territory yet: route them on the Lead routing page.",
+                            view.without_territory).format(n=view.without_territory))
+    if view.disqualify_reasons:
+        st.markdown(_("**Disqualified, by reason**"))
+        st.dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
+                     hide_index=True, width="stretch")
+    _lead_lists(viewer, campaign_id, view, settings.tz)
+    st.divider()
+    handoff_widgets.rejection_reasons_chart(viewer, key="bh_rejections")
+    handoff_widgets.scorecard(viewer, tz=settings.tz, key="bh_scorecard")
 
 
 if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py

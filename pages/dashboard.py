@@ -18,13 +18,12 @@ from i18n import N_, _
 from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
-from models.db import read_session
 from ui import dashboard_charts, handoff_widgets
 from ui.field_cache import cached_read
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 
 EARLIEST = date(2016, 1, 1)
 # The default ("Last 30 days") is never a single day, unlike "This month" on the 1st.
@@ -260,8 +259,7 @@ def render() -> None:
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(viewer, f, settings.currency)
-    with read_session(app_engine()) as session:
-        handoff_widgets.scorecard(viewer, session=session, tz=settings.tz, key="dash_scorecard")
+    handoff_widgets.scorecard(viewer, tz=settings.tz, key="dash_scorecard")
     st.divider()
     _drilldown(viewer, f, data, settings.currency)
 

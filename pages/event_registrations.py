@@ -116,7 +116,7 @@ def render() -> None:
     show_flash()
     with read_session(app_engine()) as session:
         settings = load_settings(session=session)
-        campaign_id = pick_campaign(viewer, session=session, key="reg")
+        campaign_id = pick_campaign(viewer, key="reg")
         if campaign_id is None:
             return
         _results(viewer, session, campaign_id, settings)

@@ -171,7 +171,7 @@ def render() -> None:
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
-        campaign_id = pick_campaign(viewer, session=session, key="imp", include_cancelled=False)
+        campaign_id = pick_campaign(viewer, key="imp", include_cancelled=False)
         if campaign_id is not None:
             events = dict(marketing.event_choices(viewer, campaign_id, session=session))
             event_id = st.selectbox(_("Event (optional)"), [None, *events],

@@ -95,7 +95,7 @@ def render() -> None:
     show_flash()
     with read_session(app_engine()) as session:
         tz = load_settings(session=session).tz
-        campaign_id = pick_campaign(viewer, session=session, key="notes", include_cancelled=False)
+        campaign_id = pick_campaign(viewer, key="notes", include_cancelled=False)
         if campaign_id is None:
             return
         versions = marketing.notes_of_campaign(viewer, campaign_id, session=session)

@@ -5,15 +5,16 @@ import streamlit as st
 
 from queries import marketing
 from queries.scope import Viewer
+from ui.field_cache import cached_read
 from i18n import N_, _
 
 
-def pick_campaign(viewer: Viewer, *, session, key: str, label: str = N_("Campaign"),
+def pick_campaign(viewer: Viewer, *, key: str, label: str = N_("Campaign"),
                   include_cancelled: bool = True, started_by=None) -> int | None:
     """A search box and a select box of the matching campaigns (newest first); the chosen id."""
     search = st.text_input(_("Find a campaign"), key=f"{key}_search", placeholder=_("name or code"))
-    choices = marketing.campaign_choices(viewer, session=session, search=search, include_cancelled=include_cancelled,
-                                         started_by=started_by)
+    choices = cached_read(marketing.campaign_choices, viewer, search=search, include_cancelled=include_cancelled,
+                          started_by=started_by)
     if not choices:
         st.info(_("No campaign matches. Create one on the Campaigns page."))
         return None

@@ -11,11 +11,12 @@ from i18n import _
 from models.types import local_today
 from queries import handoff_answers
 from queries.reject_reasons import reason_label
+from ui.field_cache import cached_read
 
 
-def rejection_reasons_chart(viewer, *, session, key: str) -> None:
+def rejection_reasons_chart(viewer, *, key: str) -> None:
     st.markdown(_("**Rejections by campaign and reason** — the field's verdict on a campaign's leads"))
-    frame = handoff_answers.rejection_reasons_by_campaign(viewer, session=session)
+    frame = cached_read(handoff_answers.rejection_reasons_by_campaign, viewer)
     if frame.empty:
         st.caption(_("No lead has been rejected yet."))
         return
@@ -32,11 +33,11 @@ def _month_starts(today: date, months: int) -> date:
     return date(y, m, 1)
 
 
-def scorecard(viewer, *, session, tz, key: str, months: int = 3) -> None:
+def scorecard(viewer, *, tz, key: str, months: int = 3) -> None:
     """Per territory and month: what marketing promised and handed over, how sales answered."""
     st.markdown(_("**Scorecard: marketing's promise and sales' answer**, per territory and month"))
     today = local_today(tz)
-    frame = handoff_answers.scorecard(viewer, session=session, start=_month_starts(today, months), months=months)
+    frame = cached_read(handoff_answers.scorecard, viewer, start=_month_starts(today, months), months=months)
     if frame.empty:
         st.caption(_("No territory yet."))
         return
