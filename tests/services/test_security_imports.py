@@ -20,7 +20,7 @@ from services.bundle import BundleInvalid, import_bundle
 from services.lead_import_parsing import SNIFF_BYTES, UploadRejected, auto_mapping, open_lead_file, read_header
 from tests.marketing_world import build_world, csv_bytes, xlsx_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAVEN = ROOT / "datasets" / "maven-crm"
 HEADER = ["Company", "Email", "Name", "Phone", "Region"]
 

@@ -28,7 +28,7 @@ from services import auth, session_token, users
 from services.errors import ValidationFailed
 from tests.factories import Builder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 
 
