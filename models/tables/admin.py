@@ -4,12 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import (
-    Column,
-    Index,
-    String,
-    Text,
-)
+from sqlalchemy import Column, Index, String, Text
 from sqlmodel import Field, SQLModel
 
 from .columns import ts_col

@@ -1,11 +1,7 @@
 """Column helpers shared by the table modules: enums as VARCHAR + CHECK, foreign keys, money, UTC times."""
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    ForeignKey,
-    Integer,
-)
+from sqlalchemy import Column, ForeignKey, Integer
 from sqlalchemy import Enum as SAEnum
 
 from ..types import Money, UTCDateTime

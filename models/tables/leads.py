@@ -4,25 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..enums import (
-    EscalationStep,
-    LeadStatus,
-    NotificationKind,
-    RejectReason,
-)
+from ..enums import EscalationStep, LeadStatus, NotificationKind, RejectReason
 from .columns import enum_col, fk, ts_col
 
 

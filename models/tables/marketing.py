@@ -5,28 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..enums import (
-    CampaignStatus,
-    Channel,
-    EventKind,
-    EventStatus,
-    FeedbackKind,
-    NoteStatus,
-    Segment,
-)
+from ..enums import CampaignStatus, Channel, EventKind, EventStatus, FeedbackKind, NoteStatus, Segment
 from ..types import UTCDateTime, utcnow
 from .columns import enum_col, fk, money_col, ts_col
 

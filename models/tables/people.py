@@ -4,23 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Column,
-    Index,
-    Integer,
-    String,
-)
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer, String
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from ..enums import (
-    Language,
-    NotifyPreference,
-    Role,
-    Segment,
-)
+from ..enums import Language, NotifyPreference, Role, Segment
 from .columns import enum_col, fk, ts_col
 
 

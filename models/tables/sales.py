@@ -5,22 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import (
-    CheckConstraint,
-    Column,
-    Date,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Column, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..enums import (
-    ActivityKind,
-    Stage,
-)
+from ..enums import ActivityKind, Stage
 from .columns import enum_col, fk, money_col, ts_col
 
 
