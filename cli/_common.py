@@ -6,6 +6,8 @@ folder: a mistyped path must not end in a new, empty database that reports zeros
 """
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -67,3 +69,23 @@ def open_engine(*, migrate: bool = False):
         raise CommandError(_("cannot use database {db}: {reason}").format(db=describe_url(url), reason=reason)) \
             from None
     return engine
+
+
+def import_folder(directory: Path, run: Callable[[Path, object], object], invalid: type[Exception]) -> int:
+    """An all-or-nothing import of a folder (``import-bundle``, ``import-maven``): ``run(directory,
+    engine)`` returns a report with ``lines()`` or raises ``invalid`` carrying ``problems``, which
+    are printed to stderr with their count (exit 2: nothing was imported)."""
+    if not directory.is_dir():
+        raise CommandError(f"{directory}: no such folder")
+    engine = open_engine()
+    try:
+        report = run(directory, engine)
+    except invalid as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        count = len(exc.problems)
+        print(f"error: {count} problem{'s' if count != 1 else ''}; nothing was imported", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(line)
+    return 0

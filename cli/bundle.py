@@ -1,11 +1,10 @@
 """``import-bundle DIR`` and ``export-bundle DIR``: the CSV bundle of docs/BUNDLE.md."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from cli import CommandError
-from cli._common import open_engine
+from cli._common import import_folder, open_engine
 
 
 def register(subparsers):
@@ -22,20 +21,8 @@ def register(subparsers):
 def run_import(args) -> int:
     from services.bundle import BundleInvalid, import_bundle
 
-    if not args.directory.is_dir():
-        raise CommandError(f"{args.directory}: no such folder")
-    engine = open_engine()
-    try:
-        report = import_bundle(args.directory, engine=engine, username=args.user, show_progress=not args.quiet)
-    except BundleInvalid as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"error: {count} problem{'s' if count != 1 else ''}; nothing was imported", file=sys.stderr)
-        return 2
-    for line in report.lines():
-        print(line)
-    return 0
+    return import_folder(args.directory, lambda folder, engine: import_bundle(
+        folder, engine=engine, username=args.user, show_progress=not args.quiet), BundleInvalid)
 
 
 def run_export(args) -> int:

@@ -16,6 +16,7 @@ from models.enums import OPEN_LEAD_STATUSES, CampaignStatus, Channel, EventStatu
 from models.tables import (
     Account, Campaign, CampaignNote, CampaignTerritory, Event, Feedback, ImportBatch, Lead, NoteRead, Territory, User,
 )
+from queries.campaign_head import CampaignHead
 from queries.paging import ResultPage, paged
 from queries.scope import AccessDenied, Viewer, campaign_targets_territory, require_role
 from i18n import _
@@ -72,14 +73,7 @@ def campaign_choices(viewer: Viewer, *, session: Session, search: str = "", limi
 # -- campaigns and events --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CampaignRow:
-    id: int
-    code: str
-    name: str
-    channel: str
-    status: str
-    start_date: date
-    end_date: date
+class CampaignRow(CampaignHead):
     budget: Decimal | None
     actual_cost: Decimal | None
     target_segment: str | None

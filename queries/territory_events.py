@@ -16,6 +16,7 @@ from models.tables import Campaign, CampaignNote, Event, Territory
 from models.timefmt import local_date, local_midnight_utc
 from models.types import utcnow
 
+from .campaign_head import CampaignHead
 from .field_common import require_field
 from .paging import ResultPage, page_bounds
 from .scope import AccessDenied, Viewer, campaign_targets_territory, event_scope
@@ -65,14 +66,7 @@ class TerritoryEvent:
 
 
 @dataclass(frozen=True)
-class CampaignWithoutEvent:
-    id: int
-    code: str
-    name: str
-    channel: str
-    status: str
-    start_date: date
-    end_date: date
+class CampaignWithoutEvent(CampaignHead):
     note: LatestNote | None
 
 

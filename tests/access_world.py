@@ -10,13 +10,16 @@ Dates are relative to the real clock: most page functions default ``now`` to the
 """
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 
 from models.enums import ActivityKind, Role, Stage
+from models.tables import (Account, Activity, Campaign, CampaignNote, Event, Feedback, Lead, Opportunity,
+                           Registration, Territory, User)
 from models.types import utcnow
 from queries.scope import Viewer
+from services.lead_import_parsing import LeadFile
 from tests.factories import Builder
 
 SEL_MARK = "SELX"
@@ -32,10 +35,60 @@ IMPORT_CSV = (b"Company,Email,Contact name,Phone,Territory\r\n"
               b"SELX Imported Co,imported@selx.example,SELX Imported Person,010-0000-0000,SEL\r\n")
 
 
-def build_world(engine) -> SimpleNamespace:
+def _later():
+    """A field the builder sets after the instance exists (in the order its records are made)."""
+    return field(init=False)
+
+
+@dataclass(slots=True, repr=False)
+class AccessWorld:
+    """The records of the world, by the name the tests use (slots: a misspelt name fails)."""
+    now: datetime
+    today: date
+    sel: Territory = _later()
+    bsn: Territory = _later()
+    mgr_sel_u: User = _later()
+    rep_sel_u: User = _later()
+    rep2_sel_u: User = _later()
+    mgr_bsn_u: User = _later()
+    rep_bsn_u: User = _later()
+    rep2_bsn_u: User = _later()
+    marketer_u: User = _later()
+    executive_u: User = _later()
+    admin_u: User = _later()
+    acc_sel: Account = _later()
+    acc_bsn: Account = _later()
+    camp_sel: Campaign = _later()
+    camp_bsn: Campaign = _later()
+    ev_sel: Event = _later()
+    ev_sel_past: Event = _later()
+    ev_bsn: Event = _later()
+    note_sel_v1: CampaignNote = _later()
+    note_sel: CampaignNote = _later()
+    note_bsn: CampaignNote = _later()
+    lead_sel: Lead = _later()
+    lead_sel_unassigned: Lead = _later()
+    lead_bsn: Lead = _later()
+    lead_bsn_unassigned: Lead = _later()
+    opp_sel: Opportunity = _later()
+    opp_sel_won: Opportunity = _later()
+    opp_bsn: Opportunity = _later()
+    activity_sel: Activity = _later()
+    activity_bsn: Activity = _later()
+    feedback_sel: Feedback = _later()
+    feedback_bsn: Feedback = _later()
+    v: dict[str, Viewer] = _later()            # a Viewer per user, by the name without "_u"
+    import_mapping: dict[str, int | None] = _later()
+    lead_file: LeadFile = _later()
+    batch_id: int = _later()
+    registration_sel: Registration = _later()
+    amount: Decimal = _later()
+
+
+def build_world(engine) -> AccessWorld:
     now = utcnow().replace(microsecond=0)
     today = now.date()
-    w = SimpleNamespace(now=now, today=today)
+    w = AccessWorld(now=now, today=today)
     with Builder(engine) as b:
         w.sel = b.territory("SEL", f"Seoul {SEL_MARK}")
         w.bsn = b.territory("BSN", f"Busan {BSN_MARK}")
@@ -121,8 +174,6 @@ def build_world(engine) -> SimpleNamespace:
         report = lead_import.import_leads(w.v["marketer"], lead_file, w.import_mapping, campaign_id=w.camp_sel.id,
                                           session=s)
     w.batch_id = report.batch_id
-    from models.tables import Registration
-
     with write_session(engine) as s:
         w.registration_sel = Registration(event_id=w.ev_sel.id, email="guest@selx.example", email_key="guest@selx.example",
                                           company=f"{SEL_MARK} Guest Co", contact_name=f"{SEL_MARK} Guest",

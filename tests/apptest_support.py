@@ -43,6 +43,11 @@ def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
     return sign_in(fresh_app(), username, password)
 
 
+# The navigation is the one thing of the page AppTest (Streamlit 1.67) has no public API for:
+# st.navigation's links are drawn by the browser from a message, not as elements, and
+# AppTest.switch_page takes a page *file*, while this app's pages are functions. So the two
+# helpers below are the only place in the tests that reads AppTest's private navigation state
+# (_registered_pages, _page_hash); tests use the helpers, never the attributes.
 def registered_titles(at: AppTest) -> set[str]:
     """Titles of the pages st.navigation registered for this session (the default page's
     url_pathname is empty, so titles are the stable handle)."""

@@ -5,10 +5,11 @@ NOW is 2026-03-10 03:00 UTC = 12:00 in Seoul; sla_hours is the default 24.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from types import SimpleNamespace
 
 from models.enums import EventKind, EventStatus, NoteStatus, Role, Stage
+from models.tables import Account, Campaign, CampaignNote, Event, Lead, Opportunity, Territory, User
 from queries.scope import Viewer
 from tests.factories import Builder, utc
 
@@ -16,8 +17,56 @@ NOW = utc(2026, 3, 10, 3, 0)
 TODAY = date(2026, 3, 10)  # Seoul
 
 
-def build_world(engine) -> SimpleNamespace:
-    w = SimpleNamespace()
+@dataclass(slots=True, repr=False)
+class FieldWorld:
+    """The records of the world, by the name the tests use; build_world sets each in turn
+    (slots: a misspelt name fails)."""
+    sel: Territory = field(init=False)
+    bsn: Territory = field(init=False)
+    manager: User = field(init=False)
+    rep: User = field(init=False)
+    rep2: User = field(init=False)
+    rep_b: User = field(init=False)
+    manager_b: User = field(init=False)
+    marketer: User = field(init=False)
+    camp_sel: Campaign = field(init=False)
+    camp_bsn: Campaign = field(init=False)
+    camp_all: Campaign = field(init=False)
+    ev_soon: Event = field(init=False)
+    ev_now: Event = field(init=False)
+    ev_late: Event = field(init=False)
+    ev_past: Event = field(init=False)
+    ev_cancelled: Event = field(init=False)
+    ev_bsn: Event = field(init=False)
+    note_sel_v1: CampaignNote = field(init=False)
+    note_sel_v2: CampaignNote = field(init=False)
+    note_sel_draft: CampaignNote = field(init=False)
+    note_bsn: CampaignNote = field(init=False)
+    note_all: CampaignNote = field(init=False)
+    acc: Account = field(init=False)
+    acc2: Account = field(init=False)
+    acc_bsn: Account = field(init=False)
+    key_acc: Account = field(init=False)
+    key_acc_dealt: Account = field(init=False)
+    lead_overdue: Lead = field(init=False)
+    lead_fresh: Lead = field(init=False)
+    lead_rep2: Lead = field(init=False)
+    lead_unassigned: Lead = field(init=False)
+    lead_bsn: Lead = field(init=False)
+    opp: Opportunity = field(init=False)
+    opp_key: Opportunity = field(init=False)
+    opp_rep2: Opportunity = field(init=False)
+    opp_bsn: Opportunity = field(init=False)
+    v_manager: Viewer = field(init=False)
+    v_rep: Viewer = field(init=False)
+    v_rep2: Viewer = field(init=False)
+    v_rep_b: Viewer = field(init=False)
+    v_manager_b: Viewer = field(init=False)
+    v_marketer: Viewer = field(init=False)
+
+
+def build_world(engine) -> FieldWorld:
+    w = FieldWorld()
     with Builder(engine) as b:
         w.sel, w.bsn = b.territory("SEL", "Seoul 서울"), b.territory("BSN", "Busan 부산")
         w.manager = b.user("mgr.sel", Role.manager, w.sel)

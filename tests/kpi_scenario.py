@@ -139,7 +139,7 @@ EXPECTED_ALL = {
     "marketing_sourced_revenue_share": D("0.75"),  # (O1 1000 + O3 500) / 2000
     "events_held": 2,                   # E1, E2 (E3 is Feb 28 in Seoul)
     "leads_per_event": D("1.5"),        # L3, L4 (E1) + L7 (E2) = 3 leads / 2 events
-    "event_attendance_rate": None,      # the scenario has no registrations (see tests/test_registrations.py)
+    "event_attendance_rate": None,      # the scenario has no registrations (see tests/services/test_registrations.py)
     "leads_assigned": 5,                # L1, L3, L4, L5, L6 (L2 is Apr 1 in Seoul)
     "median_first_touch_hours": 24.0,   # L4 2.5, L1 24, L3 30 → 24
     "sla_compliance": D("0.4"),         # on time L1 (exactly 24 h), L4 / counted L1, L3, L4 + overdue L5, L6

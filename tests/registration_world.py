@@ -3,8 +3,8 @@ now (started an hour ago, ends in five), with three registrations — one from a
 demo rep minjun.kim (who is not yet a lead) — and an event of Seoul that ended yesterday."""
 from __future__ import annotations
 
-from datetime import timedelta
-from types import SimpleNamespace
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -17,9 +17,17 @@ GUEST_EMAIL = "door.guest@checkin.example"
 GUEST_NAME = "도어 게스트"
 
 
-def add_door_event(engine) -> SimpleNamespace:
+@dataclass(frozen=True)
+class DoorEvent:
+    now: datetime
+    door_id: int
+    ended_id: int
+    account_name: str      # the demo account of minjun.kim that registered at the door
+    rep_id: int
+
+
+def add_door_event(engine) -> DoorEvent:
     now = utcnow().replace(microsecond=0)
-    w = SimpleNamespace(now=now)
     with write_session(engine) as s:
         seoul = s.exec(select(Territory).where(Territory.code == "SEL")).one()
         rep = s.exec(select(User).where(User.username == "minjun.kim")).one()
@@ -40,6 +48,6 @@ def add_door_event(engine) -> SimpleNamespace:
                 (ended, "late.person@checkin.example", "Late Co.", "Late Person")):
             s.add(Registration(event_id=event.id, email=email, email_key=email, company=company, contact_name=name,
                                status=RegistrationStatus.registered, registered_at=now - timedelta(days=2)))
-        w.door_id, w.ended_id, w.account_name, w.rep_id = door.id, ended.id, account.name, rep.id
+        world = DoorEvent(now=now, door_id=door.id, ended_id=ended.id, account_name=account.name, rep_id=rep.id)
     assert Role.rep
-    return w
+    return world

@@ -15,6 +15,9 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
+# A frozen copy of services/record_territory.py as it was at this revision, on purpose: a migration
+# must do what it did when it was written, whatever the service does later, so it does not import
+# product code. Change the service, never this copy.
 ACTIVITY_FILL = """
 UPDATE activity SET territory_id = COALESCE(
     (SELECT o.territory_id FROM opportunity o WHERE o.id = activity.opportunity_id),

@@ -1,11 +1,10 @@
 """The field workspace's pages through AppTest on the real app.py, signed in as the demo users."""
-import shutil
 from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
 
-from models.db import get_engine, read_session
+from models.db import read_session
 from models.enums import LeadStatus
 from models.tables import Activity, AuditLog, Feedback, Lead, NoteRead, Opportunity, User
 from models.timefmt import local_date
@@ -15,33 +14,18 @@ from queries.accounts import accounts_for, linkable_accounts
 from queries.field_common import territory_reps
 from queries.territory_events import territory_campaigns
 from queries.scope import load_viewer
-from services.demo_seed import seed_demo
-from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, open_page, registered_titles, signed_in
 from tests.factories import Builder
 
 FIELD_TITLES = {"Territory events", "Campaign notes", "Lead queue", "Field activity", "My accounts",
                 "Feedback to marketing"}
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, sqlite_template):
-    path = tmp_path_factory.mktemp("field-demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = get_engine(f"sqlite:///{path}")
-    seed_demo(engine=engine, seed=1)
-    with engine.connect() as conn:  # copies of the file must hold everything: fold the WAL back in
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
 @pytest.fixture
-def db(monkeypatch, tmp_path, demo_template):
-    """A fresh copy of the seeded demo per test, so tests that write do not meet each other."""
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, path)
-    url = f"sqlite:///{path}"
-    app_env(monkeypatch, url, tmp_path)
-    return get_engine(url)
+def db(demo_copy):
+    """A fresh copy of the seeded demo per test (tests/pages/conftest.py), so tests that write do
+    not meet each other."""
+    return demo_copy
 
 
 def field_app(username: str):

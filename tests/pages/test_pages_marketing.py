@@ -1,25 +1,18 @@
 """The marketing workspace pages through the real app.py (AppTest), on the seeded demo database."""
 from datetime import date, datetime, timezone
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.db import get_engine, read_session
+from models.db import read_session
 from models.enums import NoteStatus, Role
 from models.tables import Campaign, CampaignNote, Event, Feedback, ImportBatch, Lead, Territory, User
 from queries import black_hole
 from queries.scope import load_viewer
-from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, open_page, registered_titles, signed_in
 from tests.marketing_world import csv_bytes
 
 MARKETING_TITLES = {"Campaigns & events", "Notes editor", "Import leads", "Lead routing", "Black hole", "Feedback inbox"}
-
-
-@pytest.fixture
-def app(monkeypatch, tmp_path, demo_db):
-    app_env(monkeypatch, demo_db, tmp_path)
-    return get_engine(demo_db)
 
 
 def _ids(engine, model, column, *values):
@@ -44,7 +37,7 @@ def _marketer_on(title: str):
     return at
 
 
-def test_marketing_pages_exist_for_marketers_and_admins_only(app):
+def test_marketing_pages_exist_for_marketers_and_admins_only(app_engine):
     assert MARKETING_TITLES <= registered_titles(signed_in("jiwoo.choi"))
     assert MARKETING_TITLES <= registered_titles(signed_in("admin"))
     assert registered_titles(signed_in("seoyeon.park")) & MARKETING_TITLES == {"Lead routing"}
@@ -52,9 +45,9 @@ def test_marketing_pages_exist_for_marketers_and_admins_only(app):
     assert not registered_titles(signed_in("hyunwoo.jung")) & MARKETING_TITLES
 
 
-def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(app):
+def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(app_engine):
     at = _marketer_on("Campaigns & events")
-    sel, bsn = _ids(app, Territory, Territory.code, "SEL", "BSN")
+    sel, bsn = _ids(app_engine, Territory, Territory.code, "SEL", "BSN")
     at.text_input(key="new_campaign_name").input("AppTest Roadshow 서울")
     at.date_input(key="new_campaign_start").set_value(date(2027, 3, 1))
     at.date_input(key="new_campaign_end").set_value(date(2027, 2, 1))
@@ -65,7 +58,7 @@ def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(ap
     at.text_input(key="new_campaign_budget").input("1500000.25")
     at.button(key="FormSubmitter:new_campaign-Create campaign").click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         campaign = s.exec(select(Campaign).where(Campaign.name == "AppTest Roadshow 서울")).one()
     assert str(campaign.budget) == "1500000.25"
     assert any(f"Campaign {campaign.code} created." in m.value for m in at.success)
@@ -78,17 +71,17 @@ def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(ap
     at.date_input(key=f"{form}_end_day").set_value(date(2027, 3, 10))
     at.button(key=f"FormSubmitter:{form}-Add event").click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         event = s.exec(select(Event).where(Event.campaign_id == campaign.id)).one()
     assert event.title == "Seoul launch seminar" and event.territory_id == sel
     assert event.starts_at == datetime(2027, 3, 10, 5, 0, tzinfo=timezone.utc)  # 14:00 in Seoul
 
 
-def test_notes_editor_publishes_a_version_and_renders_html_as_text(app):
+def test_notes_editor_publishes_a_version_and_renders_html_as_text(app_engine):
     at = _marketer_on("Notes editor")
     at.text_input(key="notes_search").input("Smart Factory Summit 2026 · Winter").run()
     campaign_id = at.selectbox(key="notes_campaign").value
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         highest = s.exec(select(CampaignNote).where(CampaignNote.campaign_id == campaign_id)
                          .order_by(CampaignNote.version.desc())).first()
     # Publishing turns the working draft into its version, or publishes the next number.
@@ -103,7 +96,7 @@ def test_notes_editor_publishes_a_version_and_renders_html_as_text(app):
     publish = next(b for b in at.button if b.label.startswith("Publish v"))
     publish.click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         note = s.exec(select(CampaignNote).where(CampaignNote.campaign_id == campaign_id)
                       .order_by(CampaignNote.version.desc())).first()
     assert (note.version, note.status, note.title) == (expected, NoteStatus.published, "Winter talking points")
@@ -111,9 +104,9 @@ def test_notes_editor_publishes_a_version_and_renders_html_as_text(app):
     assert any("Target reps who have not read it" in m.value for m in at.markdown)
 
 
-def test_lead_import_page_previews_imports_routes_and_undoes(app):
+def test_lead_import_page_previews_imports_routes_and_undoes(app_engine):
     at = _marketer_on("Import leads")
-    at.text_input(key="imp_search").input(_started_campaign_with_leads(app)).run()
+    at.text_input(key="imp_search").input(_started_campaign_with_leads(app_engine)).run()
     rows = [["회사명", "이메일", "이름", "지역"],
             ["AppTest 물류", "a@apptest.example", "김하나", "SEL"],
             ["AppTest 전자", "b@apptest.example", "이둘", "BSN"],
@@ -128,7 +121,7 @@ def test_lead_import_page_previews_imports_routes_and_undoes(app):
     assert "이메일: not a valid e-mail address 'nope'" in all_text(at)  # named by the file's own column
     next(b for b in at.button if b.label == "Import 2 leads").click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         batch = s.exec(select(ImportBatch).order_by(ImportBatch.id.desc())).first()
         leads = s.exec(select(Lead).where(Lead.import_batch_id == batch.id)).all()
         reps = {u.id: u for u in s.exec(select(User).where(User.role == Role.rep)).all()}
@@ -140,17 +133,17 @@ def test_lead_import_page_previews_imports_routes_and_undoes(app):
     at.selectbox(key="imp_undo_batch").set_value(batch.id).run()
     at.checkbox(key=f"imp_undo_ok_{batch.id}").check().run()
     next(b for b in at.button if b.label == "Undo import").click().run()
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         assert s.exec(select(func.count(Lead.id)).where(Lead.import_batch_id == batch.id)).one() == 0
         assert s.get(ImportBatch, batch.id).undone_at is not None
 
 
-def test_a_manager_routes_only_their_territorys_unassigned_leads(app):
+def test_a_manager_routes_only_their_territorys_unassigned_leads(app_engine):
     at = signed_in("seoyeon.park")
     open_page(at, "Lead routing")
     assert not at.exception, at.exception
-    sel = _ids(app, Territory, Territory.code, "SEL")[0]
-    with read_session(app) as s:
+    sel = _ids(app_engine, Territory, Territory.code, "SEL")[0]
+    with read_session(app_engine) as s:
         expected = s.exec(select(func.count(Lead.id)).where(Lead.assigned_to_id.is_(None), Lead.territory_id == sel,
                                                             Lead.status.in_(["new", "working", "qualified"]))).one()
         lead_id = at.selectbox(key="rt_lead").value
@@ -158,18 +151,18 @@ def test_a_manager_routes_only_their_territorys_unassigned_leads(app):
     assert {m.label: m.value for m in at.metric}["Unassigned leads"] == str(expected)
     next(b for b in at.button if b.label == "Route lead").click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         lead = s.get(Lead, lead_id)
         rep = s.get(User, lead.assigned_to_id)
     assert rep.territory_id == sel and rep.role == Role.rep and rep.active
 
 
-def test_black_hole_page_shows_the_kpi_numbers_of_the_campaign(app):
+def test_black_hole_page_shows_the_kpi_numbers_of_the_campaign(app_engine):
     at = _marketer_on("Black hole")
-    at.text_input(key="bh_search").input(_started_campaign_with_leads(app)).run()
+    at.text_input(key="bh_search").input(_started_campaign_with_leads(app_engine)).run()
     assert not at.exception, at.exception
     campaign_id = at.selectbox(key="bh_campaign").value
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         viewer = load_viewer("jiwoo.choi", session=s)
         view = black_hole.black_hole(viewer, campaign_id, session=s)
     metrics = {m.label: m.value for m in at.metric}
@@ -178,23 +171,23 @@ def test_black_hole_page_shows_the_kpi_numbers_of_the_campaign(app):
     assert view.total.leads_assigned > 0
 
 
-def test_feedback_inbox_answers_the_first_unanswered_item(app):
+def test_feedback_inbox_answers_the_first_unanswered_item(app_engine):
     at = _marketer_on("Feedback inbox")
     answer_box = next(t for t in at.text_area if t.key and t.key.startswith("fb_answer_"))
     feedback_id = int(answer_box.key.rsplit("_", 1)[1])
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         assert s.get(Feedback, feedback_id).answer is None  # unanswered first
     answer_box.input("Thanks — the price floor is 10%.")
     at.button(key=f"fb_send_{feedback_id}").click().run()
     assert not at.exception, at.exception
-    with read_session(app) as s:
+    with read_session(app_engine) as s:
         row = s.get(Feedback, feedback_id)
     assert row.answer == "Thanks — the price floor is 10%." and row.answered_at is not None
 
 
-def test_rejects_csv_is_formula_safe_through_the_page(app):
+def test_rejects_csv_is_formula_safe_through_the_page(app_engine):
     at = _marketer_on("Import leads")
-    at.text_input(key="imp_search").input(_started_campaign_with_leads(app)).run()
+    at.text_input(key="imp_search").input(_started_campaign_with_leads(app_engine)).run()
     data = csv_bytes([["Company", "Email"], ["=1+2", "bad"]])
     at.file_uploader(key="imp_file").set_value(("evil.csv", data, "text/csv")).run()
     next(b for b in at.button if b.label == "Check the file").click().run()
@@ -204,7 +197,7 @@ def test_rejects_csv_is_formula_safe_through_the_page(app):
     assert import_button.disabled
 
 
-def test_pages_refuse_a_rep_even_if_called_directly(app, monkeypatch):
+def test_pages_refuse_a_rep_even_if_called_directly(app_engine, monkeypatch):
     """require_viewer stops a page for a role it is not for (defence behind the navigation)."""
     from streamlit.testing.v1 import AppTest
 

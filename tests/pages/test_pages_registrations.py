@@ -1,36 +1,19 @@
 """The check-in and registration pages through AppTest on the real app.py, on the seeded demo."""
-import shutil
 
 import pytest
 from sqlmodel import select
 
-from models.db import get_engine, read_session
+from models.db import read_session
 from models.enums import RegistrationStatus
 from models.tables import Lead, Registration
-from services.demo_seed import seed_demo
-from tests.apptest_support import all_text, app_env, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, open_page, registered_titles, signed_in
 from tests.registration_world import GUEST_EMAIL, GUEST_NAME, add_door_event
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, sqlite_template):
-    path = tmp_path_factory.mktemp("reg-demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    engine = get_engine(f"sqlite:///{path}")
-    seed_demo(engine=engine, seed=1)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
-
-
 @pytest.fixture
-def db(monkeypatch, tmp_path, demo_template):
-    path = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, path)
-    url = f"sqlite:///{path}"
-    app_env(monkeypatch, url, tmp_path)
-    engine = get_engine(url)
-    return engine, add_door_event(engine)
+def db(demo_copy):
+    """A fresh copy of the seeded demo per test (tests/pages/conftest.py) and its door event."""
+    return demo_copy, add_door_event(demo_copy)
 
 
 def _signed_in(username):

@@ -23,6 +23,7 @@ from models.tables import (
 from services.bundle import (
     FILES, BundleInvalid, export_bundle, export_bundle_zip, import_bundle, import_bundle_zip,
 )
+from tests.zip_support import zip_bytes
 
 FULL = Path(__file__).parents[1] / "data" / "bundle_full"
 UTC = timezone.utc
@@ -238,24 +239,16 @@ def test_zip_round_trip_between_databases(engine, tmp_path):
     assert_same_bundle(tmp_path / "first", tmp_path / "second", audit_log_grows_by=1)
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("name", ["../territories.csv", "/etc/territories.csv", "a/../../territories.csv"])
 def test_zip_with_unsafe_paths_is_refused_before_extracting(engine, tmp_path, name):
-    blob = _zip({name: b"code,name\nT1,One\n"})
+    blob = zip_bytes({name: b"code,name\nT1,One\n"})
     with pytest.raises(BundleInvalid, match="unsafe path"):
         import_bundle_zip(blob, engine=engine, username=None, max_unzipped_bytes=1_000_000)
     assert count(engine, Territory) == 0
 
 
 def test_zip_larger_than_the_limit_unzipped_is_refused(engine):
-    blob = _zip({"territories.csv": b"code,name\n" + b"T1,One\n" * 100_000})   # ~700 kB, compresses well
+    blob = zip_bytes({"territories.csv": b"code,name\n" + b"T1,One\n" * 100_000})   # ~700 kB, compresses well
     assert len(blob) < 50_000
     with pytest.raises(BundleInvalid, match="more than the limit"):
         import_bundle_zip(blob, engine=engine, username=None, max_unzipped_bytes=100_000)
@@ -263,7 +256,7 @@ def test_zip_larger_than_the_limit_unzipped_is_refused(engine):
 
 
 def test_zip_with_the_bundle_in_a_folder_is_accepted(engine):
-    blob = _zip({"mybundle/territories.csv": "\ufeffcode,name\nT1,일\n".encode()})
+    blob = zip_bytes({"mybundle/territories.csv": "\ufeffcode,name\nT1,일\n".encode()})
     import_bundle_zip(blob, engine=engine, username=None, max_unzipped_bytes=1_000_000)
     assert count(engine, Territory) == 1
 

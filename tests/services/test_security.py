@@ -21,6 +21,7 @@ from services.markdown_safety import sanitize_markdown
 from services.privacy import erase_lead_personal_data
 from services.spreadsheet_export import csv_bytes, neutralise_formula, xlsx_bytes
 from tests.factories import Builder, utc
+from tests.zip_support import zip_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
@@ -121,37 +122,29 @@ def test_erasing_personal_data_keeps_the_lead_and_logs_no_personal_values(engine
             erase_lead_personal_data(people["admin"], "NOPE", session=s, reason="x")
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return buf.getvalue()
-
-
 def test_zip_uploads_with_paths_outside_the_folder_or_too_big_are_refused_before_unpacking(engine, people,
                                                                                           monkeypatch):
     from services.bundle.export import export_bundle_zip
     before = export_bundle_zip(engine=engine)
     for name in ("../territories.csv", "/etc/territories.csv", "a/../../territories.csv"):
         with pytest.raises(ValidationFailed, match="unsafe path"):
-            admin.import_bundle_upload(people["admin"], _zip({name: b"code,name\nX,Y\n"}), filename="b.zip",
+            admin.import_bundle_upload(people["admin"], zip_bytes({name: b"code,name\nX,Y\n"}), filename="b.zip",
                                        engine=engine)
     monkeypatch.setenv("ONEVOICE_MAX_UNZIPPED_MB", "1")
-    bomb = _zip({"territories.csv": b"code,name\n" + b"A" * (2 * 1024 * 1024) + b",x\n"})
+    bomb = zip_bytes({"territories.csv": b"code,name\n" + b"A" * (2 * 1024 * 1024) + b",x\n"})
     assert len(bomb) < 100_000
     with pytest.raises(ValidationFailed, match="limit"):
         admin.import_bundle_upload(people["admin"], bomb, filename="b.zip", engine=engine)
     with pytest.raises(ValidationFailed, match="not a zip"):
         admin.import_bundle_upload(people["admin"], b"code,name\n", filename="b.zip", engine=engine)
     with pytest.raises(ValidationFailed, match="expected a .zip"):
-        admin.import_bundle_upload(people["admin"], _zip({}), filename="b.csv", engine=engine)
+        admin.import_bundle_upload(people["admin"], zip_bytes({}), filename="b.csv", engine=engine)
     monkeypatch.setenv("ONEVOICE_MAX_UPLOAD_MB", "0")
     with pytest.raises(ValidationFailed, match="more than the limit"):
-        admin.import_bundle_upload(people["admin"], _zip({"territories.csv": b"code,name\nX,Y\n"}),
+        admin.import_bundle_upload(people["admin"], zip_bytes({"territories.csv": b"code,name\nX,Y\n"}),
                                    filename="b.zip", engine=engine)
     with pytest.raises(AccessDenied):
-        admin.import_bundle_upload(people["rep"], _zip({}), filename="b.zip", engine=engine)
+        admin.import_bundle_upload(people["rep"], zip_bytes({}), filename="b.zip", engine=engine)
     after = export_bundle_zip(engine=engine)
     assert _bundle_rows(before) == _bundle_rows(after)
 

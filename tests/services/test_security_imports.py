@@ -19,8 +19,9 @@ from services import admin, lead_import
 from services.bundle import BundleInvalid, import_bundle
 from services.lead_import_parsing import SNIFF_BYTES, UploadRejected, auto_mapping, open_lead_file, read_header
 from tests.marketing_world import build_world, csv_bytes, xlsx_bytes
+from tests.zip_support import zip_bytes
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MAVEN = ROOT / "datasets" / "maven-crm"
 HEADER = ["Company", "Email", "Name", "Phone", "Region"]
 
@@ -66,7 +67,7 @@ def test_nul_in_an_xlsx_lead_list_is_refused(engine):
     parts["xl/worksheets/sheet1.xml"] = sheet[:at + 7] + b"\x00" + sheet[at + 7:]
     with pytest.raises(UploadRejected, match=r"list\.xlsx(:\d+: column 1: contains a NUL character|: the workbook "
                                              r"cannot be read)"):
-        _import(engine, world.marketer, _zip(parts), "list.xlsx", world.campaign.id)
+        _import(engine, world.marketer, zip_bytes(parts), "list.xlsx", world.campaign.id)
     assert _leads(engine) == 0
 
 
@@ -106,21 +107,13 @@ def test_nul_in_the_maven_sample_is_refused_with_the_source_file_and_line(engine
 
 # --- 9. damaged zips, huge cells, guessed encodings ---------------------------------------------
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def _admin(engine):
     return build_world(engine).admin
 
 
 def test_a_corrupt_zip_entry_says_which_entry_is_damaged(engine):
     viewer = _admin(engine)
-    data = bytearray(_zip({"territories.csv": b"code,name\n" + b"SEL,Seoul\n" * 2000}))
+    data = bytearray(zip_bytes({"territories.csv": b"code,name\n" + b"SEL,Seoul\n" * 2000}))
     header_len = 30 + len("territories.csv")
     data[header_len + 20: header_len + 40] = b"\x00" * 20       # inside the compressed data
     with pytest.raises(BundleInvalid, match=r"territories\.csv: the zip entry is damaged"):
@@ -129,7 +122,7 @@ def test_a_corrupt_zip_entry_says_which_entry_is_damaged(engine):
 
 def test_an_encrypted_zip_entry_is_refused_with_a_message(engine):
     viewer = _admin(engine)
-    data = bytearray(_zip({"territories.csv": b"code,name\nSEL,Seoul\n"}))
+    data = bytearray(zip_bytes({"territories.csv": b"code,name\nSEL,Seoul\n"}))
     # set the "encrypted" flag in the local and the central header, as an encrypting zip tool does
     local = data.find(b"PK\x03\x04")
     central = data.find(b"PK\x01\x02")
@@ -159,7 +152,7 @@ def test_a_damaged_xlsx_says_so(engine):
         parts = {name: source.read(name) for name in source.namelist()}
     parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200]   # cut short
     with pytest.raises(UploadRejected, match=r"list\.xlsx: the workbook cannot be read"):
-        _import(engine, world.marketer, _zip(parts), "list.xlsx", world.campaign.id)
+        _import(engine, world.marketer, zip_bytes(parts), "list.xlsx", world.campaign.id)
 
 
 def test_a_guessed_encoding_is_flagged_and_the_person_can_choose_one(engine):

@@ -79,8 +79,7 @@ def _rendered_markdown(at) -> list[str]:
     """Every string of the page that Streamlit renders as Markdown (bodies, captions, alerts,
     titles, labels), read from the element tree."""
     out = []
-
-    def walk(node):
+    for node in at:                  # AppTest iterates every node of the page, blocks and elements
         proto = getattr(node, "proto", None)
         if getattr(node, "type", None) in PLAIN_ELEMENTS:
             proto = None
@@ -88,10 +87,6 @@ def _rendered_markdown(at) -> list[str]:
             value = getattr(proto, attr, None) if proto is not None else None
             if isinstance(value, str) and value:
                 out.append(value)
-        for child in getattr(node, "children", {}).values() if isinstance(getattr(node, "children", None), dict) \
-                else []:
-            walk(child)
-    walk(at._tree)
     return out
 
 

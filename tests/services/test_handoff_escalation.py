@@ -18,7 +18,7 @@ from services.escalation import sweep
 from tests.factories import Builder
 from tests.handoff_world import HANDOVER, SEOUL, build, hand_over, notes_of
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 H = timedelta(hours=1)
 
 

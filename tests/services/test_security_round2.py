@@ -28,7 +28,7 @@ from services import auth, session_token, users
 from services.errors import ValidationFailed
 from tests.factories import Builder
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"
 
 
@@ -170,9 +170,9 @@ def test_cookie_without_issue_time_or_with_a_bad_one_is_refused():
 
 
 def test_the_portal_writes_the_issue_time_into_its_cookie():
-    text = (ROOT / "ui" / "session.py").read_text()
+    text = (ROOT / "ui" / "cookie.py").read_text()     # the token, split out of ui/session.py
     assert "session_token.encode(" in text and "cookie_controller.set_cookie()" not in text
-    assert "cookie_expiry_days)" not in text.split("def _cookie_claims")[1].split("def ")[0]
+    assert "cookie_expiry_days)" not in text.split("def cookie_claims")[1].split("def ")[0]
 
 
 # --- 4. long passwords and the same answer for every failure -----------------------------------

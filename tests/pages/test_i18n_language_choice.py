@@ -10,23 +10,17 @@ from manage import main
 from models.db import get_engine
 from models.enums import Language
 from models.tables import AuditLog, User
-from tests.apptest_support import app_env, open_page, signed_in
+from tests.apptest_support import open_page, signed_in
 
 
-@pytest.fixture
-def app(monkeypatch, tmp_path, demo_db):
-    app_env(monkeypatch, demo_db, tmp_path)
-    return get_engine(demo_db)
-
-
-def test_a_user_chooses_korean_in_my_account_and_the_portal_speaks_it(app):
+def test_a_user_chooses_korean_in_my_account_and_the_portal_speaks_it(app_engine):
     at = signed_in("minjun.kim")
     assert at.title[0].value.startswith("My day")     # no choice yet, no browser locale: English
     open_page(at, "My account")
     at.selectbox(key="acc_language").select_index(1).run()   # Korean
     at.button(key="acc_language_save").click().run()
     assert not at.exception
-    with Session(app) as s:
+    with Session(app_engine) as s:
         user = s.exec(select(User).where(User.username == "minjun.kim")).one()
         assert user.language == Language.ko
         entry = s.exec(select(AuditLog).where(AuditLog.action == "set_language",
@@ -53,10 +47,10 @@ def test_create_user_takes_a_language(monkeypatch, db_url):
         main(["create-user", "park", "--role", "rep", "--territory", "SEL", "--language", "fr", "--password-stdin"])
 
 
-def test_a_user_chooses_a_daily_digest_in_my_account(app):
+def test_a_user_chooses_a_daily_digest_in_my_account(app_engine):
     """The mail preference is the user's own choice on My account: saved, audited, and refused with
     a clear message for an account without an e-mail address (nothing written)."""
-    with Session(app) as s:
+    with Session(app_engine) as s:
         user = s.exec(select(User).where(User.email.is_not(None), User.language.is_(None), User.active.is_(True),
                                          User.role == "rep", User.username != "minjun.kim")).first()
         assert user.notify == "inbox"
@@ -73,7 +67,7 @@ def test_a_user_chooses_a_daily_digest_in_my_account(app):
     at.radio(key="acc_notify").set_value("digest").run()
     at.button(key="acc_notify_save").click().run()
     assert not at.exception and not at.error
-    with Session(app) as s:
+    with Session(app_engine) as s:
         assert s.exec(select(User.notify).where(User.username == name)).one() == "digest"
         entry = s.exec(select(AuditLog).where(AuditLog.action == "set_notify",
                                               AuditLog.entity_key == name)).one()
@@ -84,7 +78,7 @@ def test_a_user_chooses_a_daily_digest_in_my_account(app):
     at.radio(key="acc_notify").set_value("email").run()
     at.button(key="acc_notify_save").click().run()
     assert any("no e-mail address" in e.value for e in at.error)
-    with Session(app) as s:
+    with Session(app_engine) as s:
         assert s.exec(select(User.notify).where(User.username == no_mail.username)).one() == "inbox"
 
 
