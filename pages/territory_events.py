@@ -132,10 +132,11 @@ def _without_event(viewer, campaign_id, tz) -> None:
 
 
 def _ics_download(viewer, territory: str, time_zone: str) -> None:
-    now = utcnow()
     feed = cached_read(events_q.calendar_feed, viewer)
-    data = calendar_feed.build_calendar(feed, now=now, name=calendar_feed.calendar_name(territory),
-                                        time_zone=time_zone)
+    # Built when the button is pressed, not on every rerun (folding every event's lines was the
+    # page's largest own cost).
+    data = lambda: calendar_feed.build_calendar(feed, now=utcnow(), name=calendar_feed.calendar_name(territory),  # noqa: E731
+                                                time_zone=time_zone)
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
                        help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar "
