@@ -61,8 +61,10 @@ def create_opportunity(viewer: Viewer, *, session: Session, name: str, account_i
         raise ValidationFailed(_("stage: a new opportunity starts in an open stage"))
     if account_id is not None:
         linkable_account(viewer, account_id, session=session)
+    owner = _owner_for(viewer, owner_id, session=session)
+    # The code last, once every check passed: a refused call moves no counter.
     opportunity = Opportunity(code=codes.new_code("opportunity", session=session), name=name, account_id=account_id,
-                              owner_id=_owner_for(viewer, owner_id, session=session),
+                              owner_id=owner,
                               territory_id=viewer.territory_id, stage=stage, amount=amount, product=product,
                               opened_on=today, expected_close_on=expected)
     session.add(opportunity)
