@@ -6,9 +6,10 @@ string, so a dataframe column of codes is relabelled with ``relabel(df, {"stage"
 """
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
-from i18n import N_, _
+from i18n import N_, _, current_language
 from models.enums import (ActivityKind, CampaignStatus, Channel, DisqualifyReason, EscalationStep, EventKind,
                           EventStatus, FeedbackKind, Language, LeadStatus, NoteStatus, NotificationKind,
                           NotifyPreference, RegistrationStatus, RejectReason, Role, Segment, SettingKey, SlaClock,
@@ -196,3 +197,18 @@ def _status_label(value):
         if value in LABELS[enum]:
             return label(value, enum)
     return value
+
+
+# "Seoul 서울": an English name, then its Korean name (the demo's and most real territories' form).
+_BILINGUAL = re.compile(r"^(?P<en>[^\uac00-\ud7a3]*[A-Za-z][^\uac00-\ud7a3]*?)\s+(?P<ko>[\uac00-\ud7a3][\uac00-\ud7a3\s]*)$")
+
+
+def name_in_language(name: str | None, language: str | None = None) -> str | None:
+    """The half of a bilingual name ("Seoul 서울") in the reader's language: "Seoul" in English,
+    "서울" in Korean. A name of any other form is shown as it is."""
+    if not name:
+        return name
+    match = _BILINGUAL.match(name.strip())
+    if not match:
+        return name
+    return match["ko"].strip() if (language or current_language()) == "ko" else match["en"].strip()

@@ -1,4 +1,5 @@
 """Tables, enums, column types, the engine and the session factory."""
+from .code_counter import CodeCounter  # noqa: F401
 from .enums import *  # noqa: F401,F403
 from .tables import (  # noqa: F401
     Account,

@@ -32,6 +32,15 @@ PRESET_LABELS = {"Last 30 days": N_("Last 30 days"), "This month": N_("This mont
                  "This quarter": N_("This quarter"), "This year": N_("This year"),
                  "Last 12 months": N_("Last 12 months"), "Custom": N_("Custom")}
 TILES_PER_ROW = 4  # six to a row cut the titles at 1400 px ("Target attain…")
+# Four to a row still cut the longest English title ("Marketing-sourced revenue share") at 1400 px,
+# and a translation may be longer: a tile's title wraps onto a second line rather than being cut
+# (st.metric truncates its label with an ellipsis). A constant, no user input.
+TILE_TITLE_STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
+</style>"""
 DRILL_ROWS = 20_000
 
 
@@ -223,7 +232,7 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader(_("Drill down"))
     key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
     with st.spinner(_("Loading records…")):
-        dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS)
+        dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS, names=True)
     records, frame, truncated = dd.records, dd.frame, dd.truncated
     total = None if truncated else measure_value(dd)
     shown = _exact_text(key, data["now"][key], currency)
@@ -231,8 +240,8 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     if not truncated:
         summary += _(" — recomputed from these rows: {value}").format(value=_exact_text(key, total, currency))
     st.caption(summary + ". " + KPIS[key].help())
-    # People read labels and their language's column headers, on screen and in the exports; the
-    # values stay exact (the bundle export keeps the machine format).
+    # People read names (territories, campaigns, reps), labels and their language's column headers,
+    # on screen and in the exports; the values stay exact (the bundle export keeps the machine format).
     frame = people_frame(frame)
     if truncated:
         st.warning(_("Only the first {DRILL_ROWS:,} records are listed and exported; narrow the filters for all.").format(DRILL_ROWS=DRILL_ROWS))
@@ -256,6 +265,7 @@ def render() -> None:
         start=day(f.start), end=day(f.end), time_zone=settings.time_zone, as_of=when(f.as_of, settings.tz),
         seconds=load_config().cache_ttl_seconds))
     data = _numbers(viewer, f)
+    st.html(TILE_TITLE_STYLE)
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(viewer, f, settings.currency)

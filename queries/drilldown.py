@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import pandas as pd
+from sqlalchemy import select
 from sqlmodel import Session
 
+from i18n.labels import name_in_language
+from models.tables import Campaign, Territory, User
 from queries.kpis import KPIS, KpiFilter, resolve
 from queries.kpis.exact import money, ratio
 from queries.kpis.records import Measure
@@ -61,14 +64,43 @@ def measure_value(dd: DrillDown):
     raise ValueError(f"unknown measure {m.how!r}")
 
 
-def drilldown(viewer, f: KpiFilter, key: str, *, session: Session, limit: int | None = None) -> DrillDown:
-    """The records behind one KPI tile, scoped and filtered exactly as the tile."""
+# Columns whose values are another record's code, and the name people read instead.
+_NAMES = {
+    "territory": (Territory.code, Territory.name, name_in_language),
+    "campaign": (Campaign.code, Campaign.name, None),
+    "source_campaign": (Campaign.code, Campaign.name, None),
+    "rep": (User.username, User.display_name, None),
+}
+
+
+def with_names(frame: pd.DataFrame, *, session: Session) -> pd.DataFrame:
+    """A copy of a drill-down frame with the codes of territories, campaigns and people replaced by
+    what people read: the territory's name in the reader's language, the campaign's name, the
+    person's display name. The record's own ``code`` column (LD-…, OP-…) stays: it is the key."""
+    frame = frame.copy()
+    for column, (key_col, name_col, shown) in _NAMES.items():
+        if column not in frame.columns:
+            continue
+        keys = sorted({v for v in frame[column] if isinstance(v, str) and v})
+        names: dict[str, str] = {}
+        for i in range(0, len(keys), 500):
+            names.update(session.execute(select(key_col, name_col).where(key_col.in_(keys[i:i + 500]))).all())
+        frame[column] = [(shown(names[v]) if shown else names[v]) if isinstance(v, str) and v in names else v
+                         for v in frame[column]]
+    return frame
+
+
+def drilldown(viewer, f: KpiFilter, key: str, *, session: Session, limit: int | None = None,
+              names: bool = False) -> DrillDown:
+    """The records behind one KPI tile, scoped and filtered exactly as the tile; ``names``: with the
+    names people read in place of other records' codes (``with_names``), for the screen and its exports."""
     if key not in KPIS:
         raise KeyError(f"unknown KPI {key!r}")
     kpi = KPIS[key]
     p = resolve(viewer, f, session=session)
     rows = kpi.records(p, session=session, limit=limit)
-    return DrillDown(key=key, records=rows.label, frame=rows.frame, measure=kpi.measure, truncated=rows.truncated)
+    frame = with_names(rows.frame, session=session) if names else rows.frame
+    return DrillDown(key=key, records=rows.label, frame=frame, measure=kpi.measure, truncated=rows.truncated)
 
 
-__all__ = ["DrillDown", "Measure", "drilldown", "measure_value"]
+__all__ = ["DrillDown", "Measure", "drilldown", "measure_value", "with_names"]

@@ -17,8 +17,7 @@ from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Campaign, CampaignTerritory, Event, Territory, User
 from models.types import to_money, utcnow
 from queries.scope import Viewer, require_role
-from services import audit, notifications
-from services.field_rules import new_code
+from services import audit, codes, notifications
 from i18n import _
 
 MARKETING_ROLES = (Role.marketer, Role.admin)
@@ -151,13 +150,6 @@ def _code_taken(model, code: str, exclude_id: int | None, *, session: Session) -
     return session.exec(query).first() is not None
 
 
-def _new_code(prefix: str, model, *, session: Session) -> str:
-    while True:
-        code = new_code(prefix)
-        if not _code_taken(model, code, None, session=session):
-            return code
-
-
 def get_campaign(campaign_id: int, *, session: Session) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
@@ -174,7 +166,7 @@ def create_campaign(viewer: Viewer, data: CampaignInput, *, session: Session) ->
         raise ValidationFailed(_("code: {code!r} is already used by another campaign").format(code=code))
     if values["owner_id"] is None:
         values["owner_id"] = viewer.id
-    campaign = Campaign(code=code or _new_code("CMP", Campaign, session=session), **values)
+    campaign = Campaign(code=code or codes.new_code("campaign", session=session), **values)
     session.add(campaign)
     session.flush()
     _set_targets(campaign.id, territory_ids, session=session)
@@ -298,7 +290,7 @@ def create_event(viewer: Viewer, campaign_id: int, data: EventInput, *, session:
     code = values.pop("code")
     if code and _code_taken(Event, code, None, session=session):
         raise ValidationFailed(_("code: {code!r} is already used by another event").format(code=code))
-    event = Event(code=code or _new_code("EVT", Event, session=session), campaign_id=campaign.id,
+    event = Event(code=code or codes.new_code("event", session=session), campaign_id=campaign.id,
                   status=EventStatus.scheduled, **values)
     session.add(event)
     session.flush()

@@ -24,6 +24,7 @@ from models.tables import (
     NoteRead, Opportunity, Registration, Setting, Territory, User,
 )
 from services import audit, sla
+from services.codes import format_code
 from services.record_territory import fill_missing_territories
 from services.auth import hash_password
 
@@ -194,7 +195,7 @@ class _Seeder:
             spent = (budget * Decimal(self.rng.randint(70, 105)) / 100).quantize(Decimal("1000")) \
                 if status in (CampaignStatus.completed, CampaignStatus.active) else None
             c = self.add(Campaign(
-                code=f"CMP-{start:%y%m}-{i + 1:02d}", name=f"{theme} {start:%Y} · {self._season(start)}",
+                code=format_code("campaign", i + 1), name=f"{theme} {start:%Y} · {self._season(start)}",
                 channel=channel, status=status, start_date=start, end_date=end,
                 objective=f"Pipeline for {product}; 목표: 신규 리드 확보", budget=budget, actual_cost=spent,
                 target_segment=self.rng.choice([None, Segment.enterprise, Segment.mid_market, Segment.smb]),
@@ -235,7 +236,7 @@ class _Seeder:
                 kind = EventKind.webinar if c.channel == Channel.webinar else self.rng.choice(
                     [EventKind.seminar, EventKind.roadshow, EventKind.workshop, EventKind.trade_show])
                 events.append(self.add(Event(
-                    code=f"EV-{n:04d}", campaign_id=c.id, title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]}",
+                    code=format_code("event", n), campaign_id=c.id, title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]}",
                     kind=kind, territory_id=t.id, venue="Online (Zoom)" if kind == EventKind.webinar else self.rng.choice(VENUES[t.code]),
                     starts_at=start, ends_at=start + timedelta(hours=self.rng.choice([2, 3, 4, 8])),
                     capacity=self.rng.choice([40, 60, 80, 120, 200, 300]),
@@ -256,7 +257,7 @@ class _Seeder:
                 n += 1
                 start = _at(day, hour)
                 events.append(self.add(Event(
-                    code=f"EV-{n:04d}", campaign_id=c.id,
+                    code=format_code("event", n), campaign_id=c.id,
                     title=f"{c.name.split(' · ')[0]} — {t.name.split(' ')[0]} ({kind.value.replace('_', ' ')})",
                     kind=kind, territory_id=t.id, venue=self.rng.choice(VENUES[t.code]), starts_at=start,
                     ends_at=start + timedelta(hours={-1: 57, 0: 9}.get(offset, 3)), capacity=self.rng.choice([50, 80, 150]),
@@ -337,7 +338,7 @@ class _Seeder:
                 leads += 1
                 (g_en, g_ko), (f_en, f_ko) = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
                 company = account.name if account else f"{self.rng.choice(COMPANY_STEMS)} {self.rng.choice(COMPANY_KINDS)[0]} Co."
-                lead = Lead(code=f"LD-{leads:06d}", campaign_id=c.id, event_id=evs[0].id if evs and self.rng.random() < 0.6 else None,
+                lead = Lead(code=format_code("lead", leads), campaign_id=c.id, event_id=evs[0].id if evs and self.rng.random() < 0.6 else None,
                             account_id=account.id if account else None, company=company,
                             contact_name=f"{f_ko}{g_ko}" if self.rng.random() < 0.5 else f"{g_en.title()} {f_en.title()}",
                             email=f"{g_en}.{f_en}{leads}@{company.split()[0].lower()}.co.kr",
@@ -387,7 +388,7 @@ class _Seeder:
                     (g_en, _), (f_en, _) = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
                     stem, (kind, _) = self.rng.choice(COMPANY_STEMS), self.rng.choice(COMPANY_KINDS)
                     assigned = self.now - timedelta(hours=hours_ago)
-                    self.add(Lead(code=f"LD-{leads:06d}", campaign_id=campaign.id, company=f"{stem} {kind} Co.",
+                    self.add(Lead(code=format_code("lead", leads), campaign_id=campaign.id, company=f"{stem} {kind} Co.",
                                   contact_name=f"{g_en.title()} {f_en.title()}",
                                   email=f"{g_en}.{f_en}{leads}@{stem.lower()}.co.kr", territory_id=t.id,
                                   assigned_to_id=rep.id, created_at=assigned - timedelta(minutes=20),
@@ -397,7 +398,7 @@ class _Seeder:
                 leads += 1
                 (g_en, _), (f_en, _) = self.rng.choice(GIVEN), self.rng.choice(FAMILY)
                 stem, (kind, _) = self.rng.choice(COMPANY_STEMS), self.rng.choice(COMPANY_KINDS)
-                self.add(Lead(code=f"LD-{leads:06d}", campaign_id=campaign.id, company=f"{stem} {kind} Co.",
+                self.add(Lead(code=format_code("lead", leads), campaign_id=campaign.id, company=f"{stem} {kind} Co.",
                               contact_name=f"{g_en.title()} {f_en.title()}",
                               email=f"{g_en}.{f_en}{leads}@{stem.lower()}.co.kr", territory_id=t.id,
                               created_at=self.now - timedelta(hours=hours_ago)))
@@ -425,7 +426,7 @@ class _Seeder:
         closed = None
         if stage in (Stage.won, Stage.lost):
             closed = min(opened + timedelta(days=self.rng.randint(14, 120)), self.today)
-        opp = Opportunity(code=f"OP-{n:05d}", name=f"{(account.name.split(' (')[0] if account else 'New logo')} — {product}",
+        opp = Opportunity(code=format_code("opportunity", n), name=f"{(account.name.split(' (')[0] if account else 'New logo')} — {product}",
                           account_id=account.id if account else None, owner_id=rep.id, territory_id=t.id, stage=stage,
                           amount=amount, product=product, opened_on=opened,
                           expected_close_on=None if closed else self.today + timedelta(days=self.rng.randint(7, 120)),

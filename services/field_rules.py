@@ -3,7 +3,6 @@ one definition of "a text field", "an amount", "a date" and "a record code"."""
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -94,7 +93,3 @@ def checked_moment(value: datetime, field: str, *, now: datetime, not_before: da
         raise ValidationFailed(_("{field}: is before {not_before_reason}").format(field=field, not_before_reason=not_before_reason))
     return value
 
-
-def new_code(prefix: str) -> str:
-    """A fresh natural key such as OP-9F2C41A7D3; random, so concurrent processes never collide."""
-    return f"{prefix}-{secrets.token_hex(5).upper()}"

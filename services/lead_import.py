@@ -24,7 +24,7 @@ from models.errors import NotFound, ValidationFailed
 from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
-from services import audit, notifications, sla
+from services import audit, codes, notifications, sla
 from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
@@ -230,6 +230,9 @@ def _run(lead_file: LeadFile, mapping: dict[str, int | None], campaign: Campaign
                                                                              session=session))
                 good_rows.append(row)
         if good_rows:
+            # One block of consecutive lead codes per chunk (services/codes.py).
+            for row, code in zip(good_rows, codes.allocate("lead", len(good_rows), session=session)):
+                row["code"] = code
             _insert_leads(session, good_rows)
         done += len(chunk)
         if progress:
@@ -252,7 +255,7 @@ def _segment(account_id: int | None, cache: dict, *, session: Session):
 def _lead_row(outcome: RowOutcome, campaign: Campaign, event: Event | None, batch: ImportBatch,
               now: datetime) -> dict:
     v = outcome.values
-    return {"code": f"IMP{batch.id}-{outcome.row_no:06d}", "campaign_id": campaign.id,
+    return {"code": None, "campaign_id": campaign.id,
             "event_id": event.id if event else None, "account_id": outcome.account_id,
             "company": v["company"], "contact_name": v["contact_name"] or None, "email": v["email"] or None,
             "phone": v["phone"] or None, "territory_id": outcome.territory_id,

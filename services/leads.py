@@ -21,9 +21,9 @@ from queries.accounts import linkable_account
 from queries.lead_queue import scoped_lead
 from queries.scope import Viewer
 
-from . import audit
+from . import audit, codes
 from .field_rules import (
-    MAX_NAME, MAX_NOTE_TEXT, checked_amount, checked_date, checked_moment, checked_text, new_code,
+    MAX_NAME, MAX_NOTE_TEXT, checked_amount, checked_date, checked_moment, checked_text,
 )
 from i18n import _
 from models.errors import StaleEdit, ValidationFailed
@@ -215,7 +215,7 @@ def convert_lead(viewer: Viewer, lead_id: int, *, deal_name: str, amount, expect
     before = audit.snapshot(lead, LEAD_FIELDS)
     lead.account_id = _deal_account(viewer, lead, account_id, new_account, session=session)
     opportunity = Opportunity(
-        code=new_code("OP"), name=values["name"], account_id=lead.account_id,
+        code=codes.new_code("opportunity", session=session), name=values["name"], account_id=lead.account_id,
         owner_id=lead.assigned_to_id or viewer.id, territory_id=lead.territory_id, stage=Stage.prospecting,
         amount=values["amount"], opened_on=today, expected_close_on=values["close"],
         source_campaign_id=lead.campaign_id, lead_id=lead.id)

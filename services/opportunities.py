@@ -17,7 +17,8 @@ from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, opportunity_scope
 
 from . import audit
-from .field_rules import MAX_NAME, checked_amount, checked_date, checked_text, new_code
+from . import codes
+from .field_rules import MAX_NAME, checked_amount, checked_date, checked_text
 from i18n import _
 
 STALE_OPPORTUNITY = "this opportunity was changed by someone else since you opened it; reload"
@@ -60,8 +61,10 @@ def create_opportunity(viewer: Viewer, *, session: Session, name: str, account_i
         raise ValidationFailed(_("stage: a new opportunity starts in an open stage"))
     if account_id is not None:
         linkable_account(viewer, account_id, session=session)
-    opportunity = Opportunity(code=new_code("OP"), name=name, account_id=account_id,
-                              owner_id=_owner_for(viewer, owner_id, session=session),
+    owner = _owner_for(viewer, owner_id, session=session)
+    # The code last, once every check passed: a refused call moves no counter.
+    opportunity = Opportunity(code=codes.new_code("opportunity", session=session), name=name, account_id=account_id,
+                              owner_id=owner,
                               territory_id=viewer.territory_id, stage=stage, amount=amount, product=product,
                               opened_on=today, expected_close_on=expected)
     session.add(opportunity)

@@ -30,9 +30,8 @@ from models.tables import Account, Event, Lead, Registration, User
 from models.timefmt import local_date, local_midnight_utc
 from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
-from services import audit, notifications, sla
+from services import audit, codes, notifications, sla
 from services.bundle.values import ascii_lower
-from services.field_rules import new_code
 from services.lead_import import EMAIL, PREVIEW_LIMIT
 from services.lead_import_parsing import LeadFile, check_mapping, iter_records, read_header
 from services.routing import RepPicker, routed_territory
@@ -137,7 +136,7 @@ def ensure_lead(viewer: Viewer, registration: Registration, event: Event, *, ses
                                ).scalars().first()
         territory_id = routed_territory(None, account.territory_id if account else None, event.territory_id)
         rep_id = (picker or RepPicker(session=session)).pick(territory_id, account.owner_id if account else None)
-        lead = Lead(code=new_code("LD"), campaign_id=event.campaign_id, event_id=event.id,
+        lead = Lead(code=codes.new_code("lead", session=session), campaign_id=event.campaign_id, event_id=event.id,
                     account_id=account.id if account else None, company=registration.company,
                     contact_name=registration.contact_name, email=registration.email, phone=registration.phone,
                     territory_id=territory_id, status=LeadStatus.new, created_at=now)

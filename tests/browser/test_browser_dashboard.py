@@ -2,6 +2,7 @@
 drills into a tile, downloads the CSV, and screenshots are saved under tests/artifacts/."""
 import csv
 import io
+import re
 
 import pytest
 
@@ -55,6 +56,10 @@ def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, 
         info.value.save_as(target)
         rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
         assert len(rows) == int(sel_leads.replace(",", ""))      # the rows are the tile
-        assert {r["Territory"] for r in rows} == {"SEL"}  # headers in the reader's language
+        # Headers in the reader's language; every row of the filtered territory, named as people read
+        # it (the English half of "Seoul 서울"), campaigns by name; the record's own code stays the key.
+        assert {r["Territory"] for r in rows} == {"Seoul"}
+        assert not any(re.fullmatch(r"CMP-\d{5}", r["Campaign"]) for r in rows)
+        assert all(re.fullmatch(r"LD-\d{7}", r["Code"]) for r in rows)
         page.get_by_role("button", name="Download CSV").scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts_dir / "dashboard_drilldown_leads.png"), full_page=True)
