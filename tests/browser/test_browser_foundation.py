@@ -18,6 +18,9 @@ def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
         sign_in(page, server, "minjun.kim", DEMO_PASSWORD)
         page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
         page.wait_for_selector("[data-testid='stMetric']:has-text('Overdue untouched leads')", timeout=60_000)
+        # The landing page is drawn in the sign-in run itself; the role's navigation follows in the
+        # rerun the cookie component triggers a moment later (app.py), so wait for it.
+        page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
         assert page.locator("[data-testid='stSidebarNav']").count() == 1
         page.screenshot(path=str(artifacts_dir / "foundation_rep_my_day.png"), full_page=True)
         # A deep link to the rep's own page survives a reload (the cookie restores the session).
