@@ -117,3 +117,16 @@ def _clear_streamlit_caches():
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory, sqlite_template):
+    """A SQLite copy of the migrated schema filled with the demo, shared by one test module (page tests and
+    the services tests that check what the demo holds)."""
+    from services.demo_seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    seed_demo(engine=get_engine(url), seed=1)
+    return url

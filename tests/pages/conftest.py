@@ -1,6 +1,6 @@
 """Fixtures of the page tests (AppTest on the real app.py over the seeded demo).
 
-``demo_db``/``app``: one seeded demo per module, shared by its tests (for tests that only read,
+``app`` (on the root conftest's ``demo_db``): one seeded demo per module, shared by its tests (for tests that only read,
 or whose writes do not meet); ``app_engine`` is the engine on it. ``demo_template``/``demo_copy``:
 one seeded demo file per module and a fresh copy of it per test, for tests that write.
 """
@@ -12,18 +12,6 @@ import pytest
 
 from models.db import get_engine
 from tests.apptest_support import app_env
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, sqlite_template):
-    """A SQLite copy of the migrated schema filled with the demo, shared by one test module."""
-    from services.demo_seed import seed_demo
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    seed_demo(engine=get_engine(url), seed=1)
-    return url
 
 
 @pytest.fixture
