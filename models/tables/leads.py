@@ -38,9 +38,10 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_created_at", "created_at"),
         Index("ix_lead_assigned_at", "assigned_at"),
         Index("ix_lead_batch", "import_batch_id"),
-        # Covering indexes for the KPI aggregates and the lead queue (migration 0002, bench/README.md).
-        Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "status"),
-        Index("ix_lead_territory_assigned_cover", "territory_id", "assigned_at", "first_touch_at", "status"),
+        # Covering indexes for the KPI aggregates and the lead queue (migrations 0002 and 0008, bench/README.md).
+        Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "due_at", "status"),
+        Index("ix_lead_territory_assigned_cover", "territory_id", "assigned_at", "first_touch_at", "due_at",
+              "status"),
         Index("ix_lead_created_cover", "created_at", "territory_id", "status"),
         Index("ix_lead_territory_created_cover", "territory_id", "created_at", "status"),
         Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
