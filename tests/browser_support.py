@@ -139,6 +139,10 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
     wait_ready(page)
     wait_for_cookie(page)
+    # The landing page is drawn by the sign-in run itself; the role's navigation comes with the
+    # rerun the cookie component's answer triggers. Acting before that rerun has finished races it.
+    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    wait_ready(page)
 
 
 def open_page(page, title: str) -> None:
