@@ -141,7 +141,8 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     wait_for_cookie(page)
     # The landing page is drawn by the sign-in run itself; the role's navigation comes with the
     # rerun the cookie component's answer triggers. Acting before that rerun has finished races it.
-    page.wait_for_selector("[data-testid='stSidebarNav']", timeout=60_000)
+    # (Attached, not visible: on a phone the sidebar holding it is closed.)
+    page.wait_for_selector("[data-testid='stSidebarNav']", state="attached", timeout=60_000)
     wait_ready(page)
 
 
