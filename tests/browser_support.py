@@ -126,17 +126,23 @@ def wait_for_cookie(page, timeout_s: float = 20) -> dict:
     raise AssertionError("the session cookie was never written")
 
 
-def sign_in(page, base: str, username: str, password: str) -> None:
+def sign_in(page, base: str, username: str, password: str, language: str = "en") -> None:
+    """Sign in through the form as a person would, in the browser's language (labels from the
+    catalog), and wait until the session is settled: landing page, cookie, role navigation."""
+    from i18n import _, use_language
+
+    with use_language(language):
+        user_label, password_label, button, home = _("Username"), _("Password"), _("Sign in"), _("My day")
     page.goto(base + "/")
-    page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
+    page.wait_for_selector(f"input[aria-label='{user_label}']", timeout=60_000)
     # Let the first runs finish before typing: the cookie component's answer reruns the page
     # right after it loads, and a rerun in flight empties the form.
     wait_ready(page)
     page.wait_for_timeout(1500)
-    page.fill("input[aria-label='Username']", username)
-    page.fill("input[aria-label='Password']", password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_selector("h1:has-text('My day')", timeout=60_000)
+    page.fill(f"input[aria-label='{user_label}']", username)
+    page.fill(f"input[aria-label='{password_label}']", password)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_selector(f"h1:has-text('{home}')", timeout=60_000)
     wait_ready(page)
     wait_for_cookie(page)
     # The landing page is drawn by the sign-in run itself; the role's navigation comes with the

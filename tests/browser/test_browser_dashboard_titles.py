@@ -7,7 +7,7 @@ import pytest
 
 from i18n import _, use_language
 from services.demo_seed import DEMO_PASSWORD
-from tests.browser_support import chromium_browser, wait_for_cookie, wait_ready
+from tests.browser_support import chromium_browser, sign_in, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -41,28 +41,13 @@ def server(demo_server):
     return demo_server[0]
 
 
-def _sign_in(page, base: str, language: str) -> None:
-    with use_language(language):
-        user_label, password_label, button, home = _("Username"), _("Password"), _("Sign in"), _("My day")
-    page.goto(base + "/")
-    page.wait_for_selector(f"input[aria-label='{user_label}']", timeout=60_000)
-    wait_ready(page)
-    page.wait_for_timeout(1500)
-    page.fill(f"input[aria-label='{user_label}']", "hyunwoo.jung")
-    page.fill(f"input[aria-label='{password_label}']", DEMO_PASSWORD)
-    page.get_by_role("button", name=button).click()
-    page.wait_for_selector(f"h1:has-text('{home}')", timeout=60_000)
-    wait_ready(page)
-    wait_for_cookie(page)
-
-
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_no_tile_title_is_cut_at_1400_px(server, artifacts_dir, language):
     with chromium_browser() as browser:
         context = browser.new_context(locale=LOCALES[language], viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         try:
-            _sign_in(page, server, language)
+            sign_in(page, server, "hyunwoo.jung", DEMO_PASSWORD, language)
             page.goto(server + "/executive-dashboard")
             with use_language(language):
                 title = _("Executive dashboard")

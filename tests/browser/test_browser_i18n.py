@@ -18,7 +18,7 @@ from i18n import _, use_language
 from models.db import get_engine
 from models.enums import Role
 from services.demo_seed import DEMO_PASSWORD
-from tests.browser_support import chromium_browser, screenshot, wait_for_cookie, wait_ready
+from tests.browser_support import chromium_browser, screenshot, sign_in, wait_ready
 from ui.registry import DEFAULT_URL_PATH, pages_for
 
 pytestmark = pytest.mark.browser
@@ -82,21 +82,6 @@ def data_words(server) -> tuple[set[str], str]:
     return words, "\n".join(free)
 
 
-def _sign_in(page, base: str, username: str, language: str) -> None:
-    with use_language(language):
-        user_label, password_label, button, home = _("Username"), _("Password"), _("Sign in"), _("My day")
-    page.goto(base + "/")
-    page.wait_for_selector(f"input[aria-label='{user_label}']", timeout=60_000)
-    wait_ready(page)
-    page.wait_for_timeout(1500)
-    page.fill(f"input[aria-label='{user_label}']", username)
-    page.fill(f"input[aria-label='{password_label}']", DEMO_PASSWORD)
-    page.get_by_role("button", name=button).click()
-    page.wait_for_selector(f"h1:has-text('{home}')", timeout=60_000)
-    wait_ready(page)
-    wait_for_cookie(page)
-
-
 VISIBLE_TEXT_JS = """() => {
   const out = [];
   const root = document.querySelector("[data-testid='stApp']");
@@ -155,7 +140,7 @@ def _walk_role(browser, base: str, role: Role, language: str, data_words: tuple[
             wait_ready(page)
             screenshot(page, f"i18n_{language}_sign_in")
             found["sign-in"] = _untranslated(_visible_text(page), language, data_words)
-        _sign_in(page, base, USERS[role], language)
+        sign_in(page, base, USERS[role], DEMO_PASSWORD, language)
         for spec in pages_for(role):
             with use_language(language):
                 title = _(spec.title)
