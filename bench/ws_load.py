@@ -78,7 +78,10 @@ def start_server(db_url: str, *, post_script_gc: bool, file_watcher: str, workdi
     port = free_port()
     log_path = workdir / f"streamlit-{port}.log"
     env = {**os.environ, "DATABASE_URL": db_url, "ONEVOICE_COOKIE_KEY": BENCH_COOKIE_KEY,
-           "ONEVOICE_DATA_DIR": str(workdir / "appdata")}
+           "ONEVOICE_DATA_DIR": str(workdir / "appdata"),
+           # The escalation sweep would compete with the pages for the same cores while they
+           # are timed (it found thousands of old hand-overs in the generated company).
+           "ONEVOICE_SWEEP_SECONDS": "0"}
     if auth_fix:   # what-if only: see bench/what_if/sitecustomize.py
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(WHAT_IF), env.get("PYTHONPATH")]))
     cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),

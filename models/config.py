@@ -5,7 +5,11 @@ environment once and keeps the object; when the environment itself changes (a te
 ``monkeypatch.setenv``, a benchmark pointing the app at another database) the next call parses
 it again, and ``reload_config()`` forces that. Names: ``DATABASE_URL``, and ``ONEVOICE_`` +
 the setting (``ONEVOICE_DATA_DIR``, ``ONEVOICE_COOKIE_KEY``, ``ONEVOICE_COOKIE_DAYS``,
-``ONEVOICE_MAX_UPLOAD_MB``, ``ONEVOICE_MAX_UNZIPPED_MB``, ``ONEVOICE_CACHE_TTL``).
+``ONEVOICE_MAX_UPLOAD_MB``, ``ONEVOICE_MAX_UNZIPPED_MB``, ``ONEVOICE_CACHE_TTL``,
+``ONEVOICE_SWEEP_SECONDS``, ``ONEVOICE_BASE_URL``, ``ONEVOICE_SMTP_URL``, ``ONEVOICE_SMTP_USER``,
+``ONEVOICE_SMTP_PASSWORD``, ``ONEVOICE_SMTP_STARTTLS``, ``ONEVOICE_MAIL_FROM``). The one
+exception is ``ONEVOICE_NOW``, the product clock's test pin, which ``models.types.utcnow``
+reads itself (it is read on every call, and must not pay for a settings lookup).
 
 Settings that the business changes at run time (``sla_hours``, time zone, currency) live in the
 database's ``setting`` table instead; see ``models.settings_store``.
@@ -38,6 +42,16 @@ class AppConfig(BaseSettings):
     max_unzipped_mb: int = 2000
     # Other processes see another process's writes within this many seconds.
     cache_ttl_seconds: int = Field(default=60, validation_alias="ONEVOICE_CACHE_TTL")
+    # The escalation sweep's interval in each portal process (ui.background); 0 = off.
+    sweep_seconds: float = Field(default=60, ge=0)
+    # Where people open the portal: links in e-mails and calendar feeds.
+    base_url: str = "http://localhost:8501"
+    # Outgoing mail (services.mailer): smtp://[user:password@]host[:port][?starttls=true]; unset = none.
+    smtp_url: str | None = None
+    smtp_starttls: bool | None = None
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "onevoice@localhost"
 
     @property
     def database_url(self) -> str:

@@ -16,8 +16,8 @@ the company's zone is named in X-WR-TIMEZONE.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
+import hmac
 import re
 import secrets
 from base64 import urlsafe_b64encode
@@ -131,7 +131,7 @@ def is_well_formed(token: str | None) -> bool:
 
 
 def base_url() -> str:
-    return (os.environ.get("ONEVOICE_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+    return (load_config().base_url or DEFAULT_BASE_URL).rstrip("/")
 
 
 def feed_url(token: str, *, base: str | None = None) -> str:

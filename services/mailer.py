@@ -12,7 +12,6 @@ is retried later (backing off); a claim left by a process that died is taken ove
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from i18n import _, ngettext, use_language
+from models.config import load_config
 from models.db import write_session
 from models.settings_store import load_settings
 from models.tables import MailDigest, Notification, User
@@ -53,22 +53,27 @@ class MailConfig:
     base_url: str
 
 
-def mail_config(environ=None) -> MailConfig | None:
-    env = os.environ if environ is None else environ
-    url = (env.get("ONEVOICE_SMTP_URL") or "").strip()
+def mail_config() -> MailConfig | None:
+    """The outgoing-mail settings of this process (models.config), or None when there are none."""
+    config = load_config()
+    url = (config.smtp_url or "").strip()
     if not url:
         return None
     parts = urlsplit(url)
     if parts.scheme != "smtp" or not parts.hostname:
         raise MailConfigError(f"ONEVOICE_SMTP_URL: expected smtp://host:port, got {url!r}")
     query = parse_qs(parts.query)
-    starttls = (env.get("ONEVOICE_SMTP_STARTTLS") or query.get("starttls", [""])[0]).lower() in ("1", "true", "yes")
+    if config.smtp_starttls is not None:
+        starttls = config.smtp_starttls
+    else:
+        starttls = query.get("starttls", [""])[0].lower() in ("1", "true", "yes")
+    password = config.smtp_password.get_secret_value() if config.smtp_password else None
     return MailConfig(
         host=parts.hostname, port=parts.port or 25,
-        username=env.get("ONEVOICE_SMTP_USER") or (unquote(parts.username) if parts.username else None),
-        password=env.get("ONEVOICE_SMTP_PASSWORD") or (unquote(parts.password) if parts.password else None),
-        starttls=starttls, sender=env.get("ONEVOICE_MAIL_FROM") or "onevoice@localhost",
-        base_url=(env.get("ONEVOICE_BASE_URL") or "http://localhost:8501").rstrip("/"))
+        username=config.smtp_user or (unquote(parts.username) if parts.username else None),
+        password=password or (unquote(parts.password) if parts.password else None),
+        starttls=starttls, sender=config.mail_from or "onevoice@localhost",
+        base_url=(config.base_url or "http://localhost:8501").rstrip("/"))
 
 
 @dataclass
@@ -238,12 +243,12 @@ def _send_digests(config: MailConfig, conn: _Connection, now: datetime, report: 
         report.digests += 1
 
 
-def send_outbox(*, engine: Engine, now: datetime | None = None, environ=None) -> MailReport:
+def send_outbox(*, engine: Engine, now: datetime | None = None) -> MailReport:
     """Send what is due; without SMTP settings, nothing (the inbox alone works)."""
     now = now or utcnow()
     report = MailReport()
     try:
-        config = mail_config(environ)
+        config = mail_config()
     except MailConfigError as exc:
         report.failed.append(str(exc))
         return report

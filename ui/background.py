@@ -5,10 +5,11 @@ processes, so several portal processes sweeping the same database never notify t
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
 import streamlit as st
+
+from models.config import load_config
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ def _loop(engine, interval: float, stop: threading.Event) -> None:
 
 @st.cache_resource(show_spinner=False)
 def start_background_sweep(database_url: str) -> threading.Event | None:
-    interval = float(os.environ.get("ONEVOICE_SWEEP_SECONDS", "60") or 0)
+    interval = load_config().sweep_seconds
     if interval <= 0:
         return None
     from ui.session import app_engine
