@@ -126,8 +126,9 @@ def response_time_distribution(viewer: Viewer, f: KpiFilter, *, session: Session
     """Leads assigned in the period and touched, counted per response-time bucket (in SQL)."""
     p = resolve(viewer, f, session=session)
     edges = _buckets(p.sla_hours)
-    seconds = handoff.touch_seconds(p)
-    bucket = case(*[(seconds <= edge * 3600, i) for i, edge in enumerate(edges)], else_=len(edges)).label("bucket")
+    delay_us = handoff.touch_delay_us(p)
+    bucket = case(*[(delay_us <= edge * 3_600_000_000, i) for i, edge in enumerate(edges)],
+                  else_=len(edges)).label("bucket")
     counts = dict(session.execute(
         select(bucket, func.count(Lead.id))
         .where(*handoff.assigned_in_period(p), Lead.first_touch_at.is_not(None)).group_by(bucket)).all())

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from ..enums import EscalationStep, LeadStatus, NotificationKind, RejectReason
-from .columns import enum_col, fk, ts_col
+from .columns import duration_us_col, enum_col, fk, ts_col
 
 
 class ImportBatch(SQLModel, table=True):
@@ -36,12 +36,12 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_event", "event_id"),
         Index("ix_lead_account", "account_id"),
         Index("ix_lead_created_at", "created_at"),
-        Index("ix_lead_assigned_at", "assigned_at"),
         Index("ix_lead_batch", "import_batch_id"),
-        # Covering indexes for the KPI aggregates and the lead queue (migrations 0002 and 0008, bench/README.md).
-        Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "due_at", "status"),
+        # Covering indexes for the KPI aggregates and the lead queue (migrations 0002, 0008, 0009; bench/README.md).
+        Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "due_at", "status",
+              "touch_delay_us"),
         Index("ix_lead_territory_assigned_cover", "territory_id", "assigned_at", "first_touch_at", "due_at",
-              "status"),
+              "status", "touch_delay_us"),
         Index("ix_lead_created_cover", "created_at", "territory_id", "status"),
         Index("ix_lead_territory_created_cover", "territory_id", "created_at", "status"),
         Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
@@ -49,8 +49,8 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),
         # The escalation sweep: untouched handed-over leads by deadline (migration 0005).
         Index("ix_lead_untouched_due", "first_touch_at", "due_at"),
-        Index("ix_lead_accepted_at", "accepted_at"),
-        Index("ix_lead_recycled_at", "recycled_at"),
+        Index("ix_lead_accepted_at", "accepted_at", "territory_id"),   # migration 0009
+        Index("ix_lead_recycled_at", "recycled_at", "territory_id"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
@@ -72,6 +72,9 @@ class Lead(SQLModel, table=True):
     accepted_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     recycled_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     first_touch_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
+    # first_touch_at − assigned_at in whole microseconds, computed by the database (migration
+    # 0009): the median first touch sorts these integers instead of an expression per row.
+    touch_delay_us: Optional[int] = Field(default=None, sa_column=duration_us_col("first_touch_at", "assigned_at"))
     converted_at: Optional[datetime] = Field(default=None, sa_column=ts_col())
     disqualify_reason: Optional[str] = Field(default=None, sa_column=Column(Text))
     opportunity_id: Optional[int] = Field(

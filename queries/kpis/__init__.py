@@ -2,6 +2,10 @@
 
 ``all_kpis(viewer, f, *, session)`` returns exactly the KPIS.md keys, in its order; the dashboard,
 the ``kpis`` command, the drill-downs and the tests all go through the registry's functions.
+KPIs made of the same rows share one pass over them, computed once per ``ResolvedFilter``
+(``ResolvedFilter.once``): the deals closed in the period, the open deals, the monthly targets,
+the period's hand-overs, the leads created; the median first touch sorts the stored
+``lead.touch_delay_us`` (migration 0009).
 """
 from __future__ import annotations
 

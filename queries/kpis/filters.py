@@ -6,14 +6,13 @@ filter means the same thing on a tile, in its drill-down, on a chart and in the 
 """
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy import Integer, String, and_, case, cast, func, select
+from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlmodel import Session
 
 from models.enums import Role, Segment
@@ -62,6 +61,19 @@ class ResolvedFilter:
     as_of_date: date         # as_of's local date, for "up to as_of" on date columns
     sla_hours: float
     dialect: str
+    # Aggregates several KPIs share (one pass per table), computed at most once per measurement:
+    # see ``once``. Not part of the filter's identity; ``dataclasses.replace`` starts it empty.
+    shared: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def once(self, name: str, compute):
+        """``compute()`` the first time ``name`` is asked for with this filter, the same value after.
+
+        A ResolvedFilter is one measurement (``resolve`` makes a new one for every request), so
+        the KPIs of one dashboard share a pass over each table instead of repeating it.
+        """
+        if name not in self.shared:
+            self.shared[name] = compute()
+        return self.shared[name]
 
     @property
     def start(self) -> date:
@@ -184,28 +196,6 @@ def resolve(viewer: Viewer, f: KpiFilter, *, session: Session) -> ResolvedFilter
 
 
 # -- dialect-aware SQL arithmetic (one helper each) ------------------------------------------
-
-_SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38, 0)
-
-
-def seconds_between(later, earlier, dialect: str):
-    """Seconds from ``earlier`` to ``later`` (two UTCDateTime columns), exact to the microsecond.
-
-    SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff': whole seconds via strftime('%s') on the first 19
-    characters plus the fraction as written (julianday would lose precision to rounding).
-    """
-    if dialect == "sqlite":
-        def whole(col):
-            if _SQLITE_HAS_UNIXEPOCH:  # the same integer as strftime('%s'), without text round trip
-                return func.unixepoch(func.substr(col, 1, 19))
-            return cast(func.strftime("%s", func.substr(col, 1, 19)), Integer)
-
-        def fraction(col):
-            return cast(sa.literal("0", String).concat(func.substr(col, 20)), sa.Float)
-
-        return (whole(later) - whole(earlier)) + (fraction(later) - fraction(earlier))
-    return func.extract("epoch", later - earlier)
-
 
 def days_between(later, earlier, dialect: str):
     """Whole days between two DATE columns."""

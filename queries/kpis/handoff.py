@@ -8,10 +8,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from models.enums import LeadStatus, NoteStatus, Role
-from models.tables import CampaignNote, CampaignTerritory, Lead, LeadRejection, MonthlyTarget, NoteRead, User
+from models.tables import CampaignNote, CampaignTerritory, Lead, LeadRejection, NoteRead, User
 
 from .exact import ratio
-from .filters import ResolvedFilter, seconds_between
+from .filters import ResolvedFilter
+from .sales import targets_pass
 
 Rep = aliased(User, name="rep")
 
@@ -22,8 +23,14 @@ def assigned_in_period(p: ResolvedFilter) -> list:
     return [p.ts_in_period(Lead.assigned_at), *p.lead_filters(Lead)]
 
 
-def touch_seconds(p: ResolvedFilter):
-    return seconds_between(Lead.first_touch_at, Lead.assigned_at, p.dialect)
+def touch_delay_us(p: ResolvedFilter):
+    """first_touch_at − assigned_at in whole microseconds: the stored column (migration 0009)."""
+    return Lead.touch_delay_us
+
+
+def us_to_hours(us) -> float:
+    """Microseconds as hours, through exact decimals (the median's and the drill-down's rule)."""
+    return float(Decimal(int(us)) / 1_000_000 / 3600)
 
 
 def touched_within_sla(p: ResolvedFilter):
@@ -69,35 +76,49 @@ def _count(conditions, *, session: Session) -> int:
 
 # -- KPIs ------------------------------------------------------------------------------------
 
+def _assigned_pass(p: ResolvedFilter, *, session: Session) -> dict:
+    """One pass over the period's hand-overs (the covering ix_lead_assigned_cover) for every
+    KPI counted over them: assigned, touched, within the SLA, SLA-counted, untouched overdue."""
+    def compute() -> dict:
+        def n(condition):
+            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+        untouched = and_(Lead.first_touch_at.is_(None), Lead.status != LeadStatus.disqualified,
+                         Lead.due_at < p.as_of)
+        row = session.execute(
+            select(func.count(), n(Lead.first_touch_at.is_not(None)),
+                   n(and_(sla_counted(p), touched_within_sla(p))), n(sla_counted(p)), n(untouched))
+            .select_from(Lead).where(*assigned_in_period(p))
+        ).one()
+        return dict(zip(("assigned", "touched", "on_time", "sla_counted", "untouched"), map(int, row)))
+    return p.once("leads.assigned", compute)
+
+
 def leads_assigned(p: ResolvedFilter, *, session: Session) -> int:
-    return _count(assigned_in_period(p), session=session)
+    return _assigned_pass(p, session=session)["assigned"]
 
 
 def median_first_touch_hours(p: ResolvedFilter, *, session: Session) -> float | None:
-    conditions = [*assigned_in_period(p), Lead.first_touch_at.is_not(None)]
-    n = _count(conditions, session=session)
+    n = _assigned_pass(p, session=session)["touched"]
     if n == 0:
         return None
-    seconds = touch_seconds(p)
+    delay = touch_delay_us(p)
     # The ordinary median in SQL: the middle one (odd n) or the two middle values (even n).
     middle = session.execute(
         # Ties have equal values, so no tie-breaker is needed (and none keeps the index covering).
-        select(seconds).where(*conditions).order_by(seconds)
+        select(delay).where(*assigned_in_period(p), Lead.first_touch_at.is_not(None)).order_by(delay)
         .limit(1 if n % 2 else 2).offset((n - 1) // 2)
     ).scalars().all()
-    return float(sum(Decimal(str(s)) for s in middle) / len(middle) / 3600)
+    return float(sum(Decimal(int(us)) / 1_000_000 for us in middle) / len(middle) / 3600)
 
 
 def sla_compliance(p: ResolvedFilter, *, session: Session) -> Decimal | None:
-    on_time, counted = session.execute(
-        select(func.sum(case((touched_within_sla(p), 1), else_=0)), func.count()).select_from(Lead)
-        .where(*assigned_in_period(p), sla_counted(p))
-    ).one()
-    return ratio(int(on_time or 0), counted)
+    counts = _assigned_pass(p, session=session)
+    return ratio(counts["on_time"], counts["sla_counted"])
 
 
 def untouched_leads(p: ResolvedFilter, *, session: Session) -> int:
-    return _count(untouched_overdue(p), session=session)
+    return _assigned_pass(p, session=session)["untouched"]
 
 
 def note_read_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:
@@ -136,14 +157,15 @@ def rejections_in_period(p: ResolvedFilter) -> list:
 
 
 def leads_accepted(p: ResolvedFilter, *, session: Session) -> int:
-    return _count([p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)], session=session)
+    return p.once("leads.accepted", lambda: _count([p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)],
+                                                   session=session))
 
 
 def leads_rejected(p: ResolvedFilter, *, session: Session) -> int:
     """Rejections, not leads: a lead rejected twice in the period counts twice."""
-    return int(session.execute(select(func.count()).select_from(LeadRejection)
-                               .join(Lead, Lead.id == LeadRejection.lead_id)
-                               .where(*rejections_in_period(p))).scalar_one())
+    return p.once("lead_rejections", lambda: int(session.execute(
+        select(func.count()).select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+        .where(*rejections_in_period(p))).scalar_one()))
 
 
 def acceptance_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:
@@ -157,10 +179,7 @@ def leads_recycled(p: ResolvedFilter, *, session: Session) -> int:
 
 def lead_commitment(p: ResolvedFilter, *, session: Session) -> int:
     """Σ lead_commitment of the monthly targets whose month (its first day) is in the period."""
-    total = session.execute(select(func.sum(MonthlyTarget.lead_commitment))
-                            .where(p.date_in_period(MonthlyTarget.month), *p.target_filters(MonthlyTarget))
-                            ).scalar_one()
-    return int(total or 0)
+    return int(targets_pass(p, session=session)["lead_commitment"] or 0)
 
 
 def commitment_attainment(p: ResolvedFilter, *, session: Session) -> Decimal | None:

@@ -268,10 +268,10 @@ def leads_assigned(p, *, session, limit) -> Records:
 
 
 def touched_leads_assigned(p, *, session, limit) -> Records:
-    hours = [("hours_to_first_touch", handoff.touch_seconds(p))]
+    hours = [("hours_to_first_touch", handoff.touch_delay_us(p))]
     conditions = [*handoff.assigned_in_period(p), Lead.first_touch_at.is_not(None)]
     frame, cut = _leads(p, conditions, session=session, limit=limit, extra=hours)
-    frame["hours_to_first_touch"] = [float(Decimal(str(s)) / 3600) for s in frame["hours_to_first_touch"]]
+    frame["hours_to_first_touch"] = [handoff.us_to_hours(us) for us in frame["hours_to_first_touch"]]
     return Records(N_("touched leads assigned in the period"), frame, cut)
 
 
