@@ -11,8 +11,9 @@ of each role's main page, cold and warm; each role's pages' rerun cost over the 
 protocol as a ratio to a trivial Streamlit app's in the same run (bench/page_cost.py; target:
 <= 3x); then a websocket load test of the Streamlit server
 (bench/ws_load.py): runner.postScriptGC x server.fileWatcherType at 20 users, then 20 and 100
-users with the best of them, and 100 users over two server processes (target: zero errors, RSS
-under 1.5 GB). Medians and p95 over repeated runs; the app's caches off for every ratio.
+users with the best of them, 100 users over two server processes, and the target run: 200 users
+with 10 s think time over two processes (targets: zero errors, p95 under 1 s, RSS under 1.5 GB
+per process). Medians and p95 over repeated runs; the app's caches off for every ratio.
 
 It prints one table of the targets (met, or missed by how much) and one of the figures, and
 writes bench/results/run-<scale>.json. ``--smoke`` runs all of it at tiny sizes in under two
@@ -79,14 +80,17 @@ def plan(args) -> dict:
     if args.smoke:
         return {"base": "tiny", "target": "tiny" if args.scale is None else args.scale, "rep_repeats": 5,
                 "kpi_repeats": 3, "naive_repeats": 1, "apptest_repeats": 1, "compare_seconds": 3, "ws_seconds": 5,
-                "users": (5, 10), "compare_configs": 2, "what_if": False, "floor_rounds": 1}
+                "users": (5, 10), "compare_configs": 2, "what_if": False, "floor_rounds": 1,
+                "target_load": (10, 2, 1.0), "target_seconds": 5}
     scale = args.scale or "medium"
     seconds = args.ws_seconds or (15 if args.quick else 120 if scale == "large" else 40)
     return {"base": "small", "target": scale, "rep_repeats": 10 if args.quick else 30,
             "kpi_repeats": 3 if args.quick else 7, "naive_repeats": 1 if args.quick else 3,
             "apptest_repeats": 1 if args.quick else 3, "compare_seconds": max(5, seconds // 4), "ws_seconds": seconds,
             "users": (20, 100), "compare_configs": 4, "what_if": True,
-            "floor_rounds": 3 if args.quick else 10}
+            "floor_rounds": 3 if args.quick else 10,
+            # issue 18's target: 200 users, 10 s think time, two server processes
+            "target_load": (200, 2, 10.0), "target_seconds": max(40, seconds)}
 
 
 def rep_section(dbs: BenchDatabases, dialect: str, p: dict) -> dict:
@@ -127,6 +131,12 @@ def load_section(url: str, dialect: str, p: dict, workdir: Path) -> dict:
                        file_watcher=watcher, workdir=workdir, log=log)
         run["headline"] = True
         runs.append(run)
+    users, processes, think = p["target_load"]
+    log(f"[{dialect}] load target: {users} users, {think:g} s think time, {processes} processes ...")
+    run = load_run(url, users=users, seconds=p["target_seconds"], processes=processes, think=think,
+                   post_script_gc=gc, file_watcher=watcher, workdir=workdir, log=log)
+    run["headline"] = run["target_run"] = True
+    runs.append(run)
     if p["what_if"]:
         log(f"[{dialect}] load what-if: the same app with streamlit-authenticator's auto_hash off ...")
         runs.append(load_run(url, users=big_users, seconds=p["ws_seconds"], post_script_gc=gc, file_watcher=watcher,

@@ -66,6 +66,9 @@ def test_run_smoke_writes_results(tmp_path):
     for r in result["databases"].values():
         assert r["kpis"]["results_equal"], r["kpis"]["mismatches"]
         assert all(run["errors"] == 0 for run in r["load"]["runs"]), r["load"]["runs"]
+        target_runs = [run for run in r["load"]["runs"] if run.get("target_run")]
+        assert [(run["users"], run["processes"]) for run in target_runs] == [(10, 2)]
+        assert target_runs[0]["reruns"] > 0
         assert set(r["apptest"]) == {"rep", "manager", "marketer", "executive", "admin"}
         # the floor: every role's pages were rerun and compared with the trivial app in the same run
         cost = r["page_cost"]
@@ -74,6 +77,7 @@ def test_run_smoke_writes_results(tmp_path):
         for page in cost["pages"].values():
             assert page["n"] >= 1
             assert page["ratio_to_floor"] == round(page["median_ms"] / cost["floor"]["median_ms"], 2)
+    assert sum(t["target"].endswith("think: p95 (ms)") for t in result["targets"]) == len(result["databases"])
     floor_rows = [t for t in result["targets"] if t["target"].startswith("page rerun ")]
     assert len(floor_rows) == len(result["databases"]) * sum(len(p) for p in ROLE_PAGES.values())
     assert all(t["verdict"] == "met" or t["verdict"].startswith("missed by") for t in floor_rows)
@@ -93,3 +97,16 @@ def test_page_cost_targets_compare_each_page_with_the_floor():
     assert rows["page rerun rep:leads: cost / trivial app's"]["verdict"] == "met"
     assert rows["page rerun executive:executive-dashboard: cost / trivial app's"]["verdict"] == "missed by 4.0x"
     assert any("(x floor)" in m["measure"] for m in report.measurements(result))
+
+
+def test_the_target_load_run_reports_its_p95_against_one_second():
+    from bench import report
+
+    def run(p95):
+        return {"users": 200, "processes": 2, "think_seconds": 10.0, "headline": True, "target_run": True,
+                "errors": 0, "latency_p95_ms": p95, "peak_rss_mb_per_process": [400.0, 410.0]}
+    result = {"databases": {"sqlite": {"load": {"runs": [run(850.0)]}}, "postgresql": {"load": {"runs": [run(2500.0)]}}}}
+    rows = {(t["database"], t["target"]): t for t in report.targets(result)}
+    name = "load 200 users x 2 process(es), 10 s think: p95 (ms)"
+    assert rows[("sqlite", name)]["verdict"] == "met"
+    assert rows[("postgresql", name)]["verdict"] == "missed by 2.5x"
