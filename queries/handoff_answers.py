@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from models.enums import LeadStatus, Role
 from models.tables import Campaign, Lead, LeadRejection, Territory, User
 from models.types import utcnow
+from i18n.labels import name_in_language
 
 from .paging import ResultPage, paged
 from .scope import AccessDenied, Viewer, require_role
@@ -137,7 +138,7 @@ def scorecard(viewer: Viewer, *, session: Session, start: date, months: int = 3,
     if viewer.role not in (Role.marketer, Role.admin, Role.executive, Role.manager):
         raise AccessDenied(f"your role ({viewer.role}) may not see the scorecard")
     now = now or utcnow()
-    query = select(Territory.id, Territory.code).order_by(Territory.code)
+    query = select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
     if viewer.role is Role.manager:
         query = query.where(Territory.id == viewer.territory_id)
     territories = session.execute(query).all()
@@ -145,17 +146,18 @@ def scorecard(viewer: Viewer, *, session: Session, start: date, months: int = 3,
     for month in _months(start, months):
         nxt = _months(month, 2)[1]
         end = date.fromordinal(nxt.toordinal() - 1)
-        for territory_id, code in territories:
+        for territory_id, code, name in territories:
             p = resolve(viewer, KpiFilter(month, end, now, territory_id=territory_id), session=session)
             assigned = handoff.assigned_in_period(p)
             handed, on_time, overdue = session.execute(
                 select(func.count(), func.sum(case((handoff.touched_within_sla(p), 1), else_=0)),
                        func.sum(case((and_(*handoff.untouched_overdue(p)[len(assigned):]), 1), else_=0)))
                 .select_from(Lead).where(*assigned)).one()
-            rows.append({"territory": code, "month": f"{month:%Y-%m}",
+            # The territory as people read it (its name in the reader's language), its code after.
+            rows.append({"territory": name_in_language(name) or code, "code": code, "month": f"{month:%Y-%m}",
                          "promised": handoff.lead_commitment(p, session=session), "handed_over": int(handed or 0),
                          "accepted": handoff.leads_accepted(p, session=session),
                          "rejected": handoff.leads_rejected(p, session=session),
                          "within_sla": int(on_time or 0), "overdue": int(overdue or 0)})
-    return pd.DataFrame(rows, columns=["territory", "month", "promised", "handed_over", "accepted", "rejected",
-                                       "within_sla", "overdue"])
+    return pd.DataFrame(rows, columns=["territory", "code", "month", "promised", "handed_over", "accepted",
+                                       "rejected", "within_sla", "overdue"])

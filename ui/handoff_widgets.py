@@ -42,7 +42,7 @@ def scorecard(viewer, *, tz, key: str, months: int = 3) -> None:
         st.caption(_("No territory yet."))
         return
     st.dataframe(frame.rename(columns={
-        "territory": _("Territory"), "month": _("Month"), "promised": _("Promised"),
+        "territory": _("Territory"), "code": _("Code"), "month": _("Month"), "promised": _("Promised"),
         "handed_over": _("Handed over"), "accepted": _("Accepted"), "rejected": _("Rejected"),
         "within_sla": _("Within SLA"), "overdue": _("Overdue")}), hide_index=True, width="stretch", key=key)
     st.caption(_("Promised = the month's lead commitment (admin: targets); handed over = leads assigned that month; "
