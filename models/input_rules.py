@@ -181,7 +181,8 @@ def moment(value, *, required: bool = True) -> datetime | None:
 
 
 @cache
-def _members(enum_cls) -> dict:
+def members(enum_cls) -> dict:
+    """value text → member of ``enum_cls``."""
     return {m.value: m for m in enum_cls}
 
 
@@ -193,9 +194,9 @@ def member(enum_cls, value, *, required: bool = True):
         if required:
             fail("required")
         return None
-    found = _members(enum_cls).get(value.strip()) if isinstance(value, str) else None
+    found = members(enum_cls).get(value.strip()) if isinstance(value, str) else None
     if found is None:
-        fail("enum", join=", ".join(_members(enum_cls)))
+        fail("enum", join=", ".join(members(enum_cls)))
     return found
 
 

@@ -39,7 +39,7 @@ from models.enums import CampaignStatus, Channel, EventKind, Segment
 from models.errors import ValidationFailed
 from models.input_rules import (  # noqa: F401 - the rules are part of this module's interface
     EMAIL, INT_LIMIT, MESSAGES, MONEY_DIGITS, MONEY_LIMIT, clean_text, column_length, email_address,
-    ends_before_start, ends_not_after_start, fail, human_amount, member, moment, money, to_date, typed_amount,
+    ends_before_start, ends_not_after_start, fail, human_amount, member, members, moment, money, to_date, typed_amount,
     whole_number,
 )
 from models.tables import Campaign, Event, Lead

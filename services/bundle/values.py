@@ -120,7 +120,12 @@ def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], objec
             return value
         return text
     if col.kind == ENUM:
+        allowed = inputs.members(col.enum)           # models.inputs.member's table, looked up inline
+
         def enum(value: str, enum_cls=col.enum):
+            found = allowed.get(value.strip())
+            if found is not None:
+                return found
             try:
                 return inputs.member(enum_cls, value)
             except PydanticCustomError as err:
