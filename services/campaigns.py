@@ -1,21 +1,19 @@
 """Creating, editing and cancelling campaigns and their events (marketing's write side).
 
-Every function checks the viewer's role, validates every field (all problems at once), writes in
-the caller's transaction (``models.db.write_session``) and appends one audit entry per changed row.
+Every function checks the viewer's role, validates every field (all problems at once: the fields'
+rules are declared in ``models.inputs`` — ``CampaignInput``/``EventInput``, re-exported here —, the
+database's checks are here), writes in the caller's transaction (``models.db.write_session``) and appends one audit entry per changed row.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
+from models.enums import CampaignStatus, EventStatus, Role
 from models.errors import NotFound, StaleEdit, ValidationFailed
 from models.tables import Campaign, CampaignTerritory, Event, Territory, User
-from models.types import to_money, utcnow
+from models.inputs import CampaignInput, EventInput
+from models.types import utcnow
 from queries.scope import Viewer, require_role
 from services import audit, codes, notifications
 from i18n import _
@@ -36,76 +34,9 @@ def _mark_calendar_change(event: Event, changed: set[str]) -> None:
         event.updated_at = utcnow()
 
 
-@dataclass
-class CampaignInput:
-    name: str
-    channel: Channel | str
-    start_date: date
-    end_date: date
-    status: CampaignStatus | str = CampaignStatus.planned
-    objective: str | None = None
-    target_segment: Segment | str | None = None
-    territory_ids: list[int] = field(default_factory=list)  # empty = every territory
-    budget: Decimal | str | None = None
-    actual_cost: Decimal | str | None = None
-    owner_id: int | None = None
-    code: str | None = None
-
-
-@dataclass
-class EventInput:
-    title: str
-    kind: EventKind | str
-    territory_id: int
-    starts_at: datetime
-    ends_at: datetime
-    venue: str | None = None
-    capacity: int | None = None
-    code: str | None = None
-
-
-def _enum(problems: list[str], name: str, enum_cls, value, *, optional: bool = False):
-    if value in (None, "") and optional:
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        problems.append(_("{name}: unknown value {value!r} (expected one of {join})").format(name=name, value=value, join=', '.join(enum_cls)))
-        return None
-
-
-def _money(problems: list[str], name: str, value) -> Decimal | None:
-    try:
-        amount = to_money(value)
-    except ValueError as exc:
-        problems.append(f"{name}: {exc}")
-        return None
-    if amount is not None and amount < 0:
-        problems.append(_("{name}: must be 0 or more, got {amount}").format(name=name, amount=amount))
-    return amount
-
-
-def _clean_text(value: str | None) -> str | None:
-    value = (value or "").strip()
-    return value or None
-
-
 def _validated_campaign(data: CampaignInput, *, session: Session) -> dict:
-    problems: list[str] = []
-    name = _clean_text(data.name)
-    if not name:
-        problems.append(_("name: required"))
-    elif len(name) > 300:
-        problems.append(_("name: at most 300 characters"))
-    channel = _enum(problems, "channel", Channel, data.channel)
-    status = _enum(problems, "status", CampaignStatus, data.status)
-    segment = _enum(problems, "target segment", Segment, data.target_segment, optional=True)
-    if not isinstance(data.start_date, date) or not isinstance(data.end_date, date):
-        problems.append(_("dates: a start and an end date are required"))
-    elif data.end_date < data.start_date:
-        problems.append(_("end date: {end_date} is before the start date {start_date}").format(end_date=data.end_date, start_date=data.start_date))
-    budget = _money(problems, "budget", data.budget)
-    cost = _money(problems, "actual cost", data.actual_cost)
+    """The fields' problems (models.inputs.CampaignFields) and the database's, all at once."""
+    checked, problems = data.validated()
     territory_ids = sorted(set(data.territory_ids or []))
     if territory_ids:
         known = set(session.exec(select(Territory.id).where(Territory.id.in_(territory_ids))).all())
@@ -114,14 +45,12 @@ def _validated_campaign(data: CampaignInput, *, session: Session) -> dict:
             problems.append(_("target territories: unknown id(s) {unknown}").format(unknown=unknown))
     if data.owner_id is not None and session.get(User, data.owner_id) is None:
         problems.append(_("owner: unknown user id {owner_id}").format(owner_id=data.owner_id))
-    code = _clean_text(data.code)
-    if code is not None and len(code) > 64:
-        problems.append(_("code: at most 64 characters"))
     if problems:
         raise ValidationFailed(problems)
-    return dict(name=name, channel=channel, status=status, target_segment=segment, start_date=data.start_date,
-                end_date=data.end_date, budget=budget, actual_cost=cost, objective=_clean_text(data.objective),
-                owner_id=data.owner_id, territory_ids=territory_ids, code=code)
+    return dict(name=checked.name, channel=checked.channel, status=checked.status,
+                target_segment=checked.target_segment, start_date=checked.start_date, end_date=checked.end_date,
+                budget=checked.budget, actual_cost=checked.actual_cost, objective=checked.objective,
+                owner_id=checked.owner_id, territory_ids=territory_ids, code=checked.code)
 
 
 def target_territory_ids(campaign_id: int, *, session: Session) -> list[int]:
@@ -238,21 +167,8 @@ def cancel_campaign(viewer: Viewer, campaign_id: int, *, session: Session) -> Ca
 # -- events ----------------------------------------------------------------------------------
 
 def _validated_event(campaign: Campaign, data: EventInput, *, session: Session) -> dict:
-    problems: list[str] = []
-    title = _clean_text(data.title)
-    if not title:
-        problems.append(_("title: required"))
-    elif len(title) > 300:
-        problems.append(_("title: at most 300 characters"))
-    kind = _enum(problems, "kind", EventKind, data.kind)
-    if not isinstance(data.starts_at, datetime) or not isinstance(data.ends_at, datetime):
-        problems.append(_("times: a start and an end are required"))
-    elif data.starts_at.tzinfo is None or data.ends_at.tzinfo is None:
-        problems.append(_("times: give the start and end with a time zone"))
-    elif data.ends_at <= data.starts_at:
-        problems.append(_("end: must be after the start"))
-    if data.capacity is not None and (not isinstance(data.capacity, int) or data.capacity < 0):
-        problems.append(_("capacity: must be a whole number, 0 or more, got {capacity!r}").format(capacity=data.capacity))
+    """The fields' problems (models.inputs.EventFields) and the database's, all at once."""
+    checked, problems = data.validated()
     territory = session.get(Territory, data.territory_id) if data.territory_id is not None else None
     if territory is None:
         problems.append(_("territory: unknown territory id {territory_id!r}").format(territory_id=data.territory_id))
@@ -260,13 +176,10 @@ def _validated_event(campaign: Campaign, data: EventInput, *, session: Session) 
         targets = target_territory_ids(campaign.id, session=session)
         if targets and territory.id not in targets:
             problems.append(_("territory: {name} is not one of campaign {code}'s target territories").format(name=territory.name, code=campaign.code))
-    code = _clean_text(data.code)
-    if code is not None and len(code) > 64:
-        problems.append(_("code: at most 64 characters"))
     if problems:
         raise ValidationFailed(problems)
-    return dict(title=title, kind=kind, territory_id=territory.id, venue=_clean_text(data.venue),
-                starts_at=data.starts_at, ends_at=data.ends_at, capacity=data.capacity, code=code)
+    return dict(title=checked.title, kind=checked.kind, territory_id=territory.id, venue=checked.venue,
+                starts_at=checked.starts_at, ends_at=checked.ends_at, capacity=checked.capacity, code=checked.code)
 
 
 def _open_campaign(campaign_id: int, *, session: Session) -> Campaign:

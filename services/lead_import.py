@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
@@ -21,6 +20,7 @@ from sqlmodel import Session
 
 from models.enums import CampaignStatus, LeadStatus, Role
 from models.errors import NotFound, ValidationFailed
+from models.inputs import ContactRow, contact_problems
 from models.tables import Account, Activity, Campaign, Event, ImportBatch, Lead, Opportunity, User
 from models.types import utcnow
 from queries.scope import Viewer, require_role
@@ -29,14 +29,15 @@ from services.spreadsheet_export import neutralise_formula
 from services.lead_import_parsing import LeadFile, check_mapping, count_records, iter_records, read_header
 from services.routing import RepPicker, routed_territory
 from services.territory_names import TerritoryIndex
-from i18n import _
+from i18n import N_, _
 
 Progress = Callable[[int, int], None]
 MARKETING_ROLES = (Role.marketer, Role.admin)
 CHUNK_ROWS = 1000
 PREVIEW_LIMIT = 200
-MAX_LENGTHS = {"company": 300, "contact_name": 200, "email": 320, "phone": 64}
-EMAIL = re.compile(r"^[^@\s,;<>()\[\]]+@[^@\s,;<>()\[\]]+\.[^@\s,;<>()\[\].]{2,}$")
+# A row's company, e-mail, name and phone: the rules of models.inputs.ContactRow (the lead table's
+# lengths, the one e-mail pattern), worded the import's way and named by the file's own columns.
+ROW_WORDING = {"text_required": N_("{column}: missing"), "text_too_long": N_("{column}: longer than {n} characters")}
 
 
 @dataclass
@@ -122,14 +123,8 @@ def _row_values(cells: list[str], mapping: dict[str, int | None]) -> dict[str, s
 def _check_row(outcome: RowOutcome, territories: TerritoryIndex, columns: dict[str, str]) -> None:
     """Problems of one row, each named by its column as the file spells it (``지역: …``)."""
     values = outcome.values
-    if not values["company"]:
-        outcome.reasons.append(_("{column}: missing").format(column=columns.get("company") or _("company")))
-    if values["email"] and not EMAIL.match(values["email"]):
-        outcome.reasons.append(_("{column}: not a valid e-mail address {value!r}").format(
-            column=columns["email"], value=values["email"]))
-    for name, limit in MAX_LENGTHS.items():
-        if len(values[name]) > limit:
-            outcome.reasons.append(_("{column}: longer than {n} characters").format(column=columns[name], n=limit))
+    labels = {**columns, "company": columns.get("company") or _("company")}
+    outcome.reasons.extend(contact_problems(ContactRow, values, labels=labels, wording=ROW_WORDING))
     if values["territory"]:
         outcome.territory_id = territories.find(values["territory"])
         if outcome.territory_id is None:

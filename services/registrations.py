@@ -22,9 +22,10 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from i18n import _
+from i18n import N_, _
 from models.enums import EventStatus, LeadStatus, RegistrationStatus, Role
 from models.errors import NotFound, ValidationFailed
+from models.inputs import RegistrationContact, contact_problems
 from models.settings_store import load_settings
 from models.tables import Account, Event, Lead, Registration, User
 from models.timefmt import local_date, local_midnight_utc
@@ -32,7 +33,7 @@ from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, require_role
 from services import audit, codes, notifications, sla
 from services.bundle.values import ascii_lower
-from services.lead_import import EMAIL, PREVIEW_LIMIT
+from services.lead_import import PREVIEW_LIMIT
 from services.lead_import_parsing import LeadFile, check_mapping, iter_records, read_header
 from services.routing import RepPicker, routed_territory
 from services.spreadsheet_export import neutralise_formula
@@ -41,7 +42,10 @@ MARKETING_ROLES = (Role.marketer, Role.admin)
 CHECK_IN_ROLES = (Role.marketer, Role.admin, Role.manager, Role.rep)
 REGISTRATION_FIELDS = ["email", "company", "contact_name", "phone", "status", "registered_at", "checked_in_at",
                        "lead_id"]
-MAX_LENGTHS = {"company": 300, "contact_name": 200, "email": 320, "phone": 64}
+# A registration's contact: models.inputs.RegistrationContact (the lead's rules, an e-mail required).
+ROW_WORDING = {("email", "text_required"): N_("email: required"), ("company", "text_required"): N_("company: required"),
+               "email": N_("email: not a valid address {email!r}"),
+               "text_too_long": N_("{field}: longer than {n} characters")}
 
 
 def email_key(email: str | None) -> str:
@@ -166,17 +170,8 @@ def _validated(data: RegistrationInput) -> dict:
 
 
 def _row_problems(values: dict[str, str]) -> list[str]:
-    problems = []
-    if not values["email"]:
-        problems.append(_("email: required"))
-    elif not EMAIL.match(values["email"]):
-        problems.append(_("email: not a valid address {email!r}").format(email=values["email"]))
-    if not values["company"]:
-        problems.append(_("company: required"))
-    for name, limit in MAX_LENGTHS.items():
-        if len(values[name]) > limit:
-            problems.append(_("{field}: longer than {n} characters").format(field=name, n=limit))
-    return problems
+    return contact_problems(RegistrationContact, values, labels={f: f for f in values}, wording=ROW_WORDING,
+                            order=("email", "company"))
 
 
 def _taken(event: Event, key: str, *, session: Session) -> Registration | None:

@@ -8,6 +8,9 @@ slow path checks the row and words every problem. It never adds a problem and ne
 effect, so a row it declines is handled exactly as before; it is only faster (no per-row dict,
 no per-cell function calls, no regular expressions for most cells).
 
+The limits are models.inputs' (``INT_LIMIT``, ``MONEY_DIGITS``), the rules behind the slow path's
+parsers and the forms' fields.
+
 Files whose rows have rules beyond "this timestamp not before that one" (users, campaigns,
 notes, settings: small files) always take the slow path.
 """
@@ -16,6 +19,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from models.inputs import INT_LIMIT, MONEY_DIGITS
 
 from .spec import BOOL, CODES, DATE, ENUM, INT, MONEY, REF, TEXT, TIMESTAMP, FileSpec
 
@@ -27,8 +32,9 @@ ORDER_RULES = {
 SLOW_ONLY = {"users.csv", "campaigns.csv", "notes.csv", "settings.csv", "registrations.csv"}
 
 _ASCII_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ASCII_INT = re.compile(r"[0-9]{1,10}")
-_ASCII_MONEY = re.compile(r"([0-9]{1,16})(?:\.([0-9]{1,2}))?")
+_ASCII_INT = re.compile(rf"[0-9]{{1,{len(str(INT_LIMIT))}}}")
+# below models.inputs.MONEY_LIMIT: at most MONEY_DIGITS digits before the point
+_ASCII_MONEY = re.compile(rf"([0-9]{{1,{MONEY_DIGITS}}})(?:\.([0-9]{{1,2}}))?")
 
 
 def compile_fast_row(spec: FileSpec, index: list[tuple[int, str]], *, tz: ZoneInfo, plan, known: dict[str, set],
@@ -137,7 +143,7 @@ def _cell_code(spec: FileSpec, col, n: int, ns: dict, plan, known: dict[str, set
         return ["m = MM(x)", "if m is None: return None", "w, c = m.groups()",
                 f"{s} = int(w) * 100 if c is None else int(w) * 100 + int(c) * (10 if len(c) == 1 else 1)"]
     if col.kind == INT and convert(1) == 1:
-        return ["if IM(x) is None: return None", f"{s} = int(x)", f"if {s} > 2147483647: return None"]
+        return ["if IM(x) is None: return None", f"{s} = int(x)", f"if {s} > {INT_LIMIT}: return None"]
     if col.kind == DATE:
         ns[f"C{n}"] = convert
         return ["if DM(x) is None: return None", f"{s} = C{n}(FD(x))"]

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import Table
 
+from models.inputs import column_length
 from models.enums import (
     ActivityKind, CampaignStatus, Channel, EventKind, EventStatus, FeedbackKind, Language, LeadStatus,
     NoteStatus, NotifyPreference, RegistrationStatus, RejectReason, Role, Segment, SettingKey, Stage,
@@ -84,7 +85,7 @@ class FileSpec:
     def max_length(self, col: Col) -> int | None:
         if col.kind != TEXT or col.db is None:
             return None
-        return getattr(self.table.c[col.db].type, "length", None)
+        return column_length(self.table, col.db)
 
 
 def _c(name, kind=TEXT, required=False, db=None, **kw) -> Col:

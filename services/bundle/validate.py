@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from models.enums import LeadStatus, RegistrationStatus, Role, SettingKey
 from models.errors import ValidationFailed
+from models.inputs import ends_before_start
 from models.settings_store import load_settings, validate_setting
 from models.tables import Campaign, CampaignNote
 
@@ -83,12 +84,14 @@ def parse_cells(spec: FileSpec, parsers, cells: dict, line: int, problems: Probl
 
 
 def _row_rules(spec: FileSpec, v: dict, line: int, problems: Problems) -> None:
-    """Rules that involve more than one column of a row."""
+    """Rules that involve more than one column of a row (a campaign's dates: the campaign form's
+    rule, models.inputs.ends_before_start)."""
     add = lambda col, msg: problems.add(spec.name, line, col, msg)  # noqa: E731
     name = spec.name
     if name == "users.csv" and v["role"] in (Role.rep, Role.manager) and not v["territory"]:
         add("territory", _("required for role {role}").format(role=v["role"].value))
-    elif name == "campaigns.csv" and v["start_date"] and v["end_date"] and v["end_date"] < v["start_date"]:
+    elif name == "campaigns.csv" and v["start_date"] and v["end_date"] and ends_before_start(v["start_date"],
+                                                                                             v["end_date"]):
         add("end_date", _("{end} is before start_date {start}").format(end=v["end_date"], start=v["start_date"]))
     elif name == "events.csv" and v["starts_at"] and v["ends_at"] and v["ends_at"] < v["starts_at"]:
         add("ends_at", "before starts_at")

@@ -1,4 +1,7 @@
-"""Reading one bundle cell: text in, a Python value out, or ValueError saying what is wrong."""
+"""Reading one bundle cell: text in, a Python value out, or ValueError saying what is wrong.
+
+A date, an amount, a whole number and an enum value are the rules of ``models.inputs`` (the
+forms' own), worded the bundle's way; fastpath.py inlines them for cells in their plain form."""
 from __future__ import annotations
 
 import json
@@ -8,24 +11,46 @@ from decimal import Decimal
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from models.types import to_money
+from pydantic_core import PydanticCustomError
+
+from models import inputs
 
 from .spec import BOOL, CODES, DATE, ENUM, INT, JSON, MONEY, MONTH, REF, TEXT, TIMESTAMP, Col, FileSpec
 from i18n import _
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
-_INT = re.compile(r"[+-]?\d+")
+
+
+def _refused(err: PydanticCustomError, text: str) -> ValueError:
+    """The bundle's words for a problem of a models.inputs rule (the rule is the forms' own)."""
+    kind, ctx = err.type, err.context or {}
+    if kind == "date_no_such_day":
+        return ValueError(_("bad date {text!r} (no such day)").format(text=ctx["text"]))
+    if kind in ("date_format", "date_timestamp"):
+        return ValueError(_("bad date {text!r} (expected YYYY-MM-DD)").format(text=text.strip()))
+    if kind == "money_invalid":
+        return ValueError(_("bad amount: {exc}").format(exc=ctx["reason"]))
+    if kind == "money_negative":
+        return ValueError(_("negative amount {text}").format(text=text.strip()))
+    if kind == "money_too_large":
+        return ValueError(_("amount too large {text}").format(text=text.strip()))
+    if kind == "number_invalid":
+        return ValueError(_("not a whole number: {text!r}").format(text=text.strip()))
+    if kind == "number_negative":
+        return ValueError(_("negative number {value}").format(value=ctx["number"]))
+    if kind == "number_too_large":
+        return ValueError(_("number too large {value}").format(value=ctx["number"]))
+    if kind == "enum":
+        return ValueError(_("bad value {value!r} (expected one of {expected})").format(value=text, expected=ctx["join"]))
+    return ValueError(_("required value missing"))
 
 
 def parse_date(text: str) -> date:
-    text = text.strip()
-    if not _DATE.fullmatch(text):
-        raise ValueError(_("bad date {text!r} (expected YYYY-MM-DD)").format(text=text))
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(_("bad date {text!r} (no such day)").format(text=text)) from None
+        return inputs.to_date(text, required=True)
+    except PydanticCustomError as err:
+        raise _refused(err, text) from None
 
 
 def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
@@ -41,27 +66,18 @@ def parse_timestamp(text: str, tz: ZoneInfo) -> datetime:
 
 
 def parse_money(text: str) -> Decimal:
+    """An exact amount as the bundle writes it (no Korean units: a bundle is a machine format)."""
     try:
-        amount = to_money(text.strip())
-    except ValueError as exc:
-        raise ValueError(_("bad amount: {exc}").format(exc=exc)) from None
-    if amount < 0:
-        raise ValueError(_("negative amount {text}").format(text=text.strip()))
-    if abs(amount) >= Decimal(10) ** 16:
-        raise ValueError(_("amount too large {text}").format(text=text.strip()))
-    return amount
+        return inputs.money(text.strip(), required=True)
+    except PydanticCustomError as err:
+        raise _refused(err, text) from None
 
 
 def parse_int(text: str) -> int:
-    text = text.strip()
-    if not _INT.fullmatch(text):
-        raise ValueError(_("not a whole number: {text!r}").format(text=text))
-    value = int(text)
-    if value < 0:
-        raise ValueError(_("negative number {value}").format(value=value))
-    if value > 2_147_483_647:
-        raise ValueError(_("number too large {value}").format(value=value))
-    return value
+    try:
+        return inputs.whole_number(text, required=True)
+    except PydanticCustomError as err:
+        raise _refused(err, text) from None
 
 
 def parse_bool(text: str) -> bool:
@@ -104,14 +120,16 @@ def cell_parser(spec: FileSpec, col: Col, tz: ZoneInfo) -> Callable[[str], objec
             return value
         return text
     if col.kind == ENUM:
-        allowed = {m.value: m for m in col.enum}
-        expected = ", ".join(allowed)
+        allowed = inputs.members(col.enum)           # models.inputs.member's table, looked up inline
 
-        def enum(value: str):
-            member = allowed.get(value.strip())
-            if member is None:
-                raise ValueError(_("bad value {value!r} (expected one of {expected})").format(value=value, expected=expected))
-            return member
+        def enum(value: str, enum_cls=col.enum):
+            found = allowed.get(value.strip())
+            if found is not None:
+                return found
+            try:
+                return inputs.member(enum_cls, value)
+            except PydanticCustomError as err:
+                raise _refused(err, value) from None
         return enum
     if col.kind == REF:
         return lambda value: value
