@@ -20,10 +20,14 @@ MAIN_PAGES = {"rep": "Lead queue", "manager": "Team", "marketer": "Campaigns & e
 
 @contextmanager
 def app_env(url: str):
-    keys = ("DATABASE_URL", "ONEVOICE_DATA_DIR", "ONEVOICE_COOKIE_KEY")
+    keys = ("DATABASE_URL", "ONEVOICE_DATA_DIR", "ONEVOICE_COOKIE_KEY", "ONEVOICE_SWEEP_SECONDS")
     before = {k: os.environ.get(k) for k in keys}
     os.environ.update({"DATABASE_URL": url, "ONEVOICE_DATA_DIR": tempfile.mkdtemp(prefix="onevoice-apptest-"),
-                       "ONEVOICE_COOKIE_KEY": "onevoice-bench-apptest-key-" + "x" * 32})
+                       "ONEVOICE_COOKIE_KEY": "onevoice-bench-apptest-key-" + "x" * 32,
+                       # No escalation sweep in the timed process: on the generated company it
+                       # would escalate thousands of old hand-overs while the pages are timed,
+                       # and change the generated database that later runs reuse.
+                       "ONEVOICE_SWEEP_SECONDS": "0"})
     try:
         yield
     finally:
