@@ -130,6 +130,11 @@ def admin_day(viewer: Viewer, *, session: Session, now: datetime | None = None) 
     )
 
 
+def viewer_territory_name(viewer: Viewer, *, session: Session) -> str:
+    """The name of the viewer's own territory ("company-wide" for the roles without one)."""
+    return territory_name(viewer.territory_id, session=session)
+
+
 def territory_name(territory_id: int | None, *, session: Session) -> str:
     if territory_id is None:
         return _("company-wide")

@@ -338,6 +338,8 @@ TABLE: list[Entry] = [
       "rep_sel", "hide", shows_sel=True),
     # queries.home -------------------------------------------------------------------------------
     E(home.admin_day, ADMIN, lambda w, v, s: home.admin_day(v, session=s), "admin"),
+    E(home.viewer_territory_name, ALL, lambda w, v, s: home.viewer_territory_name(v, session=s), "rep_sel", "hide",
+      shows_sel=True),
     E(home.field_day, FIELD, lambda w, v, s: home.field_day(v, session=s), "rep_sel", "hide", shows_sel=True),
     E(home.marketing_day, frozenset({Role.marketer, Role.admin, Role.executive}),
       lambda w, v, s: home.marketing_day(v, session=s), "marketer"),

@@ -279,3 +279,25 @@ def test_every_field_page_runs_for_a_manager_and_a_rep_of_another_territory(db, 
     if username == "seoyeon.park":
         open_page(at, "Field activity")
         assert at.selectbox(key="fa_rep").options[0] == "All reps of my territory"
+
+
+def test_my_day_rerun_reads_its_numbers_from_the_cache(db):
+    """My day's counts go through the pages' cache: a rerun that changes nothing does not count
+    the leads, deals and notes again (the gate's own reads of the user still run)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    at = field_app("minjun.kim")
+    assert any("My day" in t.value for t in at.title)
+    at.run()   # the cache is filled; the next rerun is a person's click that changes nothing
+    statements = []
+
+    def seen(conn, cursor, statement, *args):
+        statements.append(statement)
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        at.run()
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert not at.exception and any("My day" in t.value for t in at.title)
+    assert not [s for s in statements if "FROM lead" in s or "FROM opportunity" in s], statements
