@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from ..enums import EscalationStep, LeadStatus, NotificationKind, RejectReason
@@ -47,8 +47,10 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
         Index("ix_lead_event_territory", "event_id", "territory_id"),
         Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),
-        # The escalation sweep: untouched handed-over leads by deadline (migration 0005).
-        Index("ix_lead_untouched_due", "first_touch_at", "due_at"),
+        # The escalation sweep and the company's overdue counts: untouched leads by deadline, a
+        # partial index (migration 0010) so a rep's or a territory's counts keep their own index.
+        Index("ix_lead_untouched_due", "due_at", sqlite_where=text("first_touch_at IS NULL"),
+              postgresql_where=text("first_touch_at IS NULL")),
         Index("ix_lead_accepted_at", "accepted_at", "territory_id"),   # migration 0009
         Index("ix_lead_recycled_at", "recycled_at", "territory_id"),
     )
