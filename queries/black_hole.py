@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from i18n import _
+from i18n.labels import name_in_language
 from models.enums import LeadStatus, Role
 from models.errors import NotFound
 from models.tables import Campaign, CampaignTerritory, Lead, Territory, User
@@ -112,7 +113,7 @@ def _territories_to_show(campaign_id: int, *, session: Session) -> list[tuple[in
     rows = session.execute(select(Territory.id, Territory.name)
                            .where(or_(Territory.id.in_(listed), Territory.id.in_(with_leads)))
                            .order_by(Territory.code)).all()
-    return [(r[0], r[1]) for r in rows]
+    return [(r[0], name_in_language(r[1]) or r[1]) for r in rows]   # "Seoul 서울" -> the reader's half
 
 
 def black_hole(viewer: Viewer, campaign_id: int, *, session: Session, start: date | None = None,
@@ -168,7 +169,7 @@ def _lead_lines(viewer: Viewer, campaign_id: int, conditions_of, *, session: Ses
 
     def make(r) -> LeadLine:
         age = p.as_of - r[5] if r[5] is not None else None
-        return LeadLine(r[0], r[1], r[2], r[3], r[4], r[5], age, r[6])
+        return LeadLine(r[0], r[1], r[2], name_in_language(r[3]), r[4], r[5], age, r[6])
     return paged(session, query, select(func.count(Lead.id)).where(*conds), limit=limit, offset=offset, make=make)
 
 

@@ -99,3 +99,18 @@ def test_reps_and_managers_do_not_get_the_black_hole_view(engine):
         for viewer in (world.rep_viewer(world.alice), world.manager):
             with pytest.raises(AccessDenied):
                 black_hole.black_hole(viewer, world.campaign.id, session=s, as_of=AS_OF)
+
+
+def test_territories_are_named_in_the_readers_language(engine):
+    from i18n import use_language
+
+    world, _ = _scenario(engine)
+    names = {}
+    for language in ("en", "ko"):
+        with use_language(language), read_session(engine) as s:
+            view = black_hole.black_hole(world.marketer, world.campaign.id, session=s, as_of=AS_OF)
+            late = black_hole.overdue_untouched(world.marketer, world.campaign.id, session=s, start=view.start,
+                                                end=view.end, as_of=AS_OF)
+        names[language] = ({r.territory for r in view.by_territory}, {line.territory for line in late.rows})
+    assert names["en"] == ({"Seoul", "Busan"}, {"Seoul", "Busan"})
+    assert names["ko"] == ({"서울", "부산"}, {"서울", "부산"})
