@@ -10,6 +10,7 @@ Streamlit's Starlette app with the extra HTTP routes of ``routes/`` (the calenda
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,37 +21,33 @@ if __name__ == "__main__":
     from i18n import _
     from models.config import load_config
     from models.db import DatabaseUnavailable
-    from pages.account import must_change_password, render_forced_change
+    from pages.account import must_change_password
     from services.markdown_safety import escape_markdown as md
     from ui.background import start_background_sweep
     from ui.inbox_badge import unread_badge
     from ui.labels import label
     from ui.language import apply_language
     from ui.phone import close_sidebar_after_navigation, phone_style
-    from ui.registry import DEFAULT_URL_PATH, explain_unavailable_page, pages_for
+    from ui.registry import CHANGE_PASSWORD, DEFAULT_URL_PATH, SIGN_IN, explain_unavailable_page, pages_for
     from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
+    from ui.standalone import through_navigation
 
-
-def _signed_out_placeholder() -> None:
-    """The only page without a session; the form itself is drawn by login_form."""
-
-
+HERE = Path(__file__).resolve().parent
 _PAGES: dict[str, st.Page] = {}
 
 
-def _page(spec) -> st.Page:
-    module = importlib.import_module(f"pages.{spec.module}")
-    return st.Page(getattr(module, spec.function), title=_(spec.title), url_path=spec.url_path,
-                   icon=spec.icon or None, default=spec.url_path == DEFAULT_URL_PATH)
+def _page(spec, default: bool = False) -> st.Page:
+    """A page *file* (pages/<module>.py): Streamlit runs it for its address, and its last line
+    hands over to its render() only in a run that came through this navigation."""
+    return st.Page(HERE / spec.script, title=_(spec.title), url_path=spec.url_path,
+                   icon=spec.icon or None, default=default or spec.url_path == DEFAULT_URL_PATH)
 
 
 def _navigation_for(viewer):
-    if viewer is None:
-        return st.navigation([st.Page(_signed_out_placeholder, title=_("Sign in"), url_path="sign-in")],
-                             position="hidden")
+    if viewer is None:   # the page is empty; the form itself is drawn by login_form
+        return st.navigation([_page(SIGN_IN, default=True)], position="hidden")
     if must_change_password(viewer):
-        return st.navigation([st.Page(render_forced_change, title=_("Choose a new password"),
-                                      url_path="change-password")], position="hidden")
+        return st.navigation([_page(CHANGE_PASSWORD, default=True)], position="hidden")
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.role):
         page = _page(spec)
@@ -92,7 +89,8 @@ def main() -> None:
             st.rerun()
         close_sidebar_after_navigation()
     explain_unavailable_page(viewer, nav.url_path)
-    nav.run()
+    with through_navigation():
+        nav.run()
 
 
 if __name__ == "__main__":

@@ -61,11 +61,14 @@ def signed_in(username: str, timeout: float):
 
 
 def open_page(at, title: str):
-    for page_hash, info in at._registered_pages.items():
-        if info.get("page_name") == title:
-            at._page_hash = page_hash
-            return at
-    raise RuntimeError(f"page {title!r} is not registered for this user")
+    """Switch to the page with this title through AppTest's public switch_page (pages are files)."""
+    from ui.registry import PAGES
+
+    spec = next(p for p in PAGES if p.title == title)
+    try:
+        return at.switch_page(spec.script)
+    except ValueError:
+        raise RuntimeError(f"page {title!r} is not registered for this user") from None
 
 
 def run(url: str, repeats: int, timeout: float = 900) -> dict:

@@ -52,11 +52,14 @@ def _cumulative(stats: pstats.Stats, suffix: str, name: str) -> float:
     return total
 
 
-def url_to_title(at, url_path: str) -> str:
-    for page_hash, info in at._registered_pages.items():
-        if info.get("url_pathname") == url_path or (url_path == "my-day" and info.get("url_pathname") == ""):
-            return page_hash
-    raise RuntimeError(f"no page {url_path!r}: {[i.get('url_pathname') for i in at._registered_pages.values()]}")
+def switch_to(at, url_path: str) -> None:
+    """Switch to the page at this address through AppTest's public switch_page (pages are files)."""
+    from ui.registry import PAGES
+
+    spec = next((p for p in PAGES if p.url_path == url_path), None)
+    if spec is None:
+        raise RuntimeError(f"no page {url_path!r}: {[p.url_path for p in PAGES]}")
+    at.switch_page(spec.script)
 
 
 _PROFILER: list[cProfile.Profile] = []
@@ -81,7 +84,7 @@ def _install_script_thread_profiler() -> None:
 
 
 def profile_page(at, url_path: str, reruns: int) -> tuple[float, pstats.Stats]:
-    at._page_hash = url_to_title(at, url_path)
+    switch_to(at, url_path)
     at.run()                      # first visit: imports, cache fills
     walls = []
     profiler = cProfile.Profile()

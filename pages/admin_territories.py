@@ -55,7 +55,7 @@ def render() -> None:
                         source=md(source), target=md(target), moved=", ".join(f"{v:,} {k}" for k, v in moved.items())))
 
 
-if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
-    from ui.standalone import send_to_app
+if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
+    from ui.standalone import run_page
 
-    send_to_app()
+    run_page(render)

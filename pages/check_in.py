@@ -97,7 +97,7 @@ def render() -> None:
                                          "{n} registrations marked as no-show.", n).format(n=n), rerun=True)
 
 
-if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
-    from ui.standalone import send_to_app
+if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
+    from ui.standalone import run_page
 
-    send_to_app()
+    run_page(render)

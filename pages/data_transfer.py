@@ -68,7 +68,7 @@ def render() -> None:
     _erase(viewer)
 
 
-if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
-    from ui.standalone import send_to_app
+if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
+    from ui.standalone import run_page
 
-    send_to_app()
+    run_page(render)

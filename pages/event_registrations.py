@@ -133,7 +133,7 @@ def render() -> None:
         _add_by_hand(viewer, event_id)
 
 
-if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
-    from ui.standalone import send_to_app
+if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
+    from ui.standalone import run_page
 
-    send_to_app()
+    run_page(render)

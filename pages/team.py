@@ -152,7 +152,7 @@ def _team_rejections(viewer, tz) -> None:
                  hide_index=True, width="stretch", key="tm_rejections")
 
 
-if __name__ == "__main__":  # run on its own by Streamlit: see ui/standalone.py
-    from ui.standalone import send_to_app
+if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
+    from ui.standalone import run_page
 
-    send_to_app()
+    run_page(render)

@@ -1,7 +1,7 @@
 """Driving the real app.py (or a single page) through Streamlit's AppTest.
 
 ``signed_in(url, username)`` returns an AppTest that has signed in through the form, exactly as
-a person would; ``open_page(at, url_path)`` switches to a page registered by st.navigation.
+a person would; ``open_page(at, title)`` switches to a page registered by st.navigation (public AppTest API only).
 """
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from i18n import _
 from services.demo_seed import DEMO_PASSWORD
+from ui.registry import CHANGE_PASSWORD, DEFAULT_URL_PATH, PAGES, SIGN_IN
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -43,24 +45,38 @@ def signed_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
     return sign_in(fresh_app(), username, password)
 
 
-# The navigation is the one thing of the page AppTest (Streamlit 1.67) has no public API for:
-# st.navigation's links are drawn by the browser from a message, not as elements, and
-# AppTest.switch_page takes a page *file*, while this app's pages are functions. So the two
-# helpers below are the only place in the tests that reads AppTest's private navigation state
-# (_registered_pages, _page_hash); tests use the helpers, never the attributes.
+# st.navigation's links are drawn by the browser from a message, not as elements, so which pages
+# a session has is asked of Streamlit's public AppTest.switch_page: it opens a page *file* that
+# the navigation registered and refuses (ValueError) any other. Every page is a file (app.py).
+_NAVIGATIONS = (SIGN_IN, CHANGE_PASSWORD, *PAGES)
+
+
+def _can_switch(at: AppTest, spec) -> bool:
+    try:
+        at.switch_page(spec.script)
+    except ValueError:
+        return False
+    return True
+
+
 def registered_titles(at: AppTest) -> set[str]:
-    """Titles of the pages st.navigation registered for this session (the default page's
-    url_pathname is empty, so titles are the stable handle)."""
-    return {info.get("page_name") for info in at._registered_pages.values()}
+    """Titles of the pages st.navigation registered for this session in its last run. Asking
+    moves the test to a page, so it leaves it on that navigation's default page (where a test
+    that just signed in already is)."""
+    titles = {spec.title for spec in _NAVIGATIONS if _can_switch(at, spec)}
+    for default in (SIGN_IN, CHANGE_PASSWORD, next(p for p in PAGES if p.url_path == DEFAULT_URL_PATH)):
+        if default.title in titles:
+            at.switch_page(default.script)
+            break
+    return titles
 
 
 def open_page(at: AppTest, title: str) -> AppTest:
     """Switch to the registered page with this title (as following its link would) and run."""
-    for page_hash, info in at._registered_pages.items():
-        if info.get("page_name") == title:
-            at._page_hash = page_hash
-            return at.run()
-    raise AssertionError(f"page {title!r} is not registered for this user: {sorted(registered_titles(at))}")
+    spec = next((p for p in _NAVIGATIONS if title in (p.title, _(p.title))), None)   # English or as shown
+    if spec is None or not _can_switch(at, spec):
+        raise AssertionError(f"page {title!r} is not registered for this user: {sorted(registered_titles(at))}")
+    return at.run()
 
 
 def all_text(at: AppTest) -> str:

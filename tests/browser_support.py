@@ -114,6 +114,15 @@ def wait_ready(page, timeout_ms: float = 60_000) -> None:
     page.wait_for_selector(READY, timeout=timeout_ms)
 
 
+def wait_main_text(page, text: str, timeout_ms: float = 60_000) -> str:
+    """Wait until the page's main area shows `text`, then return that area's text. An action's
+    rerun can start later than `wait_ready`'s grace under load (the page then still shows the
+    state before it), so an assertion on what the action produced waits for it instead."""
+    page.locator("[data-testid='stMain']").filter(has_text=text).first.wait_for(timeout=timeout_ms)
+    wait_ready(page, timeout_ms)
+    return page.inner_text("[data-testid='stMain']")
+
+
 def wait_for_cookie(page, timeout_s: float = 20) -> dict:
     """The re-authentication cookie is written by a component a moment after sign-in; a
     navigation before that would start a session without it. Returns the cookie."""

@@ -4,7 +4,9 @@ A page the role may not see is never registered with ``st.navigation`` for that 
 not exist for them; every page function additionally starts from ``ui.session.require_viewer``,
 and every query it calls re-checks the viewer's scope.
 
-To add a page: write ``pages/<name>.py`` with a ``render()`` function, then add a ``PageSpec`` here.
+To add a page: write ``pages/<name>.py`` with a ``render()`` function that ends in
+``if __name__ == "__main__": run_page(render)`` (see ui/standalone.py), then add a ``PageSpec`` here.
+Pages are registered as *files*, so Streamlit's public ``AppTest.switch_page`` opens them in tests.
 A url_path must never equal a module name under pages/: Streamlit also auto-discovers that folder,
 and a page hash shared by both would run the bare module instead of app.py (a test checks this).
 """
@@ -30,7 +32,11 @@ class PageSpec:
     roles: tuple[Role, ...]
     section: str       # N_(): translated where shown
     icon: str = ""
-    function: str = "render"
+
+    @property
+    def script(self) -> str:
+        """The page's file, relative to app.py (what st.Page and AppTest.switch_page take)."""
+        return f"pages/{self.module}.py"
 
 
 PAGES: list[PageSpec] = [
@@ -64,6 +70,9 @@ PAGES: list[PageSpec] = [
 
 
 DEFAULT_URL_PATH = "my-day"
+# The two navigations that are not a role's: no session yet, and a password that must change first.
+SIGN_IN = PageSpec("sign_in", N_("Sign in"), "sign-in", ALL, "")
+CHANGE_PASSWORD = PageSpec("change_password", N_("Choose a new password"), "change-password", ALL, "")
 
 
 def pages_for(role: Role) -> list[PageSpec]:

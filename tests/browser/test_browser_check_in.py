@@ -4,6 +4,7 @@ lead queue. Screenshots go to tests/artifacts/."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from models.db import dispose_engines, get_engine, read_session
@@ -11,7 +12,8 @@ from models.enums import RegistrationStatus
 from models.tables import Lead, Registration
 from services.demo_seed import DEMO_PASSWORD
 from tests.browser_support import (
-    chromium_browser, screenshot, seeded_demo_sqlite, select_row, sign_in, streamlit_server, wait_ready,
+    chromium_browser, screenshot, seeded_demo_sqlite, select_row, sign_in, streamlit_server, wait_main_text,
+    wait_ready,
 )
 from tests.registration_world import GUEST_EMAIL, GUEST_NAME, add_door_event
 
@@ -35,13 +37,13 @@ def test_check_in_on_a_phone_and_the_lead_reaches_the_reps_queue(sqlite_template
         wait_ready(page)
         page.locator("[data-testid='stSelectbox']").filter(has_text="Event").first.click()
         page.get_by_role("option", name="Door check-in seminar").first.click()
-        wait_ready(page)
-        assert "0 of 3 checked in" in page.inner_text("[data-testid='stMain']")
+        assert "0 of 3 checked in" in wait_main_text(page, "0 of 3 checked in")
         box = page.get_by_role("textbox", name="Search name, company or e-mail", exact=True)
         box.fill("door.guest")
         box.press("Enter")
-        wait_ready(page)
-        main = page.inner_text("[data-testid='stMain']")
+        # The search's rerun narrows the list: wait until the other registrant has gone.
+        expect(page.locator("[data-testid='stMain']")).not_to_contain_text("Second Person", timeout=60_000)
+        main = wait_main_text(page, GUEST_NAME)
         assert GUEST_NAME in main and "Second Person" not in main
         button = page.get_by_role("button", name="Check in", exact=True)
         box_size = button.bounding_box()
@@ -70,8 +72,7 @@ def test_check_in_on_a_phone_and_the_lead_reaches_the_reps_queue(sqlite_template
         search = tab.get_by_role("textbox", name="Search code, company, contact or e-mail", exact=True)
         search.fill(GUEST_EMAIL)
         search.press("Enter")
-        wait_ready(tab)
-        assert "leads 1–1 of 1" in tab.inner_text("[data-testid='stMain']")
+        assert "leads 1–1 of 1" in wait_main_text(tab, "leads 1–1 of 1")
         select_row(tab, 0)   # a lead is worked by selecting its row in the queue
         tab.wait_for_selector(f"h3:has-text('{lead.code}')", timeout=30_000)
         assert lead.company in tab.inner_text("h3:has-text('" + lead.code + "')")
