@@ -1,7 +1,7 @@
 """The rep workspace's queries at two scales: territory events of the next 30 days, the lead
 queue, recent activity and open opportunities, for reps of a big, a middling and a small
 territory. Cold = the query functions called directly (the app's cache off); warm = through
-``ui.field_cache.cached_read``, the cache the field pages use (a hit)."""
+``ui.reads.cached_read``, the cache the field pages use (a hit)."""
 from __future__ import annotations
 
 import os
@@ -79,7 +79,7 @@ def app_database(url: str):
 def warm_timings(url: str, viewers: list[Viewer], now: datetime, repeats: int) -> dict:
     import streamlit as st
 
-    from ui.field_cache import cached_read
+    from ui.reads import cached_read
 
     out = {}
     with app_database(url):

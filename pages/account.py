@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import _
-from models.db import read_session, write_session
+from models.db import write_session
 from models.enums import Language, NotifyPreference
 from models.errors import ValidationFailed
 from services import users
@@ -12,6 +12,7 @@ from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_o
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.labels import label
+from ui.reads import fresh_read
 from ui.session import app_engine, end_session, require_viewer
 
 
@@ -66,9 +67,8 @@ def language_form(viewer) -> None:
 def notify_form(viewer) -> None:
     """How I hear of my notifications besides the inbox: not by mail, each at once, or one digest a day."""
     st.subheader(_("Notifications"))
-    with read_session(app_engine()) as session:
-        mine = users.own_mail_preference(viewer, session=session)
-        current, email = NotifyPreference(mine.notify), mine.email
+    mine = fresh_read(users.own_mail_preference, viewer)
+    current, email = NotifyPreference(mine.notify), mine.email
     options = list(NotifyPreference)
     chosen = st.radio(
         _("Besides the inbox, tell me by e-mail"), options, index=options.index(current), key="acc_notify",
@@ -93,8 +93,7 @@ def render() -> None:
 
 
 def must_change_password(viewer) -> bool:
-    with read_session(app_engine()) as session:
-        return password_change_required(viewer.username, session=session)
+    return fresh_read(password_change_required, None, viewer.username)
 
 
 def render_forced_change() -> None:

@@ -6,23 +6,23 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from models.db import read_session, write_session
+from models.db import write_session
 from i18n import _
 from models.enums import SETTING_DEFAULTS, Role, SettingKey, SlaClock
 from ui.labels import label
 from models.types import local_today
 from models.errors import ValidationFailed
-from models.settings_store import load_settings
 from queries import admin as admin_queries
 from services import admin
 from services.markdown_safety import escape_markdown as md
+from ui.reads import fresh_read
+from ui.field_widgets import business_settings
 from ui.session import app_engine, require_viewer
 from i18n import ngettext
 
 
 def _settings(viewer) -> None:
-    with read_session(app_engine()) as session:
-        current = load_settings(session=session)
+    current = business_settings()
     with st.form("as_settings"):
         c1, c2, c3 = st.columns(3)
         sla = c1.text_input(_("Response-time SLA (hours)"), value=f"{current.sla_hours:g}")
@@ -47,8 +47,7 @@ POLICY_FIELDS = [SettingKey.sla_hours_enterprise, SettingKey.sla_hours_mid_marke
 
 def _sla_policy(viewer) -> None:
     """The SLA policy and the escalation ladder (DESIGN.md "Second round")."""
-    with read_session(app_engine()) as session:
-        stored = admin_queries.stored_settings(viewer, session=session)
+    stored = fresh_read(admin_queries.stored_settings, viewer)
     st.info(_("A change applies to leads handed over from now on: the deadline of a lead already handed "
               "over is kept, so past compliance never changes."))
     with st.form("as_sla_policy"):
@@ -75,11 +74,9 @@ def _sla_policy(viewer) -> None:
 
 
 def _targets(viewer) -> None:
-    with read_session(app_engine()) as session:
-        today = local_today(load_settings(session=session).tz)
+    today = local_today(business_settings().tz)
     year = st.number_input(_("Year"), min_value=2000, max_value=2100, value=today.year, step=1)
-    with read_session(app_engine()) as session:
-        rows = admin_queries.targets_grid(viewer, session=session, start=date(int(year), 1, 1), months=12)
+    rows = fresh_read(admin_queries.targets_grid, viewer, start=date(int(year), 1, 1), months=12)
     frame = pd.DataFrame(rows)
     for column in ("revenue_target", "forecast"):
         frame[column] = frame[column].map(lambda v: None if v is None else str(v))

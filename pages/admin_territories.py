@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
-from ui.session import app_engine, require_viewer
+from ui.reads import fresh_read
+from ui.session import require_viewer
 from i18n import _
 
 
@@ -21,8 +21,7 @@ def _write(action, *args, **kwargs):
 def render() -> None:
     viewer = require_viewer(Role.admin)
     st.title(_("Territories"))
-    with read_session(app_engine()) as session:
-        rows = admin_queries.territories_overview(viewer, session=session)
+    rows = fresh_read(admin_queries.territories_overview, viewer)
     st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Users"): r.users, _("Accounts"): r.accounts,
                    _("Open leads"): r.open_leads, _("Opportunities"): r.opportunities} for r in rows],
                  hide_index=True, width="stretch")

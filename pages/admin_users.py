@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import Role
 from queries import admin as admin_queries
 from services import admin
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
-from ui.session import app_engine, require_viewer
+from ui.reads import fresh_read
+from ui.session import require_viewer
 from ui.labels import label, labeller
 from i18n import _, ngettext
 from ui.format import yes_no
@@ -30,11 +30,9 @@ def _user_list(viewer, territories):
     territory = c3.selectbox(_("Territory"), ["(all)"] + territories, key="au_territory",
                              format_func=lambda t: _("All") if t == "(all)" else t)
     page = st.session_state.get("au_page", 0)
-    with read_session(app_engine()) as session:
-        rows, total = admin_queries.list_users(viewer, session=session, search=search,
-                                               role=None if role == "(all)" else role,
-                                               territory_code=None if territory == "(all)" else territory,
-                                               limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    rows, total = fresh_read(admin_queries.list_users, viewer, search=search, role=None if role == "(all)" else role,
+                             territory_code=None if territory == "(all)" else territory,
+                             limit=PAGE_SIZE, offset=page * PAGE_SIZE)
     st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): label(r.role, Role), _("Territory"): r.territory or "",
                    _("Manager"): r.manager or "", _("Active"): yes_no(r.active), _("Must change password"): yes_no(r.must_change_password),
                    _("Locked out"): yes_no(r.locked)} for r in rows], hide_index=True, width="stretch")
@@ -78,8 +76,7 @@ def _edit_form(viewer, territories):
     username = st.text_input(_("Username of the user to change"), key="au_edit_username").strip()
     if not username:
         return
-    with read_session(app_engine()) as session:
-        rows, _total = admin_queries.list_users(viewer, session=session, search=username, limit=50)
+    rows, _total = fresh_read(admin_queries.list_users, viewer, search=username, limit=50)
     user = next((r for r in rows if r.username == username), None)
     if user is None:
         st.warning(_("No user named {username}.").format(username=md(repr(username))))
@@ -104,9 +101,8 @@ def _edit_form(viewer, territories):
     with c1:
         st.markdown(_("**Disable**") if user.active else _("**Enable**"))
         if user.active:
-            with read_session(app_engine()) as session:
-                reps = [r for r in admin_queries.active_reps_of(viewer, user.territory, session=session)
-                        if r != username] if user.territory else []
+            reps = [r for r in fresh_read(admin_queries.active_reps_of, viewer, user.territory)
+                    if r != username] if user.territory else []
             handover = st.selectbox(_("Hand open leads and deals to"), ["(nobody)"] + reps, key="au_handover",
                                     format_func=lambda r: _("— nobody —") if r == "(nobody)" else r)
             if st.button(_("Disable user"), key="au_disable", type="primary"):
@@ -131,8 +127,7 @@ def _edit_form(viewer, territories):
 def render() -> None:
     viewer = require_viewer(Role.admin)
     st.title(_("Users"))
-    with read_session(app_engine()) as session:
-        territories = admin_queries.territory_codes(viewer, session=session)
+    territories = fresh_read(admin_queries.territory_codes, viewer)
     tab_list, tab_new, tab_edit = st.tabs([_("All users"), _("Create"), _("Edit / disable / reset")])
     with tab_list:
         _user_list(viewer, territories)

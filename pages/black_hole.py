@@ -1,7 +1,7 @@
 """The black hole: per campaign and territory, what sales did with the leads marketing handed over.
 
 The numbers are the executive KPIs (queries.kpis) taken with the campaign and territory filter.
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from queries import black_hole, marketing
 from ui import handoff_widgets
 from services.markdown_safety import escape_markdown as md
 from ui.campaign_picker import pick_campaign
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.field_widgets import business_settings
 from ui.format import money, number, pct, short_money, when
 from ui.labels import reason_text

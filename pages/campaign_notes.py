@@ -12,7 +12,7 @@ from queries import notes_feed
 from queries.territory_events import territory_campaigns
 from services.markdown_safety import escape_markdown as md
 from services.note_reads import acknowledge_note
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when

@@ -1,6 +1,6 @@
 """Campaigns and events: list, create, edit, cancel (marketers and admins).
 
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from models.db import read_session
 from models.types import local_today
 from models.enums import CampaignStatus, Channel, EventKind, EventStatus, Role, Segment
-from models.settings_store import load_settings
 from queries import marketing
 from services import campaigns
 from services.campaigns import CampaignInput, EventInput
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
-from ui.field_widgets import page_offset, pager
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import day, money, when
-from ui.session import app_engine, require_viewer
+from ui.reads import fresh_read
+from ui.session import require_viewer
 from ui.labels import label
 from i18n import N_, _
 
@@ -123,9 +122,9 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
                       capacity=None if capacity is None else int(capacity))
 
 
-def _events_section(viewer, campaign, territories, settings, session) -> None:
+def _events_section(viewer, campaign, territories, settings) -> None:
     st.subheader(_("Events of {name}").format(name=md(campaign.name)))
-    events = marketing.events_of_campaign(viewer, campaign.id, session=session)
+    events = fresh_read(marketing.events_of_campaign, viewer, campaign.id)
     if events:
         st.dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
                        _("Venue"): e.venue or "", _("Starts"): when(e.starts_at, settings.tz),
@@ -135,7 +134,7 @@ def _events_section(viewer, campaign, territories, settings, session) -> None:
         st.caption(_("No events yet."))
     if campaign.status == CampaignStatus.cancelled:
         return
-    targets = marketing.campaign_target_ids(campaign.id, session=session)
+    targets = fresh_read(marketing.campaign_target_ids, None, campaign.id)
     data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
     if data is not None:
         run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
@@ -160,21 +159,22 @@ def _cancel_event(viewer, scheduled: dict[int, str], campaign_id: int) -> None:
                              .format(event=scheduled[chosen]))
 
 
-def _edit_section(viewer, page, territories, owners, settings, session) -> None:
+def _edit_section(viewer, page, territories, owners, settings) -> None:
     if not page.rows and CREATED_KEY not in st.session_state:
         return
     labels = {r.id: f"{r.code} · {r.name}" for r in page.rows}
     created = st.session_state.pop(CREATED_KEY, None)
     if created is not None:  # open what was just created, even when the filters or the page hide it
-        row = marketing.campaign_row(viewer, created, session=session)
+        row = fresh_read(marketing.campaign_row, viewer, created)
         if row is not None:
             labels = {row.id: f"{row.code} · {row.name}", **labels}
             st.session_state["cmp_open"] = row.id
     elif st.session_state.get("cmp_open") not in labels:
         st.session_state.pop("cmp_open", None)
     chosen = st.selectbox(_("Open a campaign"), list(labels), format_func=labels.get, key="cmp_open")
-    campaign = marketing.campaign_row(viewer, chosen, session=session)
-    targets = marketing.campaign_target_ids(campaign.id, session=session)
+    # Fresh, not cached: the edit form starts from the campaign's current version.
+    campaign = fresh_read(marketing.campaign_row, viewer, chosen)
+    targets = fresh_read(marketing.campaign_target_ids, None, campaign.id)
     if campaign.status == CampaignStatus.cancelled:
         st.warning(_("Campaign {code} is cancelled; it can no longer be edited.").format(code=md(campaign.code)))
     else:
@@ -189,31 +189,30 @@ def _edit_section(viewer, page, territories, owners, settings, session) -> None:
             if st.button(_("Cancel campaign"), disabled=not confirm, key=f"cmp_cancel_{chosen}"):
                 run_write_then_rerun(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
                           _("Campaign {code} cancelled.").format(code=campaign.code))
-    _events_section(viewer, campaign, territories, settings, session)
+    _events_section(viewer, campaign, territories, settings)
 
 
 def render() -> None:
     viewer = require_viewer(*MARKETING)
     st.title(_("Campaigns & events"))
     show_flash()
-    with read_session(app_engine()) as session:
-        settings = load_settings(session=session)
-        territories = marketing.territories(session=session)
-        owners = marketing.campaign_owners(viewer, session=session)
-        with st.expander(_("New campaign"), expanded=False):
-            data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
-            if data is not None:
-                created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
-                                               lambda c: _("Campaign {code} created.").format(code=c.code),
-                                               rerun=False)
-                if created is not None:
-                    st.session_state[CREATED_KEY] = created.id
-                    st.rerun()
-        filters = _filters(territories)
-        offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
-        page = marketing.list_campaigns(viewer, session=session, limit=CAMPAIGN_PAGE, offset=offset, **filters)
-        _campaign_table(page, settings.currency)
-        _edit_section(viewer, page, territories, owners, settings, session)
+    settings = business_settings()
+    territories = fresh_read(marketing.territories, None)
+    owners = fresh_read(marketing.campaign_owners, viewer)
+    with st.expander(_("New campaign"), expanded=False):
+        data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
+        if data is not None:
+            created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
+                                           lambda c: _("Campaign {code} created.").format(code=c.code),
+                                           rerun=False)
+            if created is not None:
+                st.session_state[CREATED_KEY] = created.id
+                st.rerun()
+    filters = _filters(territories)
+    offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
+    page = fresh_read(marketing.list_campaigns, viewer, limit=CAMPAIGN_PAGE, offset=offset, **filters)
+    _campaign_table(page, settings.currency)
+    _edit_section(viewer, page, territories, owners, settings)
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

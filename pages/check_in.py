@@ -2,15 +2,13 @@
 tick the attendee in (they become a lead routed to a rep when they are not one), add a walk-in;
 after the event, mark the rest as no-shows.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation."""
+A page file: app.py registers it with st.navigation (see ui/standalone.py)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from i18n import _, ngettext
-from models.db import read_session
 from models.enums import RegistrationStatus, Role
-from models.settings_store import load_settings
 from models.types import utcnow
 from queries import registrations as reg_q
 from services import registrations as reg
@@ -18,19 +16,31 @@ from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write, show_flash
 from ui.format import when
 from ui.labels import label
-from ui.session import app_engine, require_viewer
+from ui.field_widgets import business_settings
+from ui.reads import fresh_read
+from ui.session import require_viewer
 
 PAGE_SIZE = 30
 STATUS_MARKS = {"registered": "", "attended": ":material/check_circle: ", "no_show": ":material/cancel: ", "cancelled": "— "}  # bundled icon font: no emoji font needed
 
 
-def _pick_event(viewer, session, tz):
-    events = reg_q.check_in_events(viewer, session=session)
+def _pick_event(viewer, tz):
+    events = fresh_read(reg_q.check_in_events, viewer)
     if not events:
         st.info(_("No event to check in at: none running, upcoming or of the last 30 days."))
         return None
     labels = {e.id: f"{e.title} · {when(e.starts_at, tz)} · {e.territory}" for e in events}
     return st.selectbox(_("Event"), list(labels), format_func=labels.get, key="ci_event")
+
+
+def _read_door(viewer, event_id: int, search: str, *, session):
+    """What the door shows for one event and search: the event, why check-in is closed (or
+    None), the matching registrations, everyone's count and the checked-in count."""
+    event = reg.event_for(viewer, event_id, session=session)
+    return (event, reg.check_in_refusal(event, session=session),
+            reg_q.event_registrations(viewer, event_id, session=session, search=search, limit=PAGE_SIZE),
+            reg_q.event_registrations(viewer, event_id, session=session, limit=1).total,
+            reg_q.event_registrations(viewer, event_id, session=session, status="attended", limit=1).total)
 
 
 def _registration_card(viewer, row, tz, open_: bool) -> None:
@@ -66,20 +76,17 @@ def render() -> None:
     viewer = require_viewer(Role.rep, Role.manager, Role.marketer, Role.admin)
     st.title(_("Event check-in"))
     show_flash()
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        event_id = _pick_event(viewer, session, tz)
-        if event_id is None:
-            return
-        event = reg.event_for(viewer, event_id, session=session)
-        refusal = reg.check_in_refusal(event, session=session)
-        search = st.text_input(_("Search name, company or e-mail"), key="ci_search",
-                               placeholder=_("e.g. Kim, Hanbit, @hanbit.co.kr"))
-        page = reg_q.event_registrations(viewer, event_id, session=session, search=search, limit=PAGE_SIZE)
-        everyone = reg_q.event_registrations(viewer, event_id, session=session, limit=1)
-        attended = reg_q.event_registrations(viewer, event_id, session=session, status="attended", limit=1)
+    # Read first, then draw: the door's state is read fresh (a tick elsewhere shows at once), in
+    # one short session, and no session is held while the widgets draw.
+    tz = business_settings().tz
+    event_id = _pick_event(viewer, tz)
+    if event_id is None:
+        return
+    search = st.text_input(_("Search name, company or e-mail"), key="ci_search",
+                           placeholder=_("e.g. Kim, Hanbit, @hanbit.co.kr"))
+    event, refusal, page, total, attended = fresh_read(_read_door, viewer, event_id, search)
     st.caption(_("{attended} of {total} checked in · {venue}").format(
-        attended=attended.total, total=everyone.total, venue=md(event.venue or "—")))
+        attended=attended, total=total, venue=md(event.venue or "—")))
     if refusal:
         st.warning(md(refusal))
     else:

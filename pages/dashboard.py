@@ -1,6 +1,6 @@
 """Executive dashboard: every KPI of KPIS.md with its definition, trends, charts and drill-downs.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation. All SQL
+A page file: app.py registers it with st.navigation (see ui/standalone.py). All SQL
 lives in queries.kpis, queries.dashboard_series and queries.drilldown.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpi
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame

@@ -2,25 +2,24 @@
 leads, their pipeline and won revenue; import an event's registration list (CSV/XLSX, preview
 and de-duplication as the lead import) or add one by hand.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation."""
+A page file: app.py registers it with st.navigation (see ui/standalone.py)."""
 from __future__ import annotations
 
 import streamlit as st
 
 from i18n import N_, _, ngettext
-from models.db import read_session
 from models.enums import RegistrationStatus, Role
-from models.settings_store import load_settings
 from queries import marketing
 from queries import registrations as reg_q
 from services import registrations as reg
 from services.lead_import_parsing import auto_mapping, open_lead_file, read_header
 from ui.actions import reported_errors, run_write, show_flash
 from ui.campaign_picker import pick_campaign
-from ui.field_widgets import page_offset, pager
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import money, pct, when
 from ui.labels import label
-from ui.session import app_engine, require_viewer
+from ui.reads import fresh_read
+from ui.session import require_viewer
 
 MARKETING = (Role.marketer, Role.admin)
 PREVIEW_KEY = "reg_preview"
@@ -32,8 +31,8 @@ def _field_label(field: str) -> str:
     return {"company": _("Company"), "email": _("E-mail"), "contact_name": _("Name"), "phone": _("Phone")}[field]
 
 
-def _results(viewer, session, campaign_id, settings) -> None:
-    rows = reg_q.event_results(viewer, session=session, campaign_id=campaign_id)
+def _results(viewer, campaign_id, settings) -> None:
+    rows = fresh_read(reg_q.event_results, viewer, campaign_id=campaign_id)
     if not rows:
         st.caption(_("This campaign has no events yet."))
         return
@@ -46,7 +45,7 @@ def _results(viewer, session, campaign_id, settings) -> None:
                  hide_index=True, width="stretch")
 
 
-def _import(viewer, session, event_id: int) -> None:
+def _import(viewer, event_id: int) -> None:
     uploaded = st.file_uploader(_("Registration list (CSV or XLSX with a header row)"), type=["csv", "xlsx"],
                                 key="reg_file")
     if uploaded is None:
@@ -62,8 +61,8 @@ def _import(viewer, session, event_id: int) -> None:
                                     key=f"reg_map_{f}_{uploaded.file_id}") for f, col in zip(MAPPED, cols)}
         signature = (uploaded.file_id, tuple(mapping.items()), event_id)
         if st.button(_("Check the file"), key="reg_check"):
-            st.session_state[PREVIEW_KEY] = (signature, reg.preview_registrations(
-                viewer, lead_file, mapping, event_id=event_id, session=session))
+            st.session_state[PREVIEW_KEY] = (signature, fresh_read(
+                reg.preview_registrations, viewer, lead_file, mapping, event_id=event_id))
         stored = st.session_state.get(PREVIEW_KEY)
         if not stored or stored[0] != signature:
             return
@@ -98,11 +97,10 @@ def _add_by_hand(viewer, event_id: int) -> None:
                       _("{email} registered.").format(email=email.strip()), rerun=True)
 
 
-def _list(viewer, session, event_id: int, tz) -> None:
+def _list(viewer, event_id: int, tz) -> None:
     search = st.text_input(_("Search name, company or e-mail"), key="reg_list_search")
     offset = page_offset("reg_list_page", (event_id, search), LIST_PAGE)
-    page = reg_q.event_registrations(viewer, event_id, session=session, search=search, limit=LIST_PAGE,
-                                     offset=offset)
+    page = fresh_read(reg_q.event_registrations, viewer, event_id, search=search, limit=LIST_PAGE, offset=offset)
     st.dataframe([{_("Name"): r.contact_name or "", _("Company"): r.company, _("E-mail"): r.email,
                    _("Status"): label(r.status, RegistrationStatus), _("Registered"): when(r.registered_at, tz),
                    _("Checked in"): when(r.checked_in_at, tz), _("Lead"): r.lead_code or ""} for r in page.rows],
@@ -114,21 +112,20 @@ def render() -> None:
     viewer = require_viewer(*MARKETING)
     st.title(_("Event registrations"))
     show_flash()
-    with read_session(app_engine()) as session:
-        settings = load_settings(session=session)
-        campaign_id = pick_campaign(viewer, key="reg")
-        if campaign_id is None:
-            return
-        _results(viewer, session, campaign_id, settings)
-        events = dict(marketing.event_choices(viewer, campaign_id, session=session))
-        if not events:
-            return
-        event_id = st.selectbox(_("Event"), list(events), format_func=events.get, key="reg_event")
-        tab_list, tab_import, tab_add = st.tabs([_("Registrations"), _("Import a list"), _("Add by hand")])
-        with tab_list:
-            _list(viewer, session, event_id, settings.tz)
-        with tab_import:
-            _import(viewer, session, event_id)
+    settings = business_settings()
+    campaign_id = pick_campaign(viewer, key="reg")
+    if campaign_id is None:
+        return
+    _results(viewer, campaign_id, settings)
+    events = dict(fresh_read(marketing.event_choices, viewer, campaign_id))
+    if not events:
+        return
+    event_id = st.selectbox(_("Event"), list(events), format_func=events.get, key="reg_event")
+    tab_list, tab_import, tab_add = st.tabs([_("Registrations"), _("Import a list"), _("Add by hand")])
+    with tab_list:
+        _list(viewer, event_id, settings.tz)
+    with tab_import:
+        _import(viewer, event_id)
     with tab_add:
         _add_by_hand(viewer, event_id)
 

@@ -1,22 +1,21 @@
 """The field's feedback to marketing, unanswered first; answer it (the rep sees the answer) and resolve it.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import FeedbackKind, Role
-from models.settings_store import load_settings
 from queries import marketing
 from services import feedback_inbox
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
-from ui.field_widgets import page_offset, pager
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when
 from ui.markdown import show_markdown
-from ui.session import app_engine, require_viewer
+from ui.reads import cached_read, fresh_read
+from ui.session import require_viewer
 from ui.labels import label
 from i18n import N_, _
 
@@ -24,12 +23,12 @@ MARKETING = (Role.marketer, Role.admin)
 INBOX_PAGE = 20
 
 
-def _filters(viewer, session) -> dict:
+def _filters(viewer) -> dict:
     c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
-    campaigns = dict(marketing.campaign_choices(viewer, session=session))
+    campaigns = dict(cached_read(marketing.campaign_choices, viewer))
     campaign_id = c1.selectbox(_("Campaign"), [None, *campaigns], key="fb_campaign",
                                format_func=lambda c: _("All") if c is None else campaigns[c])
-    events = dict(marketing.event_choices(viewer, campaign_id, session=session)) if campaign_id else {}
+    events = dict(fresh_read(marketing.event_choices, viewer, campaign_id)) if campaign_id else {}
     event_id = c2.selectbox(_("Event"), [None, *events], key="fb_event",
                             format_func=lambda e: _("All") if e is None else events[e])
     kind = c3.selectbox(_("Kind"), [None, *FeedbackKind], key="fb_kind", format_func=lambda k: _("All") if k is None else label(k, FeedbackKind))
@@ -69,16 +68,15 @@ def render() -> None:
     st.title(_("Feedback inbox"))
     st.caption(_("Questions, objections, competitor intel and win stories from the field — unanswered first."))
     show_flash()
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        filters = _filters(viewer, session)
-        offset = page_offset("fb_page", tuple(filters.items()), INBOX_PAGE)
-        page = marketing.feedback_inbox(viewer, session=session, limit=INBOX_PAGE, offset=offset, **filters)
-        pager(page, "fb_page", noun=N_("items"))
-        # Collapsed, except the first unanswered item (every open answer box made a 6,700-px page).
-        first_open = next((r.id for r in page.rows if r.answer is None), None)
-        for row in page.rows:
-            _item(viewer, row, tz, expanded=row.id == first_open)
+    tz = business_settings().tz
+    filters = _filters(viewer)
+    offset = page_offset("fb_page", tuple(filters.items()), INBOX_PAGE)
+    page = fresh_read(marketing.feedback_inbox, viewer, limit=INBOX_PAGE, offset=offset, **filters)
+    pager(page, "fb_page", noun=N_("items"))
+    # Collapsed, except the first unanswered item (every open answer box made a 6,700-px page).
+    first_open = next((r.id for r in page.rows if r.answer is None), None)
+    for row in page.rows:
+        _item(viewer, row, tz, expanded=row.id == first_open)
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

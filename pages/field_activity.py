@@ -6,18 +6,17 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import OPEN_STAGES, ActivityKind, Role, Stage
 from models.timefmt import local_date
 from models.types import utcnow
 from queries import field_activity as activity_q
 from queries.accounts import linkable_accounts
 from services import activities, opportunities
-from ui.field_cache import cached_read
+from ui.reads import cached_read, fresh_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import day, money, when
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 from ui.labels import label, labeller
 from i18n import N_, _
 
@@ -123,8 +122,7 @@ def _pipeline(viewer, rep_id, tz, currency) -> None:
     choice = st.selectbox(_("Edit an opportunity"), list(rows), index=None, placeholder=_("Choose one of this page"),
                           format_func=lambda i: f"{rows[i].code} · {rows[i].name}", key="fa_opp_choice")
     if choice is not None:
-        with read_session(app_engine()) as session:
-            _edit_opportunity(viewer, activity_q.opportunity_for(viewer, choice, session=session), tz)
+        _edit_opportunity(viewer, fresh_read(activity_q.opportunity_for, viewer, choice), tz)
 
 
 def _new_opportunity(viewer, tz) -> None:

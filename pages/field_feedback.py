@@ -9,7 +9,7 @@ from queries import field_activity as activity_q
 from queries.territory_events import territory_campaigns
 from services.feedback import send_feedback
 from services.markdown_safety import escape_markdown as md
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when

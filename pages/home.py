@@ -1,11 +1,11 @@
 """My day: the landing page of every role, with live numbers from the database.
 
-Every number is read through the pages' one cache (``ui.field_cache.cached_read``: keyed on the
+Every number is read through the pages' one cache (``ui.reads.cached_read``: keyed on the
 viewer's scope, fresh after this process's writes, other processes' within the cache TTL), so a
 rerun that changes nothing does not count the company's leads again (at large scale the counts
 took half a second per rerun).
 
-Page modules only define functions; app.py registers ``render`` with st.navigation."""
+A page file: app.py registers it with st.navigation (see ui/standalone.py)."""
 from __future__ import annotations
 
 import streamlit as st
@@ -16,7 +16,7 @@ from queries import home
 from services.markdown_safety import escape_markdown as md
 from ui.format import money, short_money, when
 from ui.labels import label
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.field_widgets import business_settings
 from ui.session import require_viewer
 

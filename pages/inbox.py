@@ -4,13 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n import _
-from models.db import read_session
-from models.settings_store import load_settings
 from queries import notifications as inbox_q
 from services import inbox
 from ui.actions import run_write, show_flash
 from ui.format import when
-from ui.session import app_engine, require_viewer
+from ui.reads import fresh_read
+from ui.field_widgets import business_settings
+from ui.session import require_viewer
 
 PAGE_SIZE = 50
 
@@ -20,10 +20,9 @@ def render() -> None:
     st.title(_("Inbox"))
     show_flash()
     only_unread = st.toggle(_("Unread only"), key="ib_unread")
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        items = inbox_q.inbox(viewer, session=session, unread_only=only_unread, limit=PAGE_SIZE)
-        unread = inbox_q.unread_count(viewer, session=session)
+    tz = business_settings().tz
+    items = fresh_read(inbox_q.inbox, viewer, unread_only=only_unread, limit=PAGE_SIZE)
+    unread = fresh_read(inbox_q.unread_count, viewer)
     st.caption(_("{n} unread").format(n=unread))
     if unread and st.button(_("Mark all read"), key="ib_all"):
         run_write(lambda s: inbox.mark_read(viewer, session=s), success=_("All notifications marked read."),

@@ -1,15 +1,13 @@
 """Import lead lists: upload, map columns, preview every problem row, confirm, download the rejects,
 see where the leads were routed, undo a batch.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import Role
-from models.settings_store import load_settings
 from queries import marketing
 from services import lead_import
 from services.lead_import_parsing import (
@@ -19,7 +17,9 @@ from services.markdown_safety import escape_markdown as md
 from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import when
-from ui.session import app_engine, require_viewer
+from ui.field_widgets import business_settings
+from ui.reads import fresh_read
+from ui.session import require_viewer
 from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
@@ -68,7 +68,7 @@ def _rejects_download(report, filename: str, key: str) -> None:
                            file_name=f"{stem}-rejects.csv", mime="text/csv", key=key, icon=":material/download:")
 
 
-def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None, uploaded) -> None:
+def _preview_and_confirm(viewer, campaign_id: int, event_id: int | None, uploaded) -> None:
     with reported_errors():
         chosen = None
         if uploaded.name.lower().endswith(".csv"):
@@ -87,9 +87,8 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
         mapping = _mapping(headers, uploaded.file_id)
         signature = (uploaded.file_id, tuple(mapping.items()), campaign_id, event_id, lead_file.encoding)
         if st.button(_("Check the file"), key="imp_check"):
-            report = lead_import.preview_import(viewer, lead_file, mapping, campaign_id=campaign_id,
-                                                event_id=event_id, session=session,
-                                                progress=_progress_bar(_("Checking")))
+            report = fresh_read(lead_import.preview_import, viewer, lead_file, mapping, campaign_id=campaign_id,
+                                event_id=event_id, progress=_progress_bar(_("Checking")))
             st.session_state[PREVIEW_KEY] = (signature, report)
         stored = st.session_state.get(PREVIEW_KEY)
         if not stored or stored[0] != signature:
@@ -120,7 +119,7 @@ def _preview_and_confirm(viewer, session, campaign_id: int, event_id: int | None
                 st.rerun()
 
 
-def _last_result(viewer, session) -> None:
+def _last_result(viewer) -> None:
     stored = st.session_state.get(RESULT_KEY)
     if not stored:
         return
@@ -128,7 +127,7 @@ def _last_result(viewer, session) -> None:
     st.subheader(_("Batch {batch_id}: {good_rows:,} imported, {rejected_rows:,} rejected").format(batch_id=result.batch_id, good_rows=result.good_rows, rejected_rows=result.rejected_rows))
     _rejects_download(result, filename, "imp_rejects_result")
     _routing_summary(result)
-    page = marketing.leads_of_batch(viewer, result.batch_id, session=session, limit=100)
+    page = fresh_read(marketing.leads_of_batch, viewer, result.batch_id, limit=100)
     st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
                    _("Assigned to"): r.rep or _("unassigned")} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
@@ -136,9 +135,9 @@ def _last_result(viewer, session) -> None:
             shown=len(page.rows), n=page.total))
 
 
-def _batches(viewer, session, tz) -> None:
+def _batches(viewer, tz) -> None:
     st.subheader(_("Import batches"))
-    page = marketing.import_batches(viewer, session=session, limit=20)
+    page = fresh_read(marketing.import_batches, viewer, limit=20)
     if not page.rows:
         st.caption(_("No imports yet."))
         return
@@ -169,18 +168,17 @@ def render() -> None:
     st.title(_("Import leads"))
     st.caption(_("CSV (UTF-8 or Korean Excel's CP949) or XLSX with a header row. Nothing is written until you confirm."))
     show_flash()
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        campaign_id = pick_campaign(viewer, key="imp", include_cancelled=False)
-        if campaign_id is not None:
-            events = dict(marketing.event_choices(viewer, campaign_id, session=session))
-            event_id = st.selectbox(_("Event (optional)"), [None, *events],
-                                    format_func=lambda e: _("— none —") if e is None else events[e], key="imp_event")
-            uploaded = st.file_uploader(_("Lead list"), type=["csv", "xlsx"], key="imp_file")
-            if uploaded is not None:
-                _preview_and_confirm(viewer, session, campaign_id, event_id, uploaded)
-        _last_result(viewer, session)
-        _batches(viewer, session, tz)
+    tz = business_settings().tz
+    campaign_id = pick_campaign(viewer, key="imp", include_cancelled=False)
+    if campaign_id is not None:
+        events = dict(fresh_read(marketing.event_choices, viewer, campaign_id))
+        event_id = st.selectbox(_("Event (optional)"), [None, *events],
+                                format_func=lambda e: _("— none —") if e is None else events[e], key="imp_event")
+        uploaded = st.file_uploader(_("Lead list"), type=["csv", "xlsx"], key="imp_file")
+        if uploaded is not None:
+            _preview_and_confirm(viewer, campaign_id, event_id, uploaded)
+    _last_result(viewer)
+    _batches(viewer, tz)
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from models.db import read_session
 from models.enums import DisqualifyReason, LeadStatus, RejectReason, Role
 from models.timefmt import local_date
 from models.types import utcnow
@@ -18,12 +17,12 @@ from queries.lead_queue import STATUS_FILTERS
 from queries.reject_reasons import reason_label
 from services import acceptance, leads
 from services.markdown_safety import escape_markdown as md
-from ui.field_cache import cached_read
+from ui.reads import cached_read, fresh_read
 from queries.scope import AccessDenied
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 from ui.labels import label, labeller, reason_text
 from models.enums import ActivityKind
 from i18n import N_, _
@@ -119,10 +118,9 @@ NEW_ACCOUNT = 0
 def _account_options(viewer, lead, detail) -> tuple[dict[int, str], int]:
     """The accounts the new deal may belong to (and "a new account"), with the preselected one:
     the lead's account, else an account named like the lead's company, else a new account."""
-    with read_session(app_engine()) as session:
-        accounts = dict(queries_accounts.linkable_accounts(viewer, session=session, limit=200))
-        if detail.account_id is not None and detail.account_id not in accounts:
-            accounts[detail.account_id] = lead.account or f"#{detail.account_id}"
+    accounts = dict(fresh_read(queries_accounts.linkable_accounts, viewer, limit=200))
+    if detail.account_id is not None and detail.account_id not in accounts:
+        accounts[detail.account_id] = lead.account or f"#{detail.account_id}"
     options = {NEW_ACCOUNT: _("➕ A new account (name it below)"), **accounts}
     if detail.account_id is not None:
         return options, detail.account_id
@@ -192,8 +190,7 @@ def _answer_form(viewer, lead) -> None:
 
 
 def _work_panel(viewer, lead_id: int, tz) -> None:
-    with read_session(app_engine()) as session:
-        detail = queue_q.lead_for(viewer, lead_id, session=session)
+    detail = fresh_read(queue_q.lead_for, viewer, lead_id)
     lead, now = detail.lead, utcnow()
     st.subheader(f"{md(lead.code)} · {md(lead.company)}")
     with st.container(horizontal=True, gap="large"):
@@ -242,8 +239,7 @@ def _open_linked_lead(viewer) -> None:
     if not code or st.session_state.get("lq_linked") == code:
         return
     st.session_state["lq_linked"] = code
-    with read_session(app_engine()) as session:
-        lead_id = queue_q.lead_id_by_code(viewer, code, session=session)
+    lead_id = fresh_read(queue_q.lead_id_by_code, viewer, code)
     if lead_id is None:
         st.info(_("Lead {code} is not in your queue (any more).").format(code=code))
     else:

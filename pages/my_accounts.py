@@ -8,7 +8,7 @@ import streamlit as st
 from models.enums import Role
 from queries import accounts as accounts_q
 from services.markdown_safety import escape_markdown as md
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import require_viewer

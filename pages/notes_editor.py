@@ -1,6 +1,6 @@
 """Campaign notes: Markdown editor with a live preview, drafts, publishing versions, diffs, readers.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import streamlit as st
 
 from i18n import _
 
-from models.db import read_session
 from models.enums import NoteStatus, Role
-from models.settings_store import load_settings
 from queries import marketing
 from services import notes
 from services.markdown_safety import escape_markdown as md
@@ -18,7 +16,9 @@ from ui.actions import reported_errors, run_write_then_rerun, show_flash
 from ui.campaign_picker import pick_campaign
 from ui.format import pct, when
 from ui.markdown import show_markdown
-from ui.session import app_engine, require_viewer
+from ui.field_widgets import business_settings
+from ui.reads import fresh_read
+from ui.session import require_viewer
 from ui.labels import label
 
 MARKETING = (Role.marketer, Role.admin)
@@ -57,7 +57,7 @@ def _editor(viewer, campaign_id: int, versions) -> None:
                   lambda n: _("Version v{version} published; reps of the target territories see it now.").format(version=n.version))
 
 
-def _diff(viewer, campaign_id: int, versions, session) -> None:
+def _diff(viewer, campaign_id: int, versions) -> None:
     if len(versions) < 2:
         st.caption(_("A diff needs two versions."))
         return
@@ -66,20 +66,20 @@ def _diff(viewer, campaign_id: int, versions, session) -> None:
     old = c1.selectbox(_("From"), numbers, index=1, format_func=lambda v: f"v{v}", key=f"diff_old_{campaign_id}")
     new = c2.selectbox(_("To"), numbers, index=0, format_func=lambda v: f"v{v}", key=f"diff_new_{campaign_id}")
     with reported_errors():
-        lines = notes.diff_versions(viewer, campaign_id, old, new, session=session)
+        lines = fresh_read(notes.diff_versions, viewer, campaign_id, old, new)
         st.code("\n".join(lines) or _("(no differences)"), language="diff")
 
 
-def _readers(viewer, published, session, tz) -> None:
+def _readers(viewer, published, tz) -> None:
     if not published:
         st.caption(_("Nothing published yet."))
         return
     labels = {n.id: f"v{n.version} — {n.title} ({when(n.published_at, tz)})" for n in published}
     note_id = st.selectbox(_("Version"), list(labels), format_func=labels.get, key="note_readers_version")
-    rates = marketing.note_read_rate_by_territory(viewer, note_id, session=session)
+    rates = fresh_read(marketing.note_read_rate_by_territory, viewer, note_id)
     st.dataframe([{_("Territory"): r.territory, _("Target reps"): r.target_reps, _("Read"): r.read, _("Read rate"): pct(r.rate)}
                   for r in rates], hide_index=True, width="stretch")
-    unread = marketing.unread_reps(viewer, note_id, session=session)
+    unread = fresh_read(marketing.unread_reps, viewer, note_id)
     st.markdown(_("**Target reps who have not read it: {len}**").format(len=len(unread)))
     if unread:
         st.dataframe([{_("Rep"): u[0], _("Username"): u[1], _("Territory"): u[2]} for u in unread],
@@ -93,24 +93,24 @@ def render() -> None:
     viewer = require_viewer(*MARKETING)
     st.title(_("Notes editor"))
     show_flash()
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        campaign_id = pick_campaign(viewer, key="notes", include_cancelled=False)
-        if campaign_id is None:
-            return
-        versions = marketing.notes_of_campaign(viewer, campaign_id, session=session)
-        published = [n for n in versions if n.status == NoteStatus.published]
-        if versions:
-            st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): label(n.status, NoteStatus),
-                           _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
-                         hide_index=True, width="stretch")
-        edit_tab, diff_tab, read_tab = st.tabs([_("Write"), _("Compare versions"), _("Who has read it")])
-        with edit_tab:
-            _editor(viewer, campaign_id, versions)
-        with diff_tab:
-            _diff(viewer, campaign_id, versions, session)
-        with read_tab:
-            _readers(viewer, published, session, tz)
+    tz = business_settings().tz
+    campaign_id = pick_campaign(viewer, key="notes", include_cancelled=False)
+    if campaign_id is None:
+        return
+    # Fresh, not cached: the editor starts from the latest version and saves against it.
+    versions = fresh_read(marketing.notes_of_campaign, viewer, campaign_id)
+    published = [n for n in versions if n.status == NoteStatus.published]
+    if versions:
+        st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): label(n.status, NoteStatus),
+                       _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
+                     hide_index=True, width="stretch")
+    edit_tab, diff_tab, read_tab = st.tabs([_("Write"), _("Compare versions"), _("Who has read it")])
+    with edit_tab:
+        _editor(viewer, campaign_id, versions)
+    with diff_tab:
+        _diff(viewer, campaign_id, versions)
+    with read_tab:
+        _readers(viewer, published, tz)
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

@@ -1,23 +1,22 @@
 """The routing queue: leads nobody is assigned to, routed by hand or by the automatic rule.
 
 Marketers and admins see every unassigned lead; a manager sees (and routes) their territory's only.
-Page modules only define functions; app.py registers ``render`` with st.navigation.
+A page file: app.py registers it with st.navigation (see ui/standalone.py).
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import Role
-from models.settings_store import load_settings
 from queries import marketing
 from services import routing
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
-from ui.field_widgets import page_offset, pager
+from ui.field_widgets import business_settings, page_offset, pager
 from ui.rejected_queue import rejected_section
 from ui.format import when
-from ui.session import app_engine, require_viewer
+from ui.reads import cached_read, fresh_read
+from ui.session import require_viewer
 from i18n import N_, _, ngettext
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
@@ -25,7 +24,7 @@ NO_TERRITORY = -1
 QUEUE_PAGE = 50
 
 
-def _filters(viewer, session, territories) -> dict:
+def _filters(viewer, territories) -> dict:
     if viewer.role is Role.manager:
         return {}
     names = {t.id: t.name for t in territories}
@@ -33,14 +32,14 @@ def _filters(viewer, session, territories) -> dict:
     choice = c1.selectbox(_("Territory"), [None, NO_TERRITORY, *names], key="rt_territory",
                           format_func=lambda t: _("All") if t is None else _("No territory yet") if t == NO_TERRITORY
                           else names[t])
-    campaigns = dict(marketing.campaign_choices(viewer, session=session))
+    campaigns = dict(cached_read(marketing.campaign_choices, viewer))
     campaign = c2.selectbox(_("Campaign"), [None, *campaigns], format_func=lambda c: _("All") if c is None else campaigns[c],
                             key="rt_campaign")
     return dict(campaign_id=campaign, without_territory=choice == NO_TERRITORY,
                 territory_id=None if choice in (None, NO_TERRITORY) else choice)
 
 
-def _route_one(viewer, session, rows, territories) -> None:
+def _route_one(viewer, rows, territories) -> None:
     labels = {r.id: f"{r.code} · {r.company}" + (f" · {r.territory}" if r.territory else "") for r in rows}
     lead_id = st.selectbox(_("Lead"), list(labels), format_func=labels.get, key="rt_lead")
     lead = next(r for r in rows if r.id == lead_id)
@@ -52,7 +51,7 @@ def _route_one(viewer, session, rows, territories) -> None:
         ids = list(names)
         territory_id = st.selectbox(_("Territory"), ids, format_func=names.get, key=f"rt_to_territory_{lead_id}",
                                     index=ids.index(lead.territory_id) if lead.territory_id in names else 0)
-    reps = marketing.routable_reps(viewer, territory_id, session=session)
+    reps = fresh_read(marketing.routable_reps, viewer, territory_id)
     if not reps:
         st.warning(_("{value} has no active rep; the lead can be given the territory and wait.").format(
             value=md(names[territory_id])))
@@ -74,35 +73,35 @@ def render() -> None:
     st.title(_("Lead routing"))
     st.caption(_("Leads that no rep could take automatically: no territory, or no active rep there."))
     show_flash()
-    with read_session(app_engine()) as session:
-        tz = load_settings(session=session).tz
-        territories = marketing.territories(session=session)
-        if viewer.role is not Role.manager:
-            rejected_section(viewer, session, territories, tz)
-            st.divider()
-        filters = _filters(viewer, session, territories)
-        offset = page_offset("rt_page", tuple(filters.items()), QUEUE_PAGE)
-        page = marketing.unassigned_queue(viewer, session=session, limit=QUEUE_PAGE, offset=offset, **filters)
-        st.metric(_("Unassigned leads"), f"{page.total:,}")
-        if not page.rows:
-            st.success(_("Every lead has a rep."))
-            return
-        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Email"): r.email or "",
-                       _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
-                       _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
-                     hide_index=True, width="stretch")
-        st.caption(_("Oldest first."))
-        pager(page, "rt_page", noun=N_("leads"))
-        st.subheader(_("Route by hand"))
-        _route_one(viewer, session, page.rows, territories)
-        st.subheader(_("Route automatically"))
-        st.caption(_("Owner of the account first, else the territory's rep with the fewest open leads."))
-        if st.button(ngettext("Apply the rule to the {n} lead on this page", "Apply the rule to the {n} leads on this page",
-                              len(page.rows)).format(n=len(page.rows)), key="rt_auto"):
-            run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
-                      lambda r: _("{assigned}; {waiting} still need a rep.").format(
-                          assigned=ngettext("{n} lead assigned", "{n} leads assigned", r["assigned"]).format(n=r["assigned"]),
-                          waiting=r["still_unassigned"]))
+    tz = business_settings().tz
+    territories = fresh_read(marketing.territories, None)
+    if viewer.role is not Role.manager:
+        rejected_section(viewer, territories, tz)
+        st.divider()
+    filters = _filters(viewer, territories)
+    offset = page_offset("rt_page", tuple(filters.items()), QUEUE_PAGE)
+    # Fresh, not cached: a lead routed by a colleague a moment ago must leave the queue.
+    page = fresh_read(marketing.unassigned_queue, viewer, limit=QUEUE_PAGE, offset=offset, **filters)
+    st.metric(_("Unassigned leads"), f"{page.total:,}")
+    if not page.rows:
+        st.success(_("Every lead has a rep."))
+        return
+    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Email"): r.email or "",
+                   _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
+                   _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
+                 hide_index=True, width="stretch")
+    st.caption(_("Oldest first."))
+    pager(page, "rt_page", noun=N_("leads"))
+    st.subheader(_("Route by hand"))
+    _route_one(viewer, page.rows, territories)
+    st.subheader(_("Route automatically"))
+    st.caption(_("Owner of the account first, else the territory's rep with the fewest open leads."))
+    if st.button(ngettext("Apply the rule to the {n} lead on this page", "Apply the rule to the {n} leads on this page",
+                          len(page.rows)).format(n=len(page.rows)), key="rt_auto"):
+        run_write_then_rerun(lambda s: routing.auto_route(viewer, [r.id for r in page.rows], session=s),
+                  lambda r: _("{assigned}; {waiting} still need a rep.").format(
+                      assigned=ngettext("{n} lead assigned", "{n} leads assigned", r["assigned"]).format(n=r["assigned"]),
+                      waiting=r["still_unassigned"]))
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

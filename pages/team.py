@@ -13,7 +13,7 @@ from queries.field_common import territory_reps
 from queries.handoff_answers import team_rejections
 from queries.reject_reasons import reason_label
 from services import reassign
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import when, yes_no

@@ -3,7 +3,7 @@ days — as a list and a month calendar, with each campaign's latest published n
 without a local event, an .ics download and the private calendar address a
 calendar app subscribes to.
 
-Page modules only define functions; app.py registers ``render`` with st.navigation."""
+A page file: app.py registers it with st.navigation (see ui/standalone.py)."""
 from __future__ import annotations
 
 import calendar
@@ -19,17 +19,16 @@ from queries import territory_events as events_q
 from queries.field_common import viewer_territory_name
 from queries.territory_events import WINDOW_LABELS, EventWindow
 from i18n import N_, _, ngettext
-from models.db import read_session
 from models.enums import CampaignStatus, Channel, RegistrationStatus
 from services import calendar_feed
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
-from ui.field_cache import cached_read
+from ui.reads import cached_read, fresh_read
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import day, when
 from ui.markdown import show_markdown
 from ui.labels import label, labeller
-from ui.session import app_engine, require_viewer
+from ui.session import require_viewer
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = N_("All campaigns")
@@ -148,8 +147,7 @@ def _ics_download(viewer, territory: str, time_zone: str) -> None:
 
 def _subscription(viewer) -> None:
     """The private calendar address: shown with copy and webcal:// buttons, rotated on confirmation."""
-    with read_session(app_engine()) as session:
-        token = calendar_feed.current_token(viewer, session=session)
+    token = fresh_read(calendar_feed.current_token, viewer)
     with st.expander(_("Subscribe in Google Calendar, Outlook or Apple Calendar"), icon=":material/event_repeat:",
                      expanded=token is None or st.session_state.get("ev_rotate_confirm", False)):
         if token is None:

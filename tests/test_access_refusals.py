@@ -805,7 +805,7 @@ def test_table_is_complete_for_each_entry():
 
 
 def test_the_parser_sees_functions_passed_to_cached_read():
-    """Pages hand queries to ui.field_cache.cached_read without calling them; they count too."""
+    """Pages hand queries to ui.reads.cached_read without calling them; they count too."""
     used = page_functions()
     assert "queries.lead_queue.lead_queue" in used
     assert "queries.team.team_load" in used

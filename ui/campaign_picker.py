@@ -5,7 +5,7 @@ import streamlit as st
 
 from queries import marketing
 from queries.scope import Viewer
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 from i18n import N_, _
 
 

@@ -21,7 +21,7 @@ from models.enums import Segment
 from queries import dashboard_series as series
 from queries.kpis import KPIS, KpiFilter
 from queries.scope import Viewer
-from ui.field_cache import cached_read, scope_key
+from ui.reads import cached_read, scope_key
 from ui.labels import label
 
 

@@ -5,29 +5,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models.db import read_session
 from models.enums import Role
 from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import territory_reps
 from queries.paging import ResultPage
 from queries.scope import Viewer
-from ui.session import app_engine
+from ui.reads import fresh_read
 from i18n import N_, _
 
 ALL_REPS = N_("All reps of my territory")
 
 
 def business_settings() -> BusinessSettings:
-    with read_session(app_engine()) as session:
-        return load_settings(session=session)
+    """The company's SLA hours, time zone and currency, as stored now."""
+    return fresh_read(load_settings, None)
 
 
 def rep_filter(viewer: Viewer, key: str) -> int | None:
     """A manager chooses one rep (or all); a rep sees only their own work and gets no widget."""
     if viewer.role is not Role.manager:
         return None
-    with read_session(app_engine()) as session:
-        reps = territory_reps(viewer, session=session, include_inactive=True)
+    reps = fresh_read(territory_reps, viewer, include_inactive=True)
     labels = {_(ALL_REPS): None} | {(r.display_name if r.active else _("{name} (disabled)").format(name=r.display_name)): r.id
                                     for r in reps}
     return labels[st.selectbox(_("Rep"), list(labels), key=key)]

@@ -11,7 +11,7 @@ from i18n import _
 from models.types import local_today
 from queries import handoff_answers
 from queries.reject_reasons import reason_label
-from ui.field_cache import cached_read
+from ui.reads import cached_read
 
 
 def rejection_reasons_chart(viewer, *, key: str) -> None:

@@ -10,20 +10,21 @@ from queries.reject_reasons import reason_label
 from services import acceptance
 from ui.actions import run_write_then_rerun
 from ui.format import when
+from ui.reads import fresh_read
 
 
 def _reason(row) -> str:
     return reason_label(row.reason)
 
 
-def rejected_section(viewer, session, territories, tz) -> None:
+def rejected_section(viewer, territories, tz) -> None:
     st.subheader(_("Rejected by sales"))
-    page = handoff_answers.rejected_queue(viewer, session=session, page_size=100)
+    page = fresh_read(handoff_answers.rejected_queue, viewer, page_size=100)
     linked = st.query_params.get("lead")
     rows = page.rows
     if linked and all(r.code != linked for r in rows):
         # a notification's link (?lead=CODE) brings its lead to the top, wherever it is in the queue
-        rows = [*handoff_answers.rejected_queue(viewer, session=session, code=linked).rows, *rows]
+        rows = [*fresh_read(handoff_answers.rejected_queue, viewer, code=linked).rows, *rows]
     st.metric(_("Leads handed back"), f"{page.total:,}")
     if not rows:
         st.caption(_("No lead is waiting: sales accepted every lead handed over, or marketing has answered."))
@@ -43,7 +44,7 @@ def rejected_section(viewer, session, territories, tz) -> None:
         territory_ids = list(names)
         territory_id = st.selectbox(_("Territory"), territory_ids, format_func=names.get, key=f"rj_terr_{lead_id}",
                                     index=territory_ids.index(lead.territory_id) if lead.territory_id in names else 0)
-        reps = marketing.routable_reps(viewer, territory_id, session=session)
+        reps = fresh_read(marketing.routable_reps, viewer, territory_id)
         rep_names = {r[0]: _("{name} ({n} open leads)").format(name=r[1], n=r[2]) for r in reps}
         if not reps:
             st.warning(_("{territory} has no active rep.").format(territory=names[territory_id]))

@@ -1,4 +1,11 @@
-"""Cached reads of the field workspace's pages.
+"""How a page reads data: the one way, in two kinds.
+
+- ``cached_read(query, viewer, **filters)`` — lists, counts and charts: through the cache below.
+- ``fresh_read(query, viewer, *args, **kwargs)`` — what must be current at this moment: a record
+  opened for editing (its version), the check-in list at the door, a routing rule being changed.
+  One short read session around one query.
+
+Either way a page holds no database session while it draws widgets: it reads, then draws.
 
 A cached result is keyed on who is asking (id, role, territory), every filter, the database, and
 this process's write generation (so a page never shows data older than its own last write);
@@ -29,6 +36,15 @@ def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generatio
     function = getattr(importlib.import_module(module_name), function_name)
     with use_language(language), read_session(app_engine()) as session:
         return function(_viewer, session=session, **dict(filters))
+
+
+def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
+    """``query(viewer, *args, session=…, **kwargs)`` in its own short read session (``viewer``
+    None: ``query(*args, session=…)``, for reads that do not depend on who asks, e.g. settings)."""
+    with read_session(app_engine()) as session:
+        if viewer is None:
+            return query(*args, session=session, **kwargs)
+        return query(viewer, *args, session=session, **kwargs)
 
 
 def cached_read(query, viewer: Viewer, **filters):

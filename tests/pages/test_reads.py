@@ -1,0 +1,93 @@
+"""How pages read (ui/reads.py). Cached reads are keyed on the viewer's scope: two users of
+different territories asking with the same filters never get each other's rows, and a write shows
+at once in this process. Fresh reads see a write made anywhere at once. And no page or widget
+opens a database session of its own: the two readers are the one way in."""
+import ast
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from models.db import write_session
+from queries import lead_queue, territory_events
+from services import leads
+from tests.field_world import NOW, build_world
+from ui.reads import cached_read, fresh_read
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def w(engine, db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ONEVOICE_DATA_DIR", str(tmp_path / "data"))
+    return build_world(engine)
+
+
+def test_two_territories_never_share_cached_rows(w):
+    filters = dict(window="next_30_days", kinds=(), campaign_id=None, limit=20, offset=0, now=NOW)
+    seoul = cached_read(territory_events.events_for, w.v_rep, **filters)
+    busan = cached_read(territory_events.events_for, w.v_rep_b, **filters)
+    seoul_again = cached_read(territory_events.events_for, w.v_rep, **filters)
+    assert [e.code for e in seoul.rows] == ["EV-SOON", "EV-CXL", "EV-LATE"]
+    assert [e.code for e in busan.rows] == ["EV-BSN"]
+    assert seoul_again == seoul
+
+
+def test_two_reps_of_one_territory_never_share_cached_leads(w):
+    mine = cached_read(lead_queue.lead_queue, w.v_rep, search=None, status="all", rep_id=None, limit=25, offset=0)
+    colleague = cached_read(lead_queue.lead_queue, w.v_rep2, search=None, status="all", rep_id=None, limit=25,
+                            offset=0)
+    manager = cached_read(lead_queue.lead_queue, w.v_manager, search=None, status="all", rep_id=None, limit=25,
+                          offset=0)
+    assert sorted(r.code for r in mine.rows) == ["L-FRESH", "L-OVER"]
+    assert [r.code for r in colleague.rows] == ["L-REP2"]
+    assert manager.total == 4
+
+
+def test_a_write_in_this_process_is_seen_at_once(w, engine):
+    def status_of_fresh():
+        page = cached_read(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5,
+                           offset=0)
+        return page.rows[0].status
+    assert status_of_fresh() == "new"
+    with write_session(engine) as s:
+        leads.move_status(w.v_rep, w.lead_fresh.id, "working", expected_version=1, session=s,
+                          now=NOW + timedelta(minutes=1))
+    assert status_of_fresh() == "working"
+
+
+def test_a_fresh_read_sees_every_write_and_keeps_no_session_open(w, engine):
+    def status_of_fresh():
+        page = fresh_read(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5,
+                          offset=0)
+        return page.rows[0].status
+    assert status_of_fresh() == "new"
+    with write_session(engine) as s:
+        leads.move_status(w.v_rep, w.lead_fresh.id, "working", expected_version=1, session=s,
+                          now=NOW + timedelta(minutes=1))
+    assert status_of_fresh() == "working"
+    from ui.session import app_engine
+    assert app_engine().pool.checkedout() == 0
+
+
+def _opened_sessions(path: Path) -> list[str]:
+    """Calls of read_session/write_session/Session in a module, as 'file:line name'."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in {"read_session", "Session"}:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    return found
+
+
+def test_pages_and_widgets_read_only_through_ui_reads():
+    """A page reads through cached_read or fresh_read, then draws; none holds a session of its own
+    open while widgets draw. (Writes go through ui.actions or a short write_session.) The reader
+    itself and the sign-in gate below the pages are the only places that open a read session."""
+    allowed = {"ui/reads.py", "ui/session.py", "ui/sign_in.py"}
+    files = [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]
+    opened = [hit for path in files if str(path.relative_to(ROOT)) not in allowed for hit in _opened_sessions(path)]
+    assert opened == []
+    assert _opened_sessions(ROOT / "ui" / "reads.py"), "the scan must see the reader's own session"
