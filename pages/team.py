@@ -39,33 +39,32 @@ def _one_lead(viewer, reps) -> None:
     search = st.text_input(_("Find a lead (code, company, contact)"), key="tm_lead_search", max_chars=100)
     found = cached_read(queue_q.lead_queue, viewer, search=search or None, status="open", rep_id=None, limit=50,
                         offset=0)
-    leads = {r.id: f"{r.code} · {r.company} · {r.rep or 'unassigned'}" for r in found.rows}
-    with st.form("tm_lead_form"):
-        lead_id = st.selectbox(_("Lead"), list(leads), index=None, placeholder="—", format_func=leads.get,
-                               key="tm_lead")
-        to = _rep_choice(reps, _("Give it to"), "tm_lead_to")
-        if st.form_submit_button(_("Reassign lead")):
-            if lead_id is None or to is None:
-                st.error(_("Choose a lead and a rep."))
-            elif run_write(lambda s: reassign.reassign_lead(viewer, lead_id, to, session=s),
-                           success=_("Lead reassigned to {value}.").format(value=reps[to])) is not None:
-                st.rerun()
+    _reassign_one(viewer, reps, "tm_lead", {r.id: f"{r.code} · {r.company} · {r.rep or 'unassigned'}" for r in found.rows},
+                  label=_("Lead"), button=_("Reassign lead"), missing=_("Choose a lead and a rep."),
+                  write=reassign.reassign_lead, done=_("Lead reassigned to {value}."))
 
 
 def _one_opportunity(viewer, reps) -> None:
     search = st.text_input(_("Find an opportunity (code or name)"), key="tm_opp_search", max_chars=100)
     found = cached_read(activity_q.open_opportunities, viewer, search=search or None, rep_id=None, limit=50,
                         offset=0)
-    opps = {o.id: f"{o.code} · {o.name} · {o.owner or '—'}" for o in found.rows}
-    with st.form("tm_opp_form"):
-        opp_id = st.selectbox(_("Opportunity"), list(opps), index=None, placeholder="—", format_func=opps.get,
-                              key="tm_opp")
-        to = _rep_choice(reps, _("Give it to"), "tm_opp_to")
-        if st.form_submit_button(_("Reassign opportunity")):
-            if opp_id is None or to is None:
-                st.error(_("Choose an opportunity and a rep."))
-            elif run_write(lambda s: reassign.reassign_opportunity(viewer, opp_id, to, session=s),
-                           success=_("Opportunity reassigned to {value}.").format(value=reps[to])) is not None:
+    _reassign_one(viewer, reps, "tm_opp", {o.id: f"{o.code} · {o.name} · {o.owner or '—'}" for o in found.rows},
+                  label=_("Opportunity"), button=_("Reassign opportunity"),
+                  missing=_("Choose an opportunity and a rep."), write=reassign.reassign_opportunity,
+                  done=_("Opportunity reassigned to {value}."))
+
+
+def _reassign_one(viewer, reps, key: str, choices: dict[int, str], *, label: str, button: str, missing: str,
+                  write, done: str) -> None:
+    """One lead or opportunity to another rep: ``write(viewer, id, rep_id, session=…)``."""
+    with st.form(f"{key}_form"):
+        chosen = st.selectbox(label, list(choices), index=None, placeholder="—", format_func=choices.get, key=key)
+        to = _rep_choice(reps, _("Give it to"), f"{key}_to")
+        if st.form_submit_button(button):
+            if chosen is None or to is None:
+                st.error(missing)
+            elif run_write(lambda s: write(viewer, chosen, to, session=s),
+                           success=done.format(value=reps[to])) is not None:
                 st.rerun()
 
 

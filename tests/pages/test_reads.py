@@ -45,22 +45,10 @@ def test_two_reps_of_one_territory_never_share_cached_leads(w):
     assert manager.total == 4
 
 
-def test_a_write_in_this_process_is_seen_at_once(w, engine):
+@pytest.mark.parametrize("reader", [cached_read, fresh_read], ids=["cached", "fresh"])
+def test_a_write_in_this_process_is_seen_at_once_and_no_session_stays_open(w, engine, reader):
     def status_of_fresh():
-        page = cached_read(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5,
-                           offset=0)
-        return page.rows[0].status
-    assert status_of_fresh() == "new"
-    with write_session(engine) as s:
-        leads.move_status(w.v_rep, w.lead_fresh.id, "working", expected_version=1, session=s,
-                          now=NOW + timedelta(minutes=1))
-    assert status_of_fresh() == "working"
-
-
-def test_a_fresh_read_sees_every_write_and_keeps_no_session_open(w, engine):
-    def status_of_fresh():
-        page = fresh_read(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5,
-                          offset=0)
+        page = reader(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5, offset=0)
         return page.rows[0].status
     assert status_of_fresh() == "new"
     with write_session(engine) as s:
