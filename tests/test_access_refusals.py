@@ -30,11 +30,12 @@ import dataclasses
 import enum
 import shutil
 from datetime import date, datetime
-from types import SimpleNamespace
+from collections.abc import Callable
 
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from models.db import get_engine
@@ -119,6 +120,20 @@ def _table_counts(engine) -> tuple:
         return tuple(conn.execute(sa.select(*counts)).one())
 
 
+class SharedWorld:
+    """The module's world on one database: its engine, the world built in it, and every table's
+    row count as built (to notice a test that committed)."""
+
+    def __init__(self, fresh: Callable[[], Engine]):
+        self._fresh = fresh
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        self.engine: Engine = self._fresh()
+        self.world = build_world(self.engine)
+        self.counts: tuple = _table_counts(self.engine)
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database(request, tmp_path_factory):
     """The shared world, built once per database for this module (like conftest's ``engine``: a
@@ -142,16 +157,7 @@ def database(request, tmp_path_factory):
                 conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
             return engine
 
-    state = SimpleNamespace(fresh=fresh)
-
-    def rebuild():
-        state.engine = fresh()
-        state.world = build_world(state.engine)
-        state.counts = _table_counts(state.engine)
-
-    state.rebuild = rebuild
-    rebuild()
-    return state
+    return SharedWorld(fresh)
 
 
 @pytest.fixture
