@@ -52,7 +52,7 @@ def render() -> None:
     if st.button(_("Prepare CSV export"), key="al_export"):
         data = fresh_read(_audit_csv, viewer, f, settings.tz)
         st.download_button(_("Download audit log (CSV)"), data, file_name=f"audit_{start}_{end}.csv",
-                           mime="text/csv", key="al_download")
+                           mime="text/csv", key="al_download", on_click="ignore")
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

@@ -249,9 +249,10 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
                  width="stretch")
     name = f"onevoice_{key}_{f.start}_{f.end}"
     left, right = st.columns(2)
-    left.download_button(_("Download CSV"), lambda: frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv")
+    left.download_button(_("Download CSV"), lambda: frame_csv_bytes(frame), f"{name}.csv", "text/csv", key="dash_csv",
+                         on_click="ignore")
     right.download_button(_("Download XLSX"), lambda: frame_xlsx_bytes(frame, key), f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dash_xlsx")
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dash_xlsx", on_click="ignore")
 
 
 def render() -> None:

@@ -40,7 +40,7 @@ def _export(viewer) -> None:
         with st.spinner(_("Exporting…")):
             data = admin.export_bundle_download(viewer, engine=app_engine())
         st.download_button(_("Download bundle"), data, file_name=f"onevoice-bundle-{utcnow():%Y-%m-%d}.zip",
-                           mime="application/zip", key="dt_download")
+                           mime="application/zip", key="dt_download", on_click="ignore")
 
 
 def _erase(viewer) -> None:

@@ -65,7 +65,8 @@ def _rejects_download(report, filename: str, key: str) -> None:
         stem = filename.rsplit(".", 1)[0]
         st.download_button(ngettext("Download the {n} rejected row (CSV)", "Download the {n} rejected rows (CSV)",
                                     report.rejected_rows).format(n=report.rejected_rows), report.rejects_csv,
-                           file_name=f"{stem}-rejects.csv", mime="text/csv", key=key, icon=":material/download:")
+                           file_name=f"{stem}-rejects.csv", mime="text/csv", key=key, icon=":material/download:",
+                           on_click="ignore")
 
 
 def _preview_and_confirm(viewer, campaign_id: int, event_id: int | None, uploaded) -> None:

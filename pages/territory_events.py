@@ -133,11 +133,12 @@ def _without_event(viewer, campaign_id, tz) -> None:
 def _ics_download(viewer, territory: str, time_zone: str) -> None:
     feed = cached_read(events_q.calendar_feed, viewer)
     # Built when the button is pressed, not on every rerun (folding every event's lines was the
-    # page's largest own cost).
+    # page's largest own cost). The click does not rerun the page (on_click="ignore"): the file is
+    # built on a thread beside any rerun, and a rerun racing it lost the download under load.
     data = lambda: calendar_feed.build_calendar(feed, now=utcnow(), name=calendar_feed.calendar_name(territory),  # noqa: E731
                                                 time_zone=time_zone)
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
-                       mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics",
+                       mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics", on_click="ignore",
                        help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar "
                                      "removes it. A one-time copy: subscribe below to stay up to date.",
                                      "{n} upcoming events of {territory}, cancelled ones included so your calendar "

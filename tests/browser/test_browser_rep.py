@@ -93,8 +93,8 @@ def test_1_rep_sees_only_their_territory_events_and_downloads_the_ics(demo, page
 
     add = page.get_by_role("button", name=re.compile("Add to my calendar")).first
     add.wait_for(state="visible")   # the List tab's button, not one in the tab just left
-    # The file is built on the click (a rerun of the page on the server): on a loaded CI
-    # machine that rerun has taken over 30 s once, so the download gets a minute.
+    # The file is built on the click, on the server, without a rerun of the page (a rerun racing
+    # the deferred build lost the download twice in loaded CI runs before on_click="ignore").
     with page.expect_download(timeout=60_000) as download_info:
         add.click()
     download = download_info.value
