@@ -21,7 +21,7 @@ from queries.field_common import require_field
 from queries.scope import AccessDenied, Viewer, require_role
 
 from . import audit, notifications, sla
-from .errors import NotFound, StaleEdit, ValidationFailed
+from models.errors import NotFound, StaleEdit, ValidationFailed
 from .field_rules import checked_text
 from .leads import LEAD_FIELDS, record_first_touch
 

@@ -28,7 +28,7 @@ from models.tables import Lead, LeadEscalation, User
 from models.types import utcnow
 
 from . import audit, notifications, sla
-from .errors import ValidationFailed
+from models.errors import ValidationFailed
 
 log = logging.getLogger(__name__)
 SWEEP_USER = "escalation-sweep"

@@ -16,7 +16,7 @@ from models.enums import SlaClock
 from models.sla_policy import SlaPolicy, holiday_calendar, load_sla_policy
 from models.tables import Account, Lead
 
-from .errors import ValidationFailed
+from models.errors import ValidationFailed
 
 # A policy of a few business hours a week still ends within this many days (a year's SLA at most).
 MAX_CALENDAR_DAYS = 366 * 8

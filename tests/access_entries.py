@@ -15,7 +15,7 @@ from queries import notifications as notifications_q
 from queries.kpis import KpiFilter
 from services import acceptance, inbox
 from services import users
-from services.errors import StaleEdit
+from models.errors import StaleEdit
 from services.campaigns import CampaignInput, EventInput
 from tests.access_pages import ALL, FIELD, MANAGER, MARKETING, ADMIN, _qualname
 

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from i18n import _
 from models.db import bump_write_generation
 from services.audit import record
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 
 from .load import BundleLoader
 from .spec import FILES

@@ -14,7 +14,7 @@ from models.types import utcnow
 from queries.scope import load_viewer
 from queries import lead_queue, notes_feed
 from services import admin, leads
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 from services.users import create_user
 from tests.apptest_support import all_text, open_page, registered_titles, sign_in, signed_in
 

@@ -24,7 +24,7 @@ from models.types import utcnow
 from queries.scope import AccessDenied, Viewer, load_viewer
 from services import calendar_feed, campaigns
 from services.campaigns import EventInput
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 from tests.browser_support import ROOT, seeded_demo_sqlite, streamlit_server
 from tests.field_world import NOW, build_world
 

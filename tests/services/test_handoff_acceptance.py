@@ -10,7 +10,7 @@ from models.enums import LeadStatus
 from models.tables import AuditLog, Lead, LeadRejection
 from queries.scope import AccessDenied
 from services import acceptance, reassign
-from services.errors import StaleEdit, ValidationFailed
+from models.errors import StaleEdit, ValidationFailed
 from tests.handoff_world import HANDOVER, build, hand_over, notes_of
 
 LATER = HANDOVER + timedelta(hours=2)

@@ -10,7 +10,7 @@ from models.enums import Segment
 from models.sla_policy import policy_from_values
 from models.tables import Lead, Setting
 from services import admin, sla
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 from tests.factories import Builder
 from tests.handoff_world import HANDOVER, SEOUL, build, hand_over
 

@@ -8,7 +8,7 @@ import pytest
 from i18n import use_language
 from i18n.labels import LABELS, label, relabel
 from models import enums
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 from services.field_rules import checked_amount
 from ui import format as fmt
 

@@ -23,7 +23,7 @@ from queries.kpis.exact import to_decimal
 from queries.scope import AccessDenied
 from services import registrations as reg
 from services.bundle import BundleInvalid, export_bundle, import_bundle
-from services.errors import NotFound, ValidationFailed
+from models.errors import NotFound, ValidationFailed
 from services.lead_import_parsing import auto_mapping, open_lead_file, read_header
 from tests.factories import Builder, EventStatus, utc
 from tests.field_world import NOW, build_world

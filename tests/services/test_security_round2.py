@@ -25,7 +25,7 @@ from models.db import get_engine, write_session
 from models.enums import Role
 from models.tables import AuditLog, LoginThrottle
 from services import auth, session_token, users
-from services.errors import ValidationFailed
+from models.errors import ValidationFailed
 from tests.factories import Builder
 
 ROOT = Path(__file__).resolve().parents[2]
