@@ -72,7 +72,8 @@ def _campaign_form(key: str, territories, owners, current=None, targets=(), *, t
         segment = c3.selectbox(_("Target segment"), segments, format_func=lambda s: label(s) if s else _("Any segment"),
                                index=segments.index(current.target_segment) if current else 0, key=f"{key}_segment")
         chosen = st.multiselect(_("Target territories (none = every territory)"), list(names), default=list(targets),
-                                format_func=names.get, key=f"{key}_territories")
+                                format_func=names.get, key=f"{key}_territories",
+                                placeholder=_("Every territory"))
         c1, c2 = st.columns(2)
         start = c1.date_input(_("Start date"), value=current.start_date if current else today, format="YYYY-MM-DD",
                               key=f"{key}_start")

@@ -102,7 +102,8 @@ def _unassigned(viewer, reps, tz) -> None:
     pager(result, "tm_un_page", N_("unassigned leads"))
     rows = {u.id: f"{u.code} · {u.company}" for u in result.rows}
     with st.form("tm_route_form"):
-        chosen = st.multiselect(_("Leads to route"), list(rows), format_func=rows.get, key="tm_route_leads")
+        chosen = st.multiselect(_("Leads to route"), list(rows), format_func=rows.get, key="tm_route_leads",
+                                placeholder=_("Choose leads"))
         every = st.checkbox(_("All leads of this page"), key="tm_route_page")
         to = _rep_choice(reps, _("Route to"), "tm_route_to")
         if st.form_submit_button(_("Route")):

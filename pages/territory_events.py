@@ -63,7 +63,7 @@ def _filters(viewer):
                                   default=EventWindow.next_30_days, key="ev_window") or EventWindow.next_30_days
     cols = st.columns(2)
     kinds = cols[0].multiselect(_("Kind"), [k.value for k in EventKind], key="ev_kinds",
-                                format_func=labeller(EventKind))
+                                format_func=labeller(EventKind), placeholder=_("All kinds"))
     campaign_id = labels[cols[1].selectbox(_("Campaign"), list(labels), key="ev_campaign")]
     return EventWindow(window), tuple(sorted(kinds)), campaign_id
 
