@@ -33,16 +33,6 @@ def _pick_event(viewer, tz):
     return st.selectbox(_("Event"), list(labels), format_func=labels.get, key="ci_event")
 
 
-def _read_door(viewer, event_id: int, search: str, *, session):
-    """What the door shows for one event and search: the event, why check-in is closed (or
-    None), the matching registrations, everyone's count and the checked-in count."""
-    event = reg.event_for(viewer, event_id, session=session)
-    return (event, reg.check_in_refusal(event, session=session),
-            reg_q.event_registrations(viewer, event_id, session=session, search=search, limit=PAGE_SIZE),
-            reg_q.event_registrations(viewer, event_id, session=session, limit=1).total,
-            reg_q.event_registrations(viewer, event_id, session=session, status="attended", limit=1).total)
-
-
 def _registration_card(viewer, row, tz, open_: bool) -> None:
     with st.container(border=True):
         name = row.contact_name or row.company
@@ -84,9 +74,10 @@ def render() -> None:
         return
     search = st.text_input(_("Search name, company or e-mail"), key="ci_search",
                            placeholder=_("e.g. Kim, Hanbit, @hanbit.co.kr"))
-    event, refusal, page, total, attended = fresh_read(_read_door, viewer, event_id, search)
+    door = fresh_read(reg.door_view, viewer, event_id, search=search, limit=PAGE_SIZE)
+    event, refusal, page = door.event, door.refusal, door.registrations
     st.caption(_("{attended} of {total} checked in · {venue}").format(
-        attended=attended, total=total, venue=md(event.venue or "—")))
+        attended=door.attended, total=door.total, venue=md(event.venue or "—")))
     if refusal:
         st.warning(md(refusal))
     else:

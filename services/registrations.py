@@ -30,6 +30,8 @@ from models.settings_store import load_settings
 from models.tables import Account, Event, Lead, Registration, User
 from models.timefmt import local_date, local_midnight_utc
 from models.types import utcnow
+from queries import registrations as reg_q
+from queries.paging import ResultPage
 from queries.scope import AccessDenied, Viewer, require_role
 from services import audit, codes, notifications, sla
 from services.bundle.values import ascii_lower
@@ -89,6 +91,24 @@ def event_for(viewer: Viewer, event_id: int, *, session: Session, roles=CHECK_IN
     if viewer.is_field and event.territory_id != viewer.territory_id:
         raise AccessDenied(_("event {code} is not an event of your territory").format(code=event.code))
     return event
+
+
+@dataclass(frozen=True)
+class DoorView:
+    """What the check-in page shows for one event and search, read together."""
+    event: Event
+    refusal: str | None            # why check-in is closed, or None when it is open
+    registrations: ResultPage      # the first `limit` registrations matching the search
+    total: int                     # everyone registered
+    attended: int                  # checked in so far
+
+
+def door_view(viewer: Viewer, event_id: int, *, session: Session, search: str = "", limit: int = 30) -> DoorView:
+    event = event_for(viewer, event_id, session=session)
+    return DoorView(event, check_in_refusal(event, session=session),
+                    reg_q.event_registrations(viewer, event_id, session=session, search=search, limit=limit),
+                    reg_q.event_registrations(viewer, event_id, session=session, limit=1).total,
+                    reg_q.event_registrations(viewer, event_id, session=session, status="attended", limit=1).total)
 
 
 def check_in_window(event: Event, *, session: Session) -> tuple[datetime, datetime]:

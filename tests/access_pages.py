@@ -103,7 +103,6 @@ NO_VIEWER = {
     "services.calendar_feed.calendar_name": "pure: a title from a name the caller holds",
     "services.calendar_feed.feed_url": "pure: an address from a token the caller holds",
     "services.calendar_feed.webcal_url": "pure: the same address with another scheme",
-    "services.registrations.check_in_refusal": "pure: why check-in is closed for an event the caller already holds",
     "services.lead_import_parsing.read_header": "pure: parses the uploaded file",
     "services.lead_import_parsing.open_lead_file": "pure: checks and opens the uploaded file",
     "services.lead_import_parsing.auto_mapping": "pure: maps header names",

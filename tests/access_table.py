@@ -222,7 +222,7 @@ TABLE: list[Entry] = [
         session=s, walk_in=True, now=w.ev_sel.starts_at), "rep_sel", "deny"),
     E(registrations.check_in, CHECK_IN, lambda w, v, s: registrations.check_in(
         v, w.registration_sel.id, session=s, now=w.ev_sel.starts_at), "rep_sel", "deny"),
-    E(registrations.event_for, CHECK_IN, lambda w, v, s: registrations.event_for(v, w.ev_sel.id, session=s),
+    E(registrations.door_view, CHECK_IN, lambda w, v, s: registrations.door_view(v, w.ev_sel.id, session=s),
       "rep_sel", "deny"),
     E(registrations.import_registrations, MARKETING, lambda w, v, s: registrations.import_registrations(
         v, w.lead_file, w.import_mapping, event_id=w.ev_sel.id, session=s), "marketer"),
