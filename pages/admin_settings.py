@@ -77,10 +77,11 @@ def _targets(viewer) -> None:
     today = local_today(business_settings().tz)
     year = st.number_input(_("Year"), min_value=2000, max_value=2100, value=today.year, step=1)
     rows = fresh_read(admin_queries.targets_grid, viewer, start=date(int(year), 1, 1), months=12)
-    frame = pd.DataFrame(rows)
-    for column in ("revenue_target", "forecast"):
-        frame[column] = frame[column].map(lambda v: None if v is None else str(v))
-    frame["lead_commitment"] = frame["lead_commitment"].map(lambda v: None if v is None else str(v))
+    # Text before pandas sees the numbers: a column of numbers with gaps would become floats with
+    # NaN, shown as "nan" and "5.0" (what the grid showed for a year with unset months).
+    text = ("revenue_target", "forecast", "lead_commitment")
+    frame = pd.DataFrame([{k: (None if v is None else str(v)) if k in text else v for k, v in r.items()} for r in rows],
+                         dtype=object)
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"as_targets_{year}", disabled=["territory", "month"],
         column_config={"territory": st.column_config.Column(_("Territory")), "month": st.column_config.Column(_("Month")),
