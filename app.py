@@ -66,9 +66,8 @@ def main() -> None:
         viewer = resolve_viewer()
         apply_language(viewer)
         nav = _navigation_for(viewer)
-        authenticator = make_authenticator(viewer)
         if viewer is None:
-            viewer = login_form(authenticator)
+            viewer = login_form(make_authenticator())
             if viewer is None:
                 st.stop()
             # Signed in during this run. The cookie component answers the browser in a moment and
@@ -84,9 +83,8 @@ def main() -> None:
         st.markdown(f"**{md(viewer.display_name)}**  \n{label(viewer.role)}")
         if "my-inbox" in _PAGES:
             unread_badge(viewer, _PAGES["my-inbox"])
-        if st.button(_("Sign out"), key="ov_signout", icon=":material/logout:"):
-            sign_out(authenticator)
-            st.rerun()
+        # A callback: it runs before the script, so no rerun arriving meanwhile can lose the click.
+        st.button(_("Sign out"), key="ov_signout", icon=":material/logout:", on_click=sign_out)
         close_sidebar_after_navigation()
     explain_unavailable_page(viewer, nav.url_path)
     with through_navigation():

@@ -254,6 +254,7 @@ def render() -> None:
     # The lead being worked comes first (on a phone it would otherwise sit below the whole table)
     # and is kept apart from the table's selection: a write can move it to another page of the
     # queue (touched leads sort after untouched ones); the panel stays on it.
+    _open_linked_lead(viewer)    # before the panel is drawn: the link's own run opens it
     working = st.session_state.get(WORKING)
     if working is not None:
         try:
@@ -277,7 +278,6 @@ def render() -> None:
     result = cached_read(queue_q.lead_queue, viewer, search=search or None, status=status, rep_id=rep_id,
                          limit=PAGE_SIZE, offset=offset)
     overdue = cached_read(queue_q.overdue_count, viewer, rep_id=rep_id)
-    _open_linked_lead(viewer)
     st.caption(_("Response deadline: fixed when the lead was handed to sales, by the SLA policy then in force · "
                  "{overdue} overdue and untouched · times in {tz}").format(overdue=overdue, tz=settings.time_zone))
     if not result.rows:

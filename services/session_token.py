@@ -4,12 +4,17 @@ The issue time (``iat``) is written into the token when it is made, so whether a
 issued before the user's session epoch (sign-out, password change…) never depends on settings
 such as the cookie lifetime. A token without ``iat`` (made by the library, or by an older
 version of the portal) is refused.
+
+Issue times, expiry and the epoch they are compared with are all on the product clock
+(``models.types.utcnow``), so a clock pinned by ``ONEVOICE_NOW`` moves them together.
 """
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import jwt
+
+from models.types import utcnow
 
 ALGORITHM = "HS256"
 
@@ -24,7 +29,7 @@ def decode(token: str | None, key: str, *, now: datetime | None = None) -> tuple
     """(username, issued_at) of a well-signed, unexpired token that says when it was issued."""
     if not token:
         return None
-    now = now or datetime.now(timezone.utc)
+    now = now or utcnow()   # the product clock: the one the issue time and the session epoch use
     try:
         # The library's "exp_date" is checked below; PyJWT's own "iat" check would refuse a token
         # whose clock is a moment ahead, so the numbers are checked here instead.

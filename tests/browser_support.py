@@ -27,6 +27,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 COOKIE_NAME = "onevoice_session"
+_LIVE_LOGS: list[Path] = []   # the logs of the servers running now, for a failure's report
 
 
 def require_chromium() -> None:
@@ -74,6 +75,7 @@ def streamlit_server(db_url: str, data_dir: Path, *, timeout_s: float = 60):
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
+        _LIVE_LOGS.append(log_path)
         try:
             deadline = time.monotonic() + timeout_s
             while True:
@@ -87,6 +89,7 @@ def streamlit_server(db_url: str, data_dir: Path, *, timeout_s: float = 60):
                 time.sleep(0.3)
             yield base
         finally:
+            _LIVE_LOGS.remove(log_path)
             proc.terminate()
             try:
                 proc.wait(10)
@@ -104,8 +107,33 @@ def chromium_browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             yield browser
+        except BaseException:
+            report_failure(browser)
+            raise
         finally:
             browser.close()
+
+
+def report_failure(browser) -> None:
+    """What the browser showed when a test failed, on stderr (pytest prints it with the failure,
+    in CI too) and as screenshots in tests/artifacts/: every open page's address, script state
+    and main text, and the end of each running server's log."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for c, context in enumerate(browser.contexts):
+        for p, page in enumerate(context.pages):
+            try:
+                state = page.get_attribute("[data-testid='stApp']", "data-test-script-state", timeout=2_000)
+                text = page.inner_text("body", timeout=2_000)
+                shot = ARTIFACTS / f"failure-{os.getpid()}-{c}-{p}.png"
+                page.screenshot(path=str(shot), full_page=True, timeout=10_000)
+            except Exception as exc:  # noqa: BLE001 - a report must not hide the failure itself
+                print(f"[browser] page {c}.{p}: could not read it: {exc}", file=sys.stderr)
+                continue
+            print(f"[browser] page {c}.{p} at {page.url} (script {state}), screenshot {shot}:\n"
+                  f"{text[:3000]}", file=sys.stderr)
+    for log_path in _LIVE_LOGS:
+        lines = log_path.read_text(errors="replace").splitlines()[-40:]
+        print(f"[server] end of {log_path}:\n" + "\n".join(lines), file=sys.stderr)
 
 
 def wait_ready(page, timeout_ms: float = 60_000) -> None:
@@ -169,15 +197,18 @@ def open_page(page, title: str) -> None:
 
 
 def choose(page, label: str, option: str | re.Pattern, attempts: int = 3) -> None:
-    """Pick an option of the selectbox labelled ``label`` by (part of) its text. A rerun that
-    redraws the list while it is open (a timer, a late component answer) detaches the option;
-    open it again then."""
+    """Pick an option of the selectbox labelled ``label`` by (part of) its text. Text is typed into
+    the box first, as a person does in a long list: the open list draws only the options in view.
+    A rerun that redraws the list while it is open (a timer) detaches the option; open it again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
         wait_ready(page)
         box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
-        box.locator("[role='combobox']").first.click()
+        combobox = box.locator("[role='combobox']").first
+        combobox.click()
+        if isinstance(option, str):
+            combobox.press_sequentially(option)
         try:
             page.locator("[role='option']").filter(has_text=option).first.click(timeout=10_000)
             break

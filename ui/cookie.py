@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import streamlit as st
 
@@ -52,4 +52,6 @@ def write_cookie(authenticator, username: str, issued_at: datetime) -> None:
     days = load_config().cookie_expiry_days
     token = session_token.encode(username, cookie_key(), issued_at=issued_at, lifetime_days=days)
     cookie_model = authenticator.cookie_controller.cookie_model
-    cookie_model.cookie_manager.set(COOKIE_NAME, token, expires_at=issued_at + timedelta(days=days))
+    # The browser keeps the cookie by its own clock; the token's expiry is checked on ours.
+    browser_expiry = datetime.now(timezone.utc) + timedelta(days=days)
+    cookie_model.cookie_manager.set(COOKIE_NAME, token, expires_at=browser_expiry)

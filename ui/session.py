@@ -1,8 +1,16 @@
 """The sign-in gate, run by app.py at the top of every rerun.
 
 Order of a rerun (app.py): ``resolve_viewer`` (session state or cookie, checked against the
-database) → ``st.navigation`` for that viewer's role → ``make_authenticator`` (draws the
-library's cookie component) → the sign-in form when nobody is signed in → the page.
+database) → ``st.navigation`` for that viewer's role → nobody signed in: ``make_authenticator``
+(draws the library's cookie component) and the sign-in form; signed in: the page.
+
+The cookie component is drawn only while nobody is signed in (the sign-in run writes the cookie
+with it, the run after a sign-out deletes it). A signed-in run never draws it: the component
+answers the browser with a rerun when it mounts, and that rerun, arriving just after a page
+loaded, interrupted the run of a click and lost the click (Streamlit drops a button's trigger
+when the run that carried it is interrupted). The cookie is read from the request instead
+(``ui.cookie.cookie_claims``), and signing out is a button callback, which runs before any
+rerun can interrupt it.
 
 streamlit-authenticator owns the re-authentication cookie (a JWT of username + expiry signed
 with our key) and the session-state protocol (``authentication_status``, ``username``…). We
@@ -22,7 +30,6 @@ from __future__ import annotations
 
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
 
 from i18n import _
 from models.config import load_config
@@ -33,16 +40,8 @@ from services import auth
 # The parts of the gate, one module per job; re-exported so pages and app.py import them from here.
 from ui.cookie import COOKIE_NAME, MIN_COOKIE_KEY_LENGTH, cookie_claims, cookie_key  # noqa: F401
 from ui.engine import app_engine  # noqa: F401
-from ui.guard import ISSUED_KEY, VIEWER_KEY, require_viewer  # noqa: F401
-from ui.sign_in import login_form  # noqa: F401
-
-
-def _credentials_for(viewer: Viewer | None) -> dict:
-    """The library's credentials dict: only the signed-in user, never the whole users table."""
-    if viewer is None:
-        return {"usernames": {}}
-    return {"usernames": {viewer.username: {"name": viewer.display_name, "password": "unused", "email": None,
-                                            "roles": [viewer.role.value]}}}
+from ui.guard import FORGET_COOKIE_KEY, ISSUED_KEY, VIEWER_KEY, require_viewer  # noqa: F401
+from ui.sign_in import SIGN_IN_BUTTON_KEY, login_form  # noqa: F401
 
 
 def _forget_session() -> None:
@@ -83,18 +82,21 @@ def resolve_viewer() -> Viewer | None:
     return viewer
 
 
-def make_authenticator(viewer: Viewer | None):
-    """The one Authenticate object of this rerun (it draws the cookie component: call it after
-    st.navigation). Its credentials hold only the signed-in user."""
-    authenticator = stauth.Authenticate(_credentials_for(viewer), COOKIE_NAME, cookie_key(),
+def make_authenticator():
+    """The library's Authenticate object, for a run with nobody signed in: it draws the cookie
+    component, which the sign-in form writes the cookie through. A cookie a sign-out asked to
+    delete is deleted here, in the first runs after it, until the browser confirms."""
+    # No credentials: the password check is ours (ui.sign_in), the library only keeps the cookie.
+    authenticator = stauth.Authenticate({"usernames": {}}, COOKIE_NAME, cookie_key(),
                                         load_config().cookie_expiry_days, login_sleep_time=0,
                                         # the placeholder password is never checked: do not bcrypt it every rerun
                                         auto_hash=False)
-    if viewer is not None:
-        try:
-            authenticator.login(location="unrendered")  # keeps the library's own state in step
-        except LoginError:
-            pass
+    # Not in the run that signs in again: the two components run in any order in the browser.
+    if st.session_state.get(FORGET_COOKIE_KEY) and not st.session_state.get(SIGN_IN_BUTTON_KEY):
+        deleted = authenticator.cookie_controller.cookie_model.cookie_manager.cookie_manager(
+            method="delete", cookie=COOKIE_NAME, key="delete", default=False)
+        if deleted:
+            st.session_state.pop(FORGET_COOKIE_KEY, None)
     return authenticator
 
 
@@ -105,16 +107,12 @@ def end_session(notice: str) -> None:
     st.session_state["ov_notice"] = notice
 
 
-def sign_out(authenticator) -> None:
-    """End this session and every cookie issued so far for the user (their session epoch)."""
+def sign_out() -> None:
+    """The Sign out button's callback: end this session and every cookie issued so far for the
+    user (their session epoch); the browser's cookie is deleted by the next run's component."""
     viewer = st.session_state.get(VIEWER_KEY)
     if viewer is not None:
         with write_session(app_engine()) as session:
             auth.sign_out(viewer.username, session=session)
-    try:
-        authenticator.logout(location="unrendered")  # deletes the cookie in the browser
-    except Exception:  # noqa: BLE001 - the library refuses when it thinks nobody is signed in
-        pass
     _forget_session()
-
-
+    st.session_state[FORGET_COOKIE_KEY] = True

@@ -1,10 +1,15 @@
 """The sign-in gate and role navigation, through AppTest on the real app.py."""
+import json
+
 import pytest
 
-from models.db import get_engine, write_session
+from models.db import get_engine, read_session, write_session
 from models.enums import Role
-from services import users
+from services import auth, users
 from tests.apptest_support import all_text, fresh_app, open_page, registered_titles, sign_in, signed_in
+from services.demo_seed import DEMO_PASSWORD
+from ui.guard import ISSUED_KEY
+from ui.sign_in import SIGN_IN_BUTTON_KEY
 from ui.registry import pages_for
 
 DEMO_USERS = {Role.rep: "minjun.kim", Role.manager: "seoyeon.park", Role.marketer: "jiwoo.choi",
@@ -80,3 +85,43 @@ def test_unreachable_database_shows_one_message_and_no_traceback(monkeypatch, tm
     assert not at.exception
     assert [e.value for e in at.error][0].startswith("OneVoice cannot start: cannot reach database")
     assert "Traceback" not in all_text(at)
+
+
+def _cookie_calls(at) -> list[str]:
+    """The methods of the cookie component's calls drawn in this run (getAll, set, delete)."""
+    return [json.loads(el.proto.json_args)["method"] for el in at.get("component_instance")]
+
+
+def test_a_signed_in_run_draws_no_cookie_component(app):
+    """The component answers the browser with a rerun when it mounts; drawn on a signed-in page it
+    interrupted the run of a click made just after the page loaded, and the click was lost."""
+    at = fresh_app()
+    assert _cookie_calls(at) == ["getAll"]          # the sign-in form writes the cookie through it
+    at = signed_in("minjun.kim")
+    assert _cookie_calls(at) == []
+    open_page(at, "My account")
+    assert _cookie_calls(at) == []
+
+
+def test_sign_out_ends_the_session_in_the_click_s_own_run_and_deletes_the_cookie(app):
+    at = signed_in("minjun.kim")
+    issued = at.session_state[ISSUED_KEY]
+    at.button(key="ov_signout").click().run()
+    assert not at.exception, at.exception
+    assert registered_titles(at) == {"Sign in"}
+    assert at.text_input(key="ov_login_username") is not None
+    assert _cookie_calls(at) == ["getAll", "delete"]
+    with read_session(get_engine(app)) as session:         # every cookie issued so far is refused
+        assert not auth.session_is_valid("minjun.kim", issued, session=session)
+    # AppTest has no browser to confirm the deletion, so it is drawn again in the next run...
+    at.run()
+    assert _cookie_calls(at) == ["getAll", "delete"]
+    # ...but not beside the new cookie when the person signs in again in the same tab: the
+    # browser runs the two in any order and could delete the new one.
+    at.text_input(key="ov_login_username").input("minjun.kim")
+    at.text_input(key="ov_login_password").input(DEMO_PASSWORD)
+    at.button(key=SIGN_IN_BUTTON_KEY).click().run()
+    assert _cookie_calls(at) == ["getAll", "set"]
+    at.run()
+    assert any("My day" in t.value for t in at.title)
+    assert _cookie_calls(at) == []

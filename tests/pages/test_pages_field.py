@@ -153,6 +153,20 @@ def test_lead_queue_works_an_overdue_lead_to_converted(db):
     assert count(db, Activity, Activity.lead_id == lead.id) >= 1
 
 
+def test_a_notifications_link_opens_the_leads_panel_in_its_own_first_run(db):
+    """?lead=CODE (the inbox's "Open" link, in a new tab): the one run that link starts shows the
+    lead's work panel; nothing else reruns the page to open it."""
+    lead = _overdue_lead(db, "minjun.kim")
+    at = field_app("minjun.kim")
+    at.query_params["lead"] = lead.code
+    at = open_page(at, "Lead queue")
+    assert not at.exception, at.exception
+    assert any(lead.code in h.value for h in at.subheader), [h.value for h in at.subheader]
+    at.query_params["lead"] = "NO-SUCH-LEAD"
+    at.run()
+    assert "Lead NO-SUCH-LEAD is not in your queue (any more)." in [i.value for i in at.info]
+
+
 def test_lead_queue_refuses_a_stale_edit_and_an_illegal_looking_conversion(db):
     lead = _overdue_lead(db, "minjun.kim")
     at = open_page(field_app("minjun.kim"), "Lead queue")

@@ -24,6 +24,7 @@ from manage import main
 from models.db import get_engine, write_session
 from models.enums import Role
 from models.tables import AuditLog, LoginThrottle
+from models.types import utcnow
 from services import auth, session_token, users
 from models.errors import ValidationFailed
 from tests.factories import Builder
@@ -142,7 +143,7 @@ KEY = "k" * 40
 
 
 def test_a_signed_out_cookie_stays_refused_when_the_cookie_lifetime_is_lowered(engine, rep, monkeypatch):
-    issued = datetime.now(timezone.utc) - timedelta(hours=2)
+    issued = utcnow() - timedelta(hours=2)
     monkeypatch.setenv("ONEVOICE_COOKIE_DAYS", "7")
     token = session_token.encode("rep1", KEY, issued_at=issued, lifetime_days=7)
     username, seen_issued = session_token.decode(token, KEY)
@@ -158,7 +159,7 @@ def test_a_signed_out_cookie_stays_refused_when_the_cookie_lifetime_is_lowered(e
 
 def test_cookie_without_issue_time_or_with_a_bad_one_is_refused():
     import jwt
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     legacy = jwt.encode({"username": "rep1", "exp_date": (now + timedelta(days=7)).timestamp()}, KEY,
                         algorithm="HS256")
     assert session_token.decode(legacy, KEY) is None
