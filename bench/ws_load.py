@@ -142,12 +142,12 @@ class RssSampler(threading.Thread):
 
 
 def cookie_for(username: str, key: str = BENCH_COOKIE_KEY) -> str:
-    """The cookie the portal writes at sign-in (its own encoder: the token carries its issue time)."""
-    from datetime import datetime, timezone
-
+    """The cookie the portal writes at sign-in (its own encoder: the token carries its issue time,
+    on the product clock the portal checks it with, so a pinned ONEVOICE_NOW moves both)."""
+    from models.types import utcnow
     from services.session_token import encode
 
-    return encode(username, key, issued_at=datetime.now(timezone.utc), lifetime_days=7)
+    return encode(username, key, issued_at=utcnow(), lifetime_days=7)
 
 
 def pick_users(db_url: str, n: int) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from i18n import _
 from models.tables import LoginThrottle, User
 from models.types import utcnow
+from queries.scope import Viewer
 from services import audit
 
 MAX_FAILED_ATTEMPTS = 5
@@ -152,12 +153,22 @@ def sign_in(username: str, password: str, *, session: Session, now: datetime | N
     return SignInResult(False, GENERIC_FAILURE)
 
 
-def session_is_valid(username: str, issued_at: datetime, *, session: Session) -> bool:
-    """A session (cookie or open tab) issued at ``issued_at`` is still good for this user."""
-    user = session.exec(select(User).where(User.username == username)).first()
+def _session_holds(user: User | None, issued_at: datetime) -> bool:
     if user is None or not user.active or not user.password_hash:
         return False
     return user.session_epoch is None or issued_at >= user.session_epoch
+
+
+def session_is_valid(username: str, issued_at: datetime, *, session: Session) -> bool:
+    """A session (cookie or open tab) issued at ``issued_at`` is still good for this user."""
+    return _session_holds(session.exec(select(User).where(User.username == username)).first(), issued_at)
+
+
+def session_viewer(username: str, issued_at: datetime, *, session: Session) -> Viewer | None:
+    """The Viewer of a session issued at ``issued_at``, or None when it no longer holds (disabled,
+    signed out, password or role changed since): the gate's one read of the user per rerun."""
+    user = session.exec(select(User).where(User.username == username)).first()
+    return Viewer.of(user) if _session_holds(user, issued_at) else None
 
 
 def password_change_required(username: str, *, session: Session) -> bool:

@@ -87,6 +87,7 @@ NO_VIEWER = {
     "services.auth.sign_in": "the sign-in itself",
     "services.auth.sign_out": "the signed-in user's own session epoch",
     "services.auth.session_is_valid": "session check of the signed-in user",
+    "services.auth.session_viewer": "the gate itself: the user of the session being checked, nobody else",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
     "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",

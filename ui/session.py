@@ -35,7 +35,7 @@ from i18n import _
 from models.config import load_config
 from models.db import read_session, write_session
 from models.errors import ConfigurationError  # noqa: F401  (app.py catches it from here)
-from queries.scope import Viewer, load_viewer
+from queries.scope import Viewer
 from services import auth
 # The parts of the gate, one module per job; re-exported so pages and app.py import them from here.
 from ui.cookie import COOKIE_NAME, MIN_COOKIE_KEY_LENGTH, cookie_claims, cookie_key  # noqa: F401
@@ -69,9 +69,11 @@ def resolve_viewer() -> Viewer | None:
     if username is None:
         return None
     issued = state.get(ISSUED_KEY)
-    with read_session(engine) as session:
-        still_valid = issued is not None and auth.session_is_valid(username, issued, session=session)
-        viewer = load_viewer(username, session=session) if still_valid else None
+    if issued is None:
+        viewer = None
+    else:
+        with read_session(engine) as session:
+            viewer = auth.session_viewer(username, issued, session=session)
     if viewer is None:
         if state.get("authentication_status"):
             state["ov_notice"] = _("Your session has ended. Please sign in again.")

@@ -83,6 +83,23 @@ def test_sessions_issued_before_the_epoch_are_refused(engine, people):
         assert not auth.session_is_valid("ghost", issued, session=s)
 
 
+def test_the_gates_one_read_gives_the_viewer_only_while_the_session_holds(engine, people):
+    issued = utcnow() - timedelta(minutes=5)
+    with Session(engine) as s:
+        viewer = auth.session_viewer("rep1", issued, session=s)
+        assert (viewer.username, viewer.role) == ("rep1", Role.rep)
+        assert auth.session_viewer("ghost", issued, session=s) is None
+    with write_session(engine) as s:
+        auth.sign_out("rep1", session=s)
+    with Session(engine) as s:
+        assert auth.session_viewer("rep1", issued, session=s) is None
+        assert auth.session_viewer("rep1", utcnow() + timedelta(seconds=1), session=s).username == "rep1"
+    with write_session(engine) as s:
+        admin.disable_user(people["admin"], "rep1", session=s)
+    with Session(engine) as s:
+        assert auth.session_viewer("rep1", utcnow() + timedelta(days=1), session=s) is None
+
+
 def test_disabling_and_role_change_end_sessions(engine, people):
     issued = utcnow() - timedelta(seconds=5)
     with write_session(engine) as s:
