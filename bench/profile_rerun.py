@@ -6,7 +6,7 @@ user of the generated data), grouped by the part of the app the time is spent un
 
 For each page: the median wall time of ``--reruns`` warm reruns, then the cumulative time under
 each part (the sign-in gate ``ui.session.resolve_viewer``, the cookie component
-``make_authenticator``, navigation, the page's ``render``, SQL execution, ``st.cache_data``
+``make_authenticator`` — drawn only while nobody is signed in, so 0 for a signed-in rerun —, navigation, the page's ``render``, SQL execution, ``st.cache_data``
 look-ups, charts, dataframes) and the top functions by own time. The parts overlap (SQL is
 also inside the page); each is the share of the rerun spent inside it.
 """
