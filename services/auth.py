@@ -153,22 +153,21 @@ def sign_in(username: str, password: str, *, session: Session, now: datetime | N
     return SignInResult(False, GENERIC_FAILURE)
 
 
-def _session_holds(user: User | None, issued_at: datetime) -> bool:
+def session_viewer(username: str, issued_at: datetime, *, session: Session) -> Viewer | None:
+    """The Viewer of a session (cookie or open tab) issued at ``issued_at``, or None when it no
+    longer holds (unknown, disabled, signed out, password or role changed since): the gate's one
+    read of the user per rerun."""
+    user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active or not user.password_hash:
-        return False
-    return user.session_epoch is None or issued_at >= user.session_epoch
+        return None
+    if user.session_epoch is not None and issued_at < user.session_epoch:
+        return None
+    return Viewer.of(user)
 
 
 def session_is_valid(username: str, issued_at: datetime, *, session: Session) -> bool:
-    """A session (cookie or open tab) issued at ``issued_at`` is still good for this user."""
-    return _session_holds(session.exec(select(User).where(User.username == username)).first(), issued_at)
-
-
-def session_viewer(username: str, issued_at: datetime, *, session: Session) -> Viewer | None:
-    """The Viewer of a session issued at ``issued_at``, or None when it no longer holds (disabled,
-    signed out, password or role changed since): the gate's one read of the user per rerun."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    return Viewer.of(user) if _session_holds(user, issued_at) else None
+    """A session issued at ``issued_at`` is still good for this user."""
+    return session_viewer(username, issued_at, session=session) is not None
 
 
 def password_change_required(username: str, *, session: Session) -> bool:

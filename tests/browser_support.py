@@ -151,16 +151,21 @@ def wait_main_text(page, text: str, timeout_ms: float = 60_000) -> str:
     return page.inner_text("[data-testid='stMain']")
 
 
-def wait_for_cookie(page, timeout_s: float = 20) -> dict:
-    """The re-authentication cookie is written by a component a moment after sign-in; a
-    navigation before that would start a session without it. Returns the cookie."""
+def _session_cookie(page) -> dict | None:
+    return next((c for c in page.context.cookies() if c["name"] == COOKIE_NAME), None)
+
+
+def wait_for_cookie(page, timeout_s: float = 20, *, present: bool = True) -> dict | None:
+    """The re-authentication cookie is written by a component a moment after sign-in (a
+    navigation before that would start a session without it) and deleted by one a moment after
+    sign-out. Waits for it to be there (returns it) or, with present=False, to be gone."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        for cookie in page.context.cookies():
-            if cookie["name"] == COOKIE_NAME:
-                return cookie
+        cookie = _session_cookie(page)
+        if (cookie is not None) == present:
+            return cookie
         page.wait_for_timeout(200)
-    raise AssertionError("the session cookie was never written")
+    raise AssertionError("the session cookie was never " + ("written" if present else "deleted"))
 
 
 def sign_in(page, base: str, username: str, password: str, language: str = "en") -> None:

@@ -47,6 +47,13 @@ def cookie_claims(key: str) -> tuple[str, datetime] | None:
     return session_token.decode(st.context.cookies.get(COOKIE_NAME), key)
 
 
+def delete_cookie(authenticator) -> bool:
+    """Ask the browser to delete the cookie through the library's component; True once the
+    browser has answered that it did (the component's value), False until then."""
+    component = authenticator.cookie_controller.cookie_model.cookie_manager.cookie_manager
+    return bool(component(method="delete", cookie=COOKIE_NAME, key="delete", default=False))
+
+
 def write_cookie(authenticator, username: str, issued_at: datetime) -> None:
     """Our token (with its issue time) through the library's cookie component."""
     days = load_config().cookie_expiry_days

@@ -38,7 +38,7 @@ from models.errors import ConfigurationError  # noqa: F401  (app.py catches it f
 from queries.scope import Viewer
 from services import auth
 # The parts of the gate, one module per job; re-exported so pages and app.py import them from here.
-from ui.cookie import COOKIE_NAME, MIN_COOKIE_KEY_LENGTH, cookie_claims, cookie_key  # noqa: F401
+from ui.cookie import COOKIE_NAME, MIN_COOKIE_KEY_LENGTH, cookie_claims, cookie_key, delete_cookie  # noqa: F401
 from ui.engine import app_engine  # noqa: F401
 from ui.guard import FORGET_COOKIE_KEY, ISSUED_KEY, VIEWER_KEY, require_viewer  # noqa: F401
 from ui.sign_in import SIGN_IN_BUTTON_KEY, login_form  # noqa: F401
@@ -95,9 +95,7 @@ def make_authenticator():
                                         auto_hash=False)
     # Not in the run that signs in again: the two components run in any order in the browser.
     if st.session_state.get(FORGET_COOKIE_KEY) and not st.session_state.get(SIGN_IN_BUTTON_KEY):
-        deleted = authenticator.cookie_controller.cookie_model.cookie_manager.cookie_manager(
-            method="delete", cookie=COOKIE_NAME, key="delete", default=False)
-        if deleted:
+        if delete_cookie(authenticator):
             st.session_state.pop(FORGET_COOKIE_KEY, None)
     return authenticator
 

@@ -1,17 +1,8 @@
 """Real Chromium against a real server: sign in as a demo rep, see My day, sign out."""
-import time
-
 import pytest
 
 from services.demo_seed import DEMO_PASSWORD
-from tests.browser_support import (
-    COOKIE_NAME,
-    chromium_browser,
-    seeded_demo_sqlite,
-    sign_in,
-    streamlit_server,
-    wait_ready,
-)
+from tests.browser_support import chromium_browser, seeded_demo_sqlite, sign_in, streamlit_server, wait_for_cookie, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -38,21 +29,12 @@ def test_rep_signs_in_sees_landing_page_and_signs_out(server, artifacts_dir):
         # At once, before the page's first run is over: the click must not be lost (ui/session.py).
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
-        assert wait_for_no_cookie(page), "the session cookie is still in the browser after sign-out"
+        wait_for_cookie(page, present=False)      # the browser has deleted it
         page.screenshot(path=str(artifacts_dir / "foundation_signed_out.png"), full_page=True)
         page.goto(server + "/my-day")
         wait_ready(page)
         page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
         assert page.get_by_text("Overdue untouched leads").count() == 0
-
-
-def wait_for_no_cookie(page, timeout_s: float = 20) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if all(c["name"] != COOKIE_NAME for c in page.context.cookies()):
-            return True
-        page.wait_for_timeout(200)
-    return False
 
 
 def test_fresh_server_shows_no_data_at_any_page_file_address(sqlite_template, tmp_path):
