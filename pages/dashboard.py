@@ -15,10 +15,11 @@ from models.enums import Role, Segment
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
 from i18n import N_, _
-from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, SECTIONS, KpiFilter, all_kpis
+from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, PERIOD_KEYS, SECTIONS, KpiFilter, all_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
+from ui.dashboard_charts import lifetime_read
 from ui.reads import cached_read
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
@@ -94,10 +95,14 @@ def _filters(viewer: Viewer, tz) -> KpiFilter | None:
 # -- the numbers (through the pages' one cached read: keyed on the viewer, every filter, writes) --
 
 def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
+    """The period's KPIs, the previous period's, and the lifetime ones once for both (a lifetime
+    KPI is the same for every period: KPIS.md), as two dicts in KPIS.md's keys."""
     with st.spinner(_("Computing KPIs…")):
-        return {"now": cached_read(all_kpis, viewer, f=f),
-                "before": cached_read(all_kpis, viewer, f=f.shifted_back()),
-                "ltv": cached_read(series.ltv_by_segment, viewer, f=f)}
+        now = cached_read(all_kpis, viewer, f=f, keys=PERIOD_KEYS)
+        before = cached_read(all_kpis, viewer, f=f.shifted_back(), keys=PERIOD_KEYS)
+        lifetime = lifetime_read(viewer, f)
+    return {"now": {k: now[k] if k in now else lifetime[k] for k in KPI_KEYS},
+            "before": {k: before[k] if k in before else lifetime[k] for k in KPI_KEYS}}
 
 
 # -- tiles ------------------------------------------------------------------------------------

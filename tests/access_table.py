@@ -56,8 +56,12 @@ TABLE: list[Entry] = [
         shows_sel=shows)
       for fn, shows in ((dashboard_series.funnel, False), (dashboard_series.monthly_revenue, False),
                         (dashboard_series.territory_comparison, True), (dashboard_series.campaign_roi_points, True),
-                        (dashboard_series.response_time_distribution, False), (dashboard_series.ltv_by_segment, False),
+                        (dashboard_series.response_time_distribution, False),
                         (dashboard_series.sla_hours, False), (kpis.all_kpis, False))],
+    E(kpis.lifetime_kpis, KPI, lambda w, v, s: kpis.lifetime_kpis(v, session=s, territory_id=w.sel.id), "executive",
+      "deny", foreign_calls=(lambda w, v, s: kpis.lifetime_kpis(v, session=s, territory_id=w.sel.id),
+                             lambda w, v, s: kpis.lifetime_kpis(v, session=s, territory_id=w.sel.id,
+                                                                campaign_id=w.camp_sel.id))),
     E(dashboard_series.campaign_choices, KPI, lambda w, v, s: dashboard_series.campaign_choices(
         v, w.today - timedelta(days=400), w.today + timedelta(days=400), session=s), "executive", "hide",
       shows_sel=True),

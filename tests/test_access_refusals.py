@@ -247,11 +247,12 @@ def test_kpi_drilldowns_of_a_bsn_manager_hold_nothing_of_sel(engine, world):
             dd = drilldown_q.drilldown(viewer, f, key, session=session)
             assert sel_rows(dd.frame) == [], key
         for fn in (dashboard_series.funnel, dashboard_series.monthly_revenue, dashboard_series.territory_comparison,
-                   dashboard_series.campaign_roi_points, dashboard_series.response_time_distribution,
-                   dashboard_series.ltv_by_segment):
+                   dashboard_series.campaign_roi_points, dashboard_series.response_time_distribution):
             assert sel_rows(fn(viewer, f, session=session)) == [], fn.__name__
         assert kpis.all_kpis(viewer, f, session=session) == \
             kpis.all_kpis(world.v["admin"], kf(world, world.bsn), session=session)
+        assert kpis.lifetime_kpis(viewer, session=session) == \
+            kpis.lifetime_kpis(world.v["admin"], session=session, territory_id=world.bsn.id)
 
 
 # -- 4. completeness -----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from models.config import load_config
 from models.db import write_generation
 from models.enums import Segment
 from queries import dashboard_series as series
-from queries.kpis import KPIS, KpiFilter
+from queries.kpis import KPIS, KpiFilter, lifetime_kpis
 from queries.scope import Viewer
 from ui.reads import cached_read, scope_key
 from ui.labels import label
@@ -30,6 +30,12 @@ def _floats(frame: pd.DataFrame, *columns) -> pd.DataFrame:
     for column in columns:
         frame[column] = [None if v is None else float(v) for v in frame[column]]
     return frame
+
+
+def lifetime_read(viewer: Viewer, f: KpiFilter) -> dict:
+    """The lifetime KPIs for the filters other than the period (one cached read per filter set)."""
+    return cached_read(lifetime_kpis, viewer, territory_id=f.territory_id, campaign_id=f.campaign_id,
+                       segment=f.segment)
 
 
 def figures(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
@@ -99,7 +105,8 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
                   annotation_text=_("SLA {sla:g} h").format(sla=sla))
     figs["chart_response"] = fig
 
-    ltv = _floats(cached_read(series.ltv_by_segment, viewer, f=f), "ltv")
+    values = lifetime_read(viewer, f)["ltv_by_segment"]      # the tiles' own read: computed once
+    ltv = _floats(pd.DataFrame({"segment": list(values), "ltv": list(values.values())}), "ltv")
     if ltv.empty:
         figs["chart_ltv"] = None
     else:

@@ -9,20 +9,40 @@ the period's hand-overs, the leads created; the median first touch sorts the sto
 """
 from __future__ import annotations
 
+from datetime import date, datetime, time, timezone
+
 from sqlmodel import Session
+
+from models.enums import Segment
 
 from queries.scope import Viewer
 
 from . import customers, handoff, marketing, sales  # noqa: F401  (the KPI functions, by topic)
 from .filters import KpiFilter, ResolvedFilter, resolve
-from .registry import CUSTOMERS, HANDOFF, KPI_KEYS, KPIS, MARKETING, SALES, SECTIONS, Kpi
+from .registry import (CUSTOMERS, HANDOFF, KPI_KEYS, KPIS, LIFETIME_KEYS, MARKETING, PERIOD_KEYS, SALES, SECTIONS,
+                       Kpi)
 
 
-def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session) -> dict:
-    """Every KPI for this filter, keys exactly as in KPIS.md and in its order."""
+def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session, keys: tuple[str, ...] | None = None) -> dict:
+    """Every KPI for this filter, keys exactly as in KPIS.md and in its order (``keys``: only those,
+    in KPIS.md's order)."""
     p = resolve(viewer, f, session=session)
-    return {key: kpi.compute(p, session=session) for key, kpi in KPIS.items()}
+    return {key: kpi.compute(p, session=session) for key, kpi in KPIS.items() if keys is None or key in keys}
+
+
+# A lifetime KPI reads no period and no moment (KPIS.md), so any valid filter gives the same value:
+# this fixed one lets a page key the lifetime KPIs on the other filters alone.
+_NO_PERIOD = date(2000, 1, 1)
+
+
+def lifetime_kpis(viewer: Viewer, *, session: Session, territory_id: int | None = None,
+                  campaign_id: int | None = None, segment: Segment | None = None) -> dict:
+    """The lifetime KPIs (``LIFETIME_KEYS``) for these filters: what ``all_kpis`` gives them for
+    any period. The dashboard reads them once for the period and the previous one, not twice."""
+    f = KpiFilter(_NO_PERIOD, _NO_PERIOD, datetime.combine(_NO_PERIOD, time(), timezone.utc),
+                  territory_id=territory_id, campaign_id=campaign_id, segment=segment)
+    return all_kpis(viewer, f, session=session, keys=LIFETIME_KEYS)
 
 
 __all__ = ["KPIS", "KPI_KEYS", "SECTIONS", "SALES", "MARKETING", "HANDOFF", "CUSTOMERS", "Kpi", "KpiFilter",
-           "ResolvedFilter", "resolve", "all_kpis"]
+           "ResolvedFilter", "resolve", "all_kpis", "lifetime_kpis", "PERIOD_KEYS", "LIFETIME_KEYS"]

@@ -76,22 +76,39 @@ def _count(conditions, *, session: Session) -> int:
 
 # -- KPIs ------------------------------------------------------------------------------------
 
+def _assigned_select(p: ResolvedFilter):
+    """The assigned pass's counts over the period's hand-overs (see ``_assigned_pass``)."""
+    def n(condition):
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    untouched = and_(Lead.first_touch_at.is_(None), Lead.status != LeadStatus.disqualified,
+                     Lead.due_at < p.as_of)
+    return (select(func.count(), n(Lead.first_touch_at.is_not(None)),
+                   n(and_(sla_counted(p), touched_within_sla(p))), n(sla_counted(p)), n(untouched))
+            .select_from(Lead).where(*assigned_in_period(p)))
+
+
+ASSIGNED = "leads.assigned"
+_ASSIGNED_FIELDS = ("assigned", "touched", "on_time", "sla_counted", "untouched")
+
+
 def _assigned_pass(p: ResolvedFilter, *, session: Session) -> dict:
     """One pass over the period's hand-overs (the covering ix_lead_assigned_cover) for every
     KPI counted over them: assigned, touched, within the SLA, SLA-counted, untouched overdue."""
-    def compute() -> dict:
-        def n(condition):
-            return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return p.once(ASSIGNED, lambda: dict(zip(_ASSIGNED_FIELDS, map(int, session.execute(_assigned_select(p)).one()))))
 
-        untouched = and_(Lead.first_touch_at.is_(None), Lead.status != LeadStatus.disqualified,
-                         Lead.due_at < p.as_of)
-        row = session.execute(
-            select(func.count(), n(Lead.first_touch_at.is_not(None)),
-                   n(and_(sla_counted(p), touched_within_sla(p))), n(sla_counted(p)), n(untouched))
-            .select_from(Lead).where(*assigned_in_period(p))
-        ).one()
-        return dict(zip(("assigned", "touched", "on_time", "sla_counted", "untouched"), map(int, row)))
-    return p.once("leads.assigned", compute)
+
+def assigned_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
+    """The assigned pass for every territory at once (GROUP BY, one statement); territories with no
+    hand-over are absent (``seed_territory`` fills them). A territory filter only adds
+    ``territory_id = t`` to the pass, so each territory's counts are what its own pass gives."""
+    rows = session.execute(_assigned_select(p).add_columns(Lead.territory_id).group_by(Lead.territory_id)).all()
+    return {row[-1]: dict(zip(_ASSIGNED_FIELDS, map(int, row[:-1]))) for row in rows}
+
+
+def seed_territory(one: ResolvedFilter, grouped: dict[int, dict]) -> None:
+    """Give ``one`` (a filter narrowed to one territory) its assigned pass from ``assigned_by_territory``."""
+    one.shared[ASSIGNED] = grouped.get(one.territory_id) or dict.fromkeys(_ASSIGNED_FIELDS, 0)
 
 
 def leads_assigned(p: ResolvedFilter, *, session: Session) -> int:

@@ -34,6 +34,7 @@ class Kpi:
     section: str               # N_() source text
     _: KW_ONLY
     lower_is_better: bool = False  # a rise is bad news (the dashboard's delta turns red)
+    lifetime: bool = False     # ignores the period and as_of (KPIS.md): one value per filter set
     compute: Callable          # (ResolvedFilter, *, session) -> the value
     records: Callable          # (ResolvedFilter, *, session, limit) -> records.Records
     measure: Measure           # how the records' rows give the value back
@@ -146,13 +147,16 @@ _ALL = (
         compute=handoff.commitment_attainment, records=records.leads_assigned_and_commitments,
         measure=Measure("ratio", "assigned", "lead_commitment"),
         definition=N_("How much of its promise marketing delivered: leads handed over ÷ leads promised.")),
-    Kpi("ltv_by_segment", N_("LTV by segment"), "money", CUSTOMERS,
+    Kpi("ltv_by_segment", N_("LTV by segment"), "money", CUSTOMERS, lifetime=True,
         compute=customers.ltv_by_segment, records=records.accounts_with_won_deals, measure=Measure("ltv", "won_amount"),
         definition=N_("What a customer is worth over its whole history, per segment: all revenue ever won from the segment's accounts ÷ the number of those accounts that bought. Not limited to the period.")),
 )
 
 KPIS: dict[str, Kpi] = {kpi.key: kpi for kpi in _ALL}
 KPI_KEYS: tuple[str, ...] = tuple(KPIS)
+# The period's KPIs, and the lifetime ones a page reads once for every period it shows.
+PERIOD_KEYS: tuple[str, ...] = tuple(k for k in KPI_KEYS if not KPIS[k].lifetime)
+LIFETIME_KEYS: tuple[str, ...] = tuple(k for k in KPI_KEYS if KPIS[k].lifetime)
 # Section → its keys, in registry order (a section is listed where its first KPI is).
 SECTIONS: dict[str, tuple[str, ...]] = {}
 for _kpi in _ALL:

@@ -37,15 +37,12 @@ def targets_in_period(p: ResolvedFilter) -> list:
     return [p.date_in_period(MonthlyTarget.month), *p.target_filters(MonthlyTarget)]
 
 
-def _closed_pass(p: ResolvedFilter, *, session: Session) -> dict:
-    """One pass over the deals closed in the period for every KPI made of them: won revenue and
-    count, lost count, the sales cycle's days, and the marketing-sourced part of won revenue."""
-    def compute() -> dict:
-        won = Opportunity.stage == Stage.won
-        days = days_between(Opportunity.closed_on, Opportunity.opened_on, p.dialect)
-        with_opened = and_(won, Opportunity.opened_on.is_not(None))
-        row = session.execute(
-            select(func.sum(case((won, Opportunity.amount))),
+def _closed_select(p: ResolvedFilter):
+    """The closed pass's aggregates over the deals closed in the period (see ``_closed_pass``)."""
+    won = Opportunity.stage == Stage.won
+    days = days_between(Opportunity.closed_on, Opportunity.opened_on, p.dialect)
+    with_opened = and_(won, Opportunity.opened_on.is_not(None))
+    return (select(func.sum(case((won, Opportunity.amount))),
                    func.coalesce(func.sum(case((won, 1), else_=0)), 0),
                    func.coalesce(func.sum(case((Opportunity.stage == Stage.lost, 1), else_=0)), 0),
                    func.sum(case((with_opened, days))),
@@ -53,12 +50,23 @@ def _closed_pass(p: ResolvedFilter, *, session: Session) -> dict:
                    func.sum(case((and_(won, Opportunity.source_campaign_id.is_not(None)), Opportunity.amount))))
             .select_from(Opportunity)
             .where(Opportunity.stage.in_((Stage.won, Stage.lost)), p.date_in_period(Opportunity.closed_on),
-                   *p.opportunity_filters(Opportunity))
-        ).one()
-        won_sum, won_n, lost_n, cycle_days, cycle_n, sourced = row
-        return {"won_revenue": money(won_sum), "won_deals": int(won_n), "lost_deals": int(lost_n),
-                "cycle_days": int(cycle_days or 0), "cycle_n": int(cycle_n), "sourced_revenue": money(sourced)}
-    return p.once("opportunity.closed", compute)
+                   *p.opportunity_filters(Opportunity)))
+
+
+# What each aggregate is over no rows (SUM is NULL, the COALESCEd counts 0).
+_NOTHING_CLOSED = (None, 0, 0, None, 0, None)
+
+
+def _closed_values(row) -> dict:
+    won_sum, won_n, lost_n, cycle_days, cycle_n, sourced = row
+    return {"won_revenue": money(won_sum), "won_deals": int(won_n), "lost_deals": int(lost_n),
+            "cycle_days": int(cycle_days or 0), "cycle_n": int(cycle_n), "sourced_revenue": money(sourced)}
+
+
+def _closed_pass(p: ResolvedFilter, *, session: Session) -> dict:
+    """One pass over the deals closed in the period for every KPI made of them: won revenue and
+    count, lost count, the sales cycle's days, and the marketing-sourced part of won revenue."""
+    return p.once(CLOSED, lambda: _closed_values(session.execute(_closed_select(p)).one()))
 
 
 def _open_pass(p: ResolvedFilter, *, session: Session) -> tuple[int, Decimal]:
@@ -69,14 +77,41 @@ def _open_pass(p: ResolvedFilter, *, session: Session) -> tuple[int, Decimal]:
     return p.once("opportunity.open", compute)
 
 
+def _targets_select(p: ResolvedFilter):
+    return select(func.sum(MonthlyTarget.revenue_target), func.sum(MonthlyTarget.lead_commitment)) \
+        .where(*targets_in_period(p))
+
+
+def _targets_values(row) -> dict:
+    revenue, leads = row
+    return {"revenue_target": money(revenue), "lead_commitment": int(leads or 0)}
+
+
 def targets_pass(p: ResolvedFilter, *, session: Session) -> dict:
     """Σ revenue_target and Σ lead_commitment of the period's monthly targets, in one pass."""
-    def compute() -> dict:
-        revenue, leads = session.execute(
-            select(func.sum(MonthlyTarget.revenue_target), func.sum(MonthlyTarget.lead_commitment))
-            .where(*targets_in_period(p))).one()
-        return {"revenue_target": money(revenue), "lead_commitment": int(leads or 0)}
-    return p.once("monthly_target", compute)
+    return p.once(TARGETS, lambda: _targets_values(session.execute(_targets_select(p)).one()))
+
+
+CLOSED, TARGETS = "opportunity.closed", "monthly_target"
+
+
+def passes_by_territory(p: ResolvedFilter, *, session: Session) -> dict[str, dict[int, dict]]:
+    """The closed and the targets pass for every territory at once (GROUP BY, two statements):
+    ``{pass name: {territory_id: what that pass gives the filter narrowed to the territory}}``.
+    Territories with no rows are absent; ``seed_territory`` fills them with the empty pass.
+    Exact by construction: a territory filter only adds ``territory_id = t`` to these passes."""
+    closed = session.execute(_closed_select(p).add_columns(Opportunity.territory_id)
+                             .group_by(Opportunity.territory_id)).all()
+    targets = session.execute(_targets_select(p).add_columns(MonthlyTarget.territory_id)
+                              .group_by(MonthlyTarget.territory_id)).all()
+    return {CLOSED: {row[-1]: _closed_values(row[:-1]) for row in closed},
+            TARGETS: {row[-1]: _targets_values(row[:-1]) for row in targets}}
+
+
+def seed_territory(one: ResolvedFilter, grouped: dict[str, dict[int, dict]]) -> None:
+    """Give ``one`` (a filter narrowed to one territory) its passes from ``passes_by_territory``."""
+    one.shared[CLOSED] = grouped[CLOSED].get(one.territory_id) or _closed_values(_NOTHING_CLOSED)
+    one.shared[TARGETS] = grouped[TARGETS].get(one.territory_id) or _targets_values((None, None))
 
 
 # -- KPIs ------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from models.enums import Role
 from queries import dashboard_series as series
-from queries.kpis import KpiFilter
+from queries.kpis import KpiFilter, lifetime_kpis
 from queries.scope import Viewer
 from tests import kpi_scenario as sc
 from tests.factories import Builder, LeadStatus, Stage, utc
@@ -80,11 +80,11 @@ def test_campaign_roi_points_and_ltv(engine):
     sc.build(engine)
     with Session(engine) as s:
         points = series.campaign_roi_points(EXEC, _march(), session=s).set_index("code")
-        ltv = series.ltv_by_segment(EXEC, _march(), session=s)
+        ltv = lifetime_kpis(EXEC, session=s)["ltv_by_segment"]
     assert points.loc["C1", "attributed_cost"] == D("100.00")
     assert points.loc["C1", "attributed_won_revenue"] == D("1700.00")   # O1 1000 + O8 700 (O9 after as_of)
     assert points.loc["C1", "leads"] == 3                               # L1, L2, L6
-    assert dict(zip(ltv["segment"], ltv["ltv"])) == sc.EXPECTED_ALL["ltv_by_segment"]
+    assert ltv == sc.EXPECTED_ALL["ltv_by_segment"]
 
 
 def test_response_time_buckets_put_the_sla_edge_inside_the_sla(engine):
@@ -103,3 +103,48 @@ def test_response_time_buckets_put_the_sla_edge_inside_the_sla(engine):
     assert got.loc["> 168 h", "leads"] == 1
     assert got["leads"].sum() == 6
     assert got.loc["8–24 h", "within_sla"] and not got.loc["24–48 h", "within_sla"]
+
+
+def _per_territory_reference(viewer, f, session):
+    """What each territory's own KPI functions say, one fresh measurement per territory: the rows
+    territory_comparison must give from its grouped passes."""
+    from dataclasses import replace as dc_replace
+
+    from queries.kpis import handoff, resolve, sales
+    from models.tables import Territory
+    from sqlalchemy import select as sa_select
+
+    p = resolve(viewer, dc_replace(f, territory_id=None), session=session)
+    rows = []
+    for tid, code in session.execute(sa_select(Territory.id, Territory.code).order_by(Territory.code)).all():
+        one = dc_replace(p, f=dc_replace(p.f, territory_id=tid))
+        rows.append((code, sales.target_attainment(one, session=session), sales.win_rate(one, session=session),
+                     handoff.sla_compliance(one, session=session), handoff.untouched_leads(one, session=session)))
+    return rows
+
+
+def test_territory_comparison_from_grouped_passes_equals_each_territorys_own_kpis(engine):
+    """Issue 18: the comparison reads three grouped passes, not three passes per territory.
+    Under every filter the other tiles take, each row equals that territory's own KPI functions
+    (a territory with nothing in the period included), and the statements do not grow with the
+    number of territories."""
+    from tests.queries.test_kpi_passes import _statements
+
+    ids = sc.build(engine)
+    with Builder(engine) as b:      # territories with nothing at all in the period
+        for code in ("ZZA", "ZZB", "ZZC"):
+            b.territory(code=code)
+    filters = [_march(), _march(segment="enterprise"), KpiFilter(date(2026, 1, 1), date(2026, 4, 30), sc.AS_OF),
+               KpiFilter(sc.START, sc.END, sc.AS_OF + timedelta(days=40))]
+    with Session(engine) as s:
+        campaign = s.execute(__import__("sqlalchemy").text("SELECT MIN(id) FROM campaign")).scalar_one()
+        filters.append(_march(campaign_id=campaign))
+        for f in filters:
+            got = series.territory_comparison(EXEC, f, session=s)
+            want = _per_territory_reference(EXEC, f, s)
+            assert [tuple(r) for r in got[["territory", "target_attainment", "win_rate", "sla_compliance",
+                                           "untouched_leads"]].itertuples(index=False)] == want, f
+        assert len(got) == 6 and ids
+        series.territory_comparison(EXEC, _march(), session=s)      # warm the settings read
+        statements = _statements(engine, lambda: series.territory_comparison(EXEC, _march(), session=s))
+    assert statements <= 6, statements      # settings, territories, 3 grouped passes (was 3 + 3 per territory)
