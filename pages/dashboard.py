@@ -235,7 +235,13 @@ def _exact_text(key: str, value, currency: str) -> str:
 
 def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     st.subheader(_("Drill down"))
-    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label())
+    # Nothing is read until a KPI is chosen: the records behind a tile (up to DRILL_ROWS of them)
+    # cost a query and a table sent to the browser on every first paint, for a question not asked yet.
+    key = st.selectbox(_("Records behind"), KPI_KEYS, key="dash_drill", format_func=lambda k: KPIS[k].label(),
+                       index=None, placeholder=_("Choose a KPI to list its records"))
+    if key is None:
+        st.caption(_("The records behind any tile, with CSV and XLSX downloads."))
+        return
     with st.spinner(_("Loading records…")):
         dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS, names=True)
     records, frame, truncated = dd.records, dd.frame, dd.truncated

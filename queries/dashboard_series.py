@@ -54,7 +54,8 @@ def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
     p = resolve(viewer, f, session=session)
     cohort = marketing.leads_created_in_period(p)
     leads, worked, converted = session.execute(
-        select(func.count(Lead.id),
+        # count(*), not count(id): PostgreSQL can then answer from ix_lead_created_cover alone (0011).
+        select(func.count(),
                func.sum(case((Lead.first_touch_at.is_not(None), 1), else_=0)),
                func.sum(case((Lead.status == LeadStatus.converted, 1), else_=0)))
         .where(*cohort)).one()

@@ -37,13 +37,13 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_account", "account_id"),
         Index("ix_lead_created_at", "created_at"),
         Index("ix_lead_batch", "import_batch_id"),
-        # Covering indexes for the KPI aggregates and the lead queue (migrations 0002, 0008, 0009; bench/README.md).
+        # Covering indexes for the KPI aggregates and the lead queue (migrations 0002, 0008, 0009, 0011; bench/README.md).
         Index("ix_lead_assigned_cover", "assigned_at", "territory_id", "first_touch_at", "due_at", "status",
               "touch_delay_us"),
         Index("ix_lead_territory_assigned_cover", "territory_id", "assigned_at", "first_touch_at", "due_at",
               "status", "touch_delay_us"),
-        Index("ix_lead_created_cover", "created_at", "territory_id", "status"),
-        Index("ix_lead_territory_created_cover", "territory_id", "created_at", "status"),
+        Index("ix_lead_created_cover", "created_at", "territory_id", "status", "first_touch_at"),   # 0011: the funnel
+        Index("ix_lead_territory_created_cover", "territory_id", "created_at", "status", "first_touch_at"),
         Index("ix_lead_campaign_territory", "campaign_id", "territory_id"),
         Index("ix_lead_event_territory", "event_id", "territory_id"),
         Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),

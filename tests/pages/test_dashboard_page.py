@@ -121,11 +121,14 @@ def test_territory_campaign_and_segment_filters(app):
 
 def test_drill_down_lists_the_records_and_offers_both_downloads(app):
     at = _dashboard()
+    # Nothing is listed (or read) before a KPI is chosen: the page's one table is the scorecard.
+    assert at.selectbox(key="dash_drill").value is None and len(at.dataframe) == 1
+    assert not at.get("download_button")
     at.selectbox(key="dash_preset").select("Last 12 months").run()
     for key in ("won_revenue", "untouched_leads", "marketing_spend", "note_read_rate", "ltv_by_segment"):
         at.selectbox(key="dash_drill").set_value(key).run()
         assert not at.exception, key
-        assert len(at.dataframe) >= 1
+        assert len(at.dataframe) == 2
         assert "recomputed from these rows" in all_text(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download XLSX"]
