@@ -18,6 +18,7 @@ from models.tables import Campaign, Lead, MonthlyTarget, Opportunity, Territory
 from queries.drilldown import drilldown
 from queries.kpis import KpiFilter, resolve
 from queries.kpis import handoff, marketing, sales
+from queries.kpis.by_territory import by_territory, narrowed
 from queries.kpis.filters import as_date, first_of_month, next_month
 from queries.scope import Viewer, campaign_targets_territory, require_role
 
@@ -97,18 +98,12 @@ def territory_comparison(viewer: Viewer, f: KpiFilter, *, session: Session) -> p
     query = select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
     if p.territory_id is not None:
         query = query.where(Territory.id == p.territory_id)
-    # The three passes behind these four KPIs, grouped by territory: 3 statements instead of 3 per
-    # territory (100 territories at large: 1.4 s → see bench/README). Each territory's filter is
-    # then seeded with its own rows and the KPI functions themselves compute the values.
-    if p.territory_id is None:
-        closed_and_targets = sales.passes_by_territory(p, session=session)
-        assigned = handoff.assigned_by_territory(p, session=session)
+    # The three passes behind these four KPIs, grouped by territory (queries.kpis.by_territory):
+    # 3 statements instead of 3 per territory; the KPI functions compute each row from them.
+    grouped = by_territory(p, (sales.CLOSED, sales.TARGETS, handoff.ASSIGNED), session=session)
     rows = []
     for territory_id, code, name in session.execute(query).all():
-        one = replace(p, f=replace(p.f, territory_id=territory_id))
-        if p.territory_id is None:
-            sales.seed_territory(one, closed_and_targets)
-            handoff.seed_territory(one, assigned)
+        one = narrowed(p, territory_id, grouped)
         rows.append((code, name, sales.target_attainment(one, session=session), sales.win_rate(one, session=session),
                      handoff.sla_compliance(one, session=session), handoff.untouched_leads(one, session=session)))
     return pd.DataFrame(rows, columns=["territory", "name", "target_attainment", "win_rate", "sla_compliance",

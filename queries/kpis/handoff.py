@@ -99,16 +99,12 @@ def _assigned_pass(p: ResolvedFilter, *, session: Session) -> dict:
 
 
 def assigned_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
-    """The assigned pass for every territory at once (GROUP BY, one statement); territories with no
-    hand-over are absent (``seed_territory`` fills them). A territory filter only adds
-    ``territory_id = t`` to the pass, so each territory's counts are what its own pass gives."""
+    """``_assigned_pass`` for every territory at once (GROUP BY): territory_id → its counts."""
     rows = session.execute(_assigned_select(p).add_columns(Lead.territory_id).group_by(Lead.territory_id)).all()
     return {row[-1]: dict(zip(_ASSIGNED_FIELDS, map(int, row[:-1]))) for row in rows}
 
 
-def seed_territory(one: ResolvedFilter, grouped: dict[int, dict]) -> None:
-    """Give ``one`` (a filter narrowed to one territory) its assigned pass from ``assigned_by_territory``."""
-    one.shared[ASSIGNED] = grouped.get(one.territory_id) or dict.fromkeys(_ASSIGNED_FIELDS, 0)
+NOTHING_ASSIGNED = dict.fromkeys(_ASSIGNED_FIELDS, 0)
 
 
 def leads_assigned(p: ResolvedFilter, *, session: Session) -> int:
@@ -173,16 +169,37 @@ def rejections_in_period(p: ResolvedFilter) -> list:
     return [p.ts_in_period(LeadRejection.rejected_at), *p.lead_filters(Lead)]
 
 
+ACCEPTED, REJECTED = "leads.accepted", "lead_rejections"
+
+
+def _accepted_select(p: ResolvedFilter):
+    return select(func.count()).select_from(Lead).where(p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead))
+
+
+def _rejected_select(p: ResolvedFilter):
+    return (select(func.count()).select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
+            .where(*rejections_in_period(p)))
+
+
 def leads_accepted(p: ResolvedFilter, *, session: Session) -> int:
-    return p.once("leads.accepted", lambda: _count([p.ts_in_period(Lead.accepted_at), *p.lead_filters(Lead)],
-                                                   session=session))
+    return p.once(ACCEPTED, lambda: int(session.execute(_accepted_select(p)).scalar_one()))
 
 
 def leads_rejected(p: ResolvedFilter, *, session: Session) -> int:
     """Rejections, not leads: a lead rejected twice in the period counts twice."""
-    return p.once("lead_rejections", lambda: int(session.execute(
-        select(func.count()).select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
-        .where(*rejections_in_period(p))).scalar_one()))
+    return p.once(REJECTED, lambda: int(session.execute(_rejected_select(p)).scalar_one()))
+
+
+def accepted_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, int]:
+    """``leads_accepted`` for every territory at once (GROUP BY the lead's territory)."""
+    return {t: int(n) for n, t in session.execute(_accepted_select(p).add_columns(Lead.territory_id)
+                                                  .group_by(Lead.territory_id)).all()}
+
+
+def rejected_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, int]:
+    """``leads_rejected`` for every territory at once (GROUP BY the lead's territory)."""
+    return {t: int(n) for n, t in session.execute(_rejected_select(p).add_columns(Lead.territory_id)
+                                                  .group_by(Lead.territory_id)).all()}
 
 
 def acceptance_rate(p: ResolvedFilter, *, session: Session) -> Decimal | None:

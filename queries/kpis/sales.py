@@ -95,23 +95,22 @@ def targets_pass(p: ResolvedFilter, *, session: Session) -> dict:
 CLOSED, TARGETS = "opportunity.closed", "monthly_target"
 
 
-def passes_by_territory(p: ResolvedFilter, *, session: Session) -> dict[str, dict[int, dict]]:
-    """The closed and the targets pass for every territory at once (GROUP BY, two statements):
-    ``{pass name: {territory_id: what that pass gives the filter narrowed to the territory}}``.
-    Territories with no rows are absent; ``seed_territory`` fills them with the empty pass.
-    Exact by construction: a territory filter only adds ``territory_id = t`` to these passes."""
-    closed = session.execute(_closed_select(p).add_columns(Opportunity.territory_id)
-                             .group_by(Opportunity.territory_id)).all()
-    targets = session.execute(_targets_select(p).add_columns(MonthlyTarget.territory_id)
-                              .group_by(MonthlyTarget.territory_id)).all()
-    return {CLOSED: {row[-1]: _closed_values(row[:-1]) for row in closed},
-            TARGETS: {row[-1]: _targets_values(row[:-1]) for row in targets}}
+def closed_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
+    """``_closed_pass`` for every territory at once (GROUP BY): territory_id → its values."""
+    rows = session.execute(_closed_select(p).add_columns(Opportunity.territory_id)
+                           .group_by(Opportunity.territory_id)).all()
+    return {row[-1]: _closed_values(row[:-1]) for row in rows}
 
 
-def seed_territory(one: ResolvedFilter, grouped: dict[str, dict[int, dict]]) -> None:
-    """Give ``one`` (a filter narrowed to one territory) its passes from ``passes_by_territory``."""
-    one.shared[CLOSED] = grouped[CLOSED].get(one.territory_id) or _closed_values(_NOTHING_CLOSED)
-    one.shared[TARGETS] = grouped[TARGETS].get(one.territory_id) or _targets_values((None, None))
+def targets_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
+    """``targets_pass`` for every territory at once (GROUP BY): territory_id → its values."""
+    rows = session.execute(_targets_select(p).add_columns(MonthlyTarget.territory_id)
+                           .group_by(MonthlyTarget.territory_id)).all()
+    return {row[-1]: _targets_values(row[:-1]) for row in rows}
+
+
+NOTHING_CLOSED = _closed_values(_NOTHING_CLOSED)
+NO_TARGETS = _targets_values((None, None))
 
 
 # -- KPIs ------------------------------------------------------------------------------------

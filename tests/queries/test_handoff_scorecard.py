@@ -35,3 +35,40 @@ def test_the_scorecard_names_each_territory_in_the_readers_language(engine):
     seoul_row = english[english["code"] == "SEL"].iloc[0]
     assert (seoul_row["promised"], seoul_row["handed_over"], seoul_row["within_sla"], seoul_row["overdue"]) == \
         (5, 2, 1, 1)
+
+
+def test_the_scorecard_reads_grouped_passes_and_equals_each_territorys_own_kpis(engine):
+    """Issue 18: per month, one grouped statement per pass (not five per territory and month: at
+    100 territories × 3 months that was ~1,500 statements and most of a cold dashboard paint).
+    Every row equals the KPI functions on that territory's own filter for that month, and the
+    statement count does not grow with the territories."""
+    from queries.kpis import KpiFilter, handoff, resolve
+    from tests.kpi_scenario import AS_OF, build
+    from tests.queries.test_kpi_passes import _statements
+
+    ids = build(engine)
+    with Builder(engine) as b:
+        for code in ("ZZA", "ZZB"):
+            b.territory(code=code)
+    admin = Viewer(id=0, username="admin", display_name="Admin", role=Role.admin, territory_id=None)
+    manager = Viewer(id=1, username="m", display_name="M", role=Role.manager, territory_id=ids["SEL"])
+    months = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
+    ends = [date(2026, 2, 28), date(2026, 3, 31), date(2026, 4, 30)]
+    with Session(engine) as s:
+        got = scorecard(admin, session=s, start=months[0], months=3, now=AS_OF)
+        assert got[["handed_over", "accepted", "rejected"]].to_numpy().sum() > 0    # the scenario has answers
+        for row in got.itertuples():
+            i = [f"{m:%Y-%m}" for m in months].index(row.month)
+            tid = s.execute(__import__("sqlalchemy").text("SELECT id FROM territory WHERE code = :c"),
+                            {"c": row.code}).scalar_one()
+            p = resolve(admin, KpiFilter(months[i], ends[i], AS_OF, territory_id=tid), session=s)
+            want = (handoff.lead_commitment(p, session=s), handoff.leads_assigned(p, session=s),
+                    handoff.leads_accepted(p, session=s), handoff.leads_rejected(p, session=s),
+                    handoff._assigned_pass(p, session=s)["on_time"], handoff.untouched_leads(p, session=s))
+            assert (row.promised, row.handed_over, row.accepted, row.rejected, row.within_sla, row.overdue) == want, row
+        assert len(got) == 3 * 5
+        mine = scorecard(manager, session=s, start=months[0], months=3, now=AS_OF)
+        assert set(mine["code"]) == {"SEL"}
+        assert mine.reset_index(drop=True).equals(got[got["code"] == "SEL"].reset_index(drop=True))
+        statements = _statements(engine, lambda: scorecard(admin, session=s, start=months[0], months=3, now=AS_OF))
+    assert statements <= 1 + 3 * 6, statements      # territories, then per month: settings + 4 grouped passes
