@@ -2,13 +2,16 @@
 """Where a click goes: cProfile of warm reruns of each role's pages (AppTest, signed in as a real
 user of the generated data), grouped by the part of the app the time is spent under.
 
-    python bench/profile_rerun.py --db URL [--reruns 5] [--top 25] [--role rep] [--page leads]
+    python bench/profile_rerun.py --db URL [--reruns 5] [--top 25] [--role rep] [--page leads] [--cold]
 
 For each page: the median wall time of ``--reruns`` warm reruns, then the cumulative time under
 each part (the sign-in gate ``ui.session.resolve_viewer``, the cookie component
 ``make_authenticator`` — drawn only while nobody is signed in, so 0 for a signed-in rerun —, navigation, the page's ``render``, SQL execution, ``st.cache_data``
 look-ups, charts, dataframes) and the top functions by own time. The parts overlap (SQL is
-also inside the page); each is the share of the rerun spent inside it.
+also inside the page); each is the share of the rerun spent inside it. ``--cold`` clears the
+pages' caches (``st.cache_data`` and the dashboard's figures) before each rerun: a first visit.
+Only the script thread is profiled; reads the page prefetches (``ui.reads.prefetch``) run on
+other threads and show here as the script's waits for them.
 """
 from __future__ import annotations
 
@@ -83,13 +86,24 @@ def _install_script_thread_profiler() -> None:
     script_runner.exec_func_with_error_handling = profiled
 
 
-def profile_page(at, url_path: str, reruns: int) -> tuple[float, pstats.Stats]:
+def clear_page_caches() -> None:
+    import streamlit as st
+
+    from ui import dashboard_charts
+
+    st.cache_data.clear()
+    dashboard_charts._figures.clear()
+
+
+def profile_page(at, url_path: str, reruns: int, cold: bool = False) -> tuple[float, pstats.Stats]:
     switch_to(at, url_path)
     at.run()                      # first visit: imports, cache fills
     walls = []
     profiler = cProfile.Profile()
     _PROFILER[:] = [profiler]
     for _ in range(reruns):
+        if cold:
+            clear_page_caches()
         started = time.perf_counter()
         at.run()
         walls.append(time.perf_counter() - started)
@@ -106,6 +120,7 @@ def main(argv=None) -> int:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--role", default=None)
     parser.add_argument("--page", default=None)
+    parser.add_argument("--cold", action="store_true", help="clear the pages' caches before each rerun")
     args = parser.parse_args(argv)
     import streamlit.logger
 
@@ -119,9 +134,9 @@ def main(argv=None) -> int:
             for page in pages:
                 if args.page and page != args.page:
                     continue
-                wall, stats = profile_page(at, page, args.reruns)
+                wall, stats = profile_page(at, page, args.reruns, cold=args.cold)
                 total = sum(tt for (_cc, _nc, tt, _ct, _c) in stats.stats.values()) / args.reruns
-                print(f"\n=== {role}: {page} — median warm rerun {wall * 1000:.0f} ms "
+                print(f"\n=== {role}: {page} — median {'cold' if args.cold else 'warm'} rerun {wall * 1000:.0f} ms "
                       f"(profiled {total * 1000:.0f} ms/rerun)")
                 for part, (suffix, name) in PARTS.items():
                     ct = _cumulative(stats, suffix, name) / args.reruns

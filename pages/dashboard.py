@@ -15,12 +15,12 @@ from models.enums import Role, Segment
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
 from i18n import N_, _
-from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, PERIOD_KEYS, SECTIONS, KpiFilter, all_kpis
+from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, PERIOD_KEYS, SECTIONS, KpiFilter, all_kpis, lifetime_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
-from ui.dashboard_charts import lifetime_read
-from ui.reads import cached_read
+from ui.dashboard_charts import lifetime_filters, lifetime_read
+from ui.reads import cached_read, prefetch
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
@@ -276,6 +276,10 @@ def render() -> None:
     st.caption(_("{start} – {end} in {time_zone} · numbers as of {as_of} · refreshed at least every {seconds} s").format(
         start=day(f.start), end=day(f.end), time_zone=settings.time_zone, as_of=when(f.as_of, settings.tz),
         seconds=load_config().cache_ttl_seconds))
+    # Everything below the first KPI set is independent of it: read it on the prefetch threads while
+    # this run computes the period's KPIs and draws the tiles (ui.reads.prefetch).
+    prefetch(viewer, [(all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}), (lifetime_kpis, lifetime_filters(f)),
+                      *dashboard_charts.chart_reads(f), handoff_widgets.scorecard_read(tz=settings.tz)])
     data = _numbers(viewer, f)
     st.html(TILE_TITLE_STYLE)
     _tiles(data, f, settings.currency)

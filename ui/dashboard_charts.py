@@ -1,16 +1,16 @@
 """The executive dashboard's figures, built once per (viewer scope, filters, data generation,
 language, currency) and shared by every rerun and session that asks for the same.
 
-Building the seven Plotly figures (plotly.express, its validators and deep copies) was ~68% of
-a warm dashboard rerun (bench/README.md "Where a click goes") although they depend only on data
-that was already cached. The figures are kept with ``st.cache_resource`` (no copy per rerun:
+Building the seven Plotly figures (then with plotly.express, its validators and deep copies) was
+~68% of a warm dashboard rerun (bench/README.md "Where a click goes") although they depend only on
+data that was already cached. They are graph objects now (express took ~10× as long to build the
+same bars and bubbles: ~0.5 s of a cold paint at large), and are kept with ``st.cache_resource`` (no copy per rerun:
 ``st.plotly_chart`` serialises a figure without changing it) and expire with the data cache's TTL,
 so other processes' writes show as soon as in the numbers.
 """
 from __future__ import annotations
 
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -32,10 +32,20 @@ def _floats(frame: pd.DataFrame, *columns) -> pd.DataFrame:
     return frame
 
 
+def lifetime_filters(f: KpiFilter) -> dict:
+    return {"territory_id": f.territory_id, "campaign_id": f.campaign_id, "segment": f.segment}
+
+
 def lifetime_read(viewer: Viewer, f: KpiFilter) -> dict:
     """The lifetime KPIs for the filters other than the period (one cached read per filter set)."""
-    return cached_read(lifetime_kpis, viewer, territory_id=f.territory_id, campaign_id=f.campaign_id,
-                       segment=f.segment)
+    return cached_read(lifetime_kpis, viewer, **lifetime_filters(f))
+
+
+def chart_reads(f: KpiFilter) -> list[tuple]:
+    """The cached reads the figures are built from (for ``ui.reads.prefetch``), as ``_build`` makes them."""
+    return [(series.funnel, {"f": f}), (series.monthly_revenue, {"f": f}), (series.territory_comparison, {"f": f}),
+            (series.campaign_roi_points, {"f": f}), (series.sla_hours, {"f": f}),
+            (series.response_time_distribution, {"f": f})]
 
 
 def figures(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
@@ -70,37 +80,47 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
 
     terr = _floats(cached_read(series.territory_comparison, viewer, f=f),
                    "target_attainment", "win_rate", "sla_compliance")
-    ratios = terr.melt(id_vars="territory", value_vars=["target_attainment", "win_rate", "sla_compliance"],
-                       var_name="KPI", value_name="value")
-    ratios["KPI"] = ratios["KPI"].map(lambda k: KPIS[k].label())
-    figs["chart_territories"] = px.bar(
-        ratios, x="territory", y="value", color="KPI", barmode="group",
-        labels={"territory": _("Territory"), "value": _("Share"), "KPI": _("Measure")}).update_layout(
-        yaxis_tickformat=".0%")
-    figs["chart_untouched"] = px.bar(terr, x="territory", y="untouched_leads",
-                                     title=_("Untouched leads past deadline"),
-                                     labels={"territory": _("Territory"), "untouched_leads": _("Leads")})
+    figs["chart_territories"] = go.Figure(
+        [go.Bar(x=terr["territory"], y=terr[key], name=KPIS[key].label(),
+                hovertemplate=_hover(KPIS[key].label(), "%{x}", "%{y:.1%}"))
+         for key in ("target_attainment", "win_rate", "sla_compliance")],
+        layout=_layout(_("Territory"), _("Share"), barmode="group", yaxis_tickformat=".0%",
+                       legend_title_text=_("Measure")))
+    figs["chart_untouched"] = go.Figure(
+        go.Bar(x=terr["territory"], y=terr["untouched_leads"], hovertemplate=_hover(None, "%{x}", "%{y:,}")),
+        layout=_layout(_("Territory"), _("Leads"), title_text=_("Untouched leads past deadline")))
 
     camp = _floats(cached_read(series.campaign_roi_points, viewer, f=f), "attributed_cost", "attributed_won_revenue")
     if camp.empty:
         figs["chart_roi"] = None
     else:
-        camp["bubble"] = [max(int(n), 1) for n in camp["leads"]]
-        fig = px.scatter(camp, x="attributed_cost", y="attributed_won_revenue", size="bubble",
-                         hover_name="name", hover_data=["code", "leads"],
-                         labels={"attributed_cost": _("Cost ({currency})").format(currency=currency),
-                                 "attributed_won_revenue": _("Won revenue ({currency})").format(currency=currency),
-                                 "bubble": _("Leads"), "code": _("Code"), "leads": _("Leads")})
+        bubble = [max(int(n), 1) for n in camp["leads"]]
+        cost = _("Cost ({currency})").format(currency=currency)
+        won = _("Won revenue ({currency})").format(currency=currency)
         top = max([*camp["attributed_cost"], *camp["attributed_won_revenue"], 1])
-        fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=_("break-even"), line={"dash": "dash"}))
-        figs["chart_roi"] = fig
+        figs["chart_roi"] = go.Figure(
+            [go.Scatter(x=camp["attributed_cost"], y=camp["attributed_won_revenue"], mode="markers", name="",
+                        showlegend=False,
+                        # Bubble area ∝ leads, the largest BUBBLE_PX across (what plotly express's size does).
+                        marker={"size": bubble, "sizemode": "area", "sizemin": 0,
+                                "sizeref": 2.0 * max(bubble) / BUBBLE_PX ** 2},
+                        customdata=list(zip(camp["name"], camp["code"], camp["leads"])),
+                        hovertemplate="<b>%{customdata[0]}</b><br>" + _("Code") + ": %{customdata[1]}<br>"
+                        + cost + ": %{x:,}<br>" + won + ": %{y:,}<br>" + _("Leads") + ": %{customdata[2]:,}"
+                        + "<extra></extra>"),
+             go.Scatter(x=[0, top], y=[0, top], mode="lines", name=_("break-even"), line={"dash": "dash"})],
+            layout=_layout(cost, won))
 
     sla = cached_read(series.sla_hours, viewer, f=f)
     figs["sla_hours"] = sla
     resp = cached_read(series.response_time_distribution, viewer, f=f)
-    fig = px.bar(resp, x="bucket", y="leads",
-                 color=resp["within_sla"].map({True: _("within SLA"), False: _("over SLA")}),
-                 labels={"bucket": _("Time to first touch"), "leads": _("Leads"), "color": _("Response")})
+    fig = go.Figure([go.Bar(x=resp["bucket"][resp["within_sla"] == within], y=resp["leads"][resp["within_sla"] == within],
+                            name=name, hovertemplate=_hover(name, "%{x}", "%{y:,}"))
+                     for within, name in ((True, _("within SLA")), (False, _("over SLA")))
+                     if (resp["within_sla"] == within).any()],
+                    layout=_layout(_("Time to first touch"), _("Leads"), legend_title_text=_("Response"),
+                                   barmode="relative", xaxis_categoryorder="array",
+                                   xaxis_categoryarray=list(resp["bucket"])))
     fig.add_vline(x=int(resp["within_sla"].sum()) - 0.5, line_dash="dash",
                   annotation_text=_("SLA {sla:g} h").format(sla=sla))
     figs["chart_response"] = fig
@@ -111,7 +131,20 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
         figs["chart_ltv"] = None
     else:
         ltv["segment"] = [label(s, Segment) for s in ltv["segment"]]
-        figs["chart_ltv"] = px.bar(ltv, x="segment", y="ltv",
-                                   labels={"ltv": _("LTV ({currency})").format(currency=currency),
-                                           "segment": _("Segment")})
+        figs["chart_ltv"] = go.Figure(
+            go.Bar(x=ltv["segment"], y=ltv["ltv"], hovertemplate=_hover(None, "%{x}", "%{y:,}")),
+            layout=_layout(_("Segment"), _("LTV ({currency})").format(currency=currency)))
     return figs
+
+
+# Plotly graph objects, not plotly express: express built the same bars and bubbles in ~10× the
+# time (its make_figure: ~0.5 s of a cold dashboard paint at large, bench/README.md "sixth session").
+BUBBLE_PX = 20     # plotly express's default size_max
+
+
+def _layout(x_title: str, y_title: str, **more) -> go.Layout:
+    return go.Layout(xaxis_title_text=x_title, yaxis_title_text=y_title, **more)
+
+
+def _hover(name: str | None, x: str, y: str) -> str:
+    return (f"{name}<br>" if name else "") + f"{x}: {y}<extra></extra>"

@@ -33,11 +33,16 @@ def _month_starts(today: date, months: int) -> date:
     return date(y, m, 1)
 
 
+def scorecard_read(*, tz, months: int = 3) -> tuple:
+    """The scorecard's cached read (for ``ui.reads.prefetch``), as ``scorecard`` makes it."""
+    return handoff_answers.scorecard, {"start": _month_starts(local_today(tz), months), "months": months}
+
+
 def scorecard(viewer, *, tz, key: str, months: int = 3) -> None:
     """Per territory and month: what marketing promised and handed over, how sales answered."""
     st.markdown(_("**Scorecard: marketing's promise and sales' answer**, per territory and month"))
-    today = local_today(tz)
-    frame = cached_read(handoff_answers.scorecard, viewer, start=_month_starts(today, months), months=months)
+    query, filters = scorecard_read(tz=tz, months=months)
+    frame = cached_read(query, viewer, **filters)
     if frame.empty:
         st.caption(_("No territory yet."))
         return

@@ -7,6 +7,12 @@
 
 Either way a page holds no database session while it draws widgets: it reads, then draws.
 
+``prefetch(viewer, reads)`` starts cached reads a page will make further down on two worker
+threads, so independent reads run while the page computes and draws what comes first (the
+dashboard's tiles while its charts' data is read). The page still calls ``cached_read`` for each:
+it gets the value, or waits for the computation in progress (``st.cache_data`` holds one lock per
+key), so nothing is computed twice and what the page shows is exactly what it would read itself.
+
 A cached result is keyed on who is asking (id, role, territory), every filter, the database, and
 this process's write generation (so a page never shows data older than its own last write);
 other processes' writes show within ``cache_ttl_seconds``. Two viewers of different scopes can
@@ -14,9 +20,16 @@ therefore never be served each other's rows.
 """
 from __future__ import annotations
 
+import contextvars
 import importlib
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from i18n import current_language, use_language
 from models.config import load_config
@@ -54,3 +67,28 @@ def cached_read(query, viewer: Viewer, **filters):
     # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
     return _cached(name, scope_key(viewer), viewer, tuple(sorted(filters.items())), write_generation(),
                    load_config().database_url, current_language())
+
+
+log = logging.getLogger(__name__)
+# Two threads per process: on this product's machines (2 cores) more would only queue on the CPU,
+# and each holds at most one read connection beside the script threads' own.
+_PREFETCH = ThreadPoolExecutor(max_workers=2, thread_name_prefix="onevoice-prefetch")
+_RECENT: deque = deque(maxlen=64)   # the last prefetches' futures: tests wait for them to finish
+
+
+def prefetch(viewer: Viewer, reads: Iterable[tuple[Callable, dict]]) -> None:
+    """Start ``cached_read(query, viewer, **filters)`` for each (query, filters) in the background,
+    in the reader's language. A read that fails here is left to the page's own call to raise."""
+    script_ctx = get_script_run_ctx()
+    for query, filters in reads:
+        _RECENT.append(_PREFETCH.submit(contextvars.copy_context().run, _prefetch_one, script_ctx, query, viewer,
+                                        filters))
+
+
+def _prefetch_one(script_ctx, query, viewer: Viewer, filters: dict) -> None:
+    if script_ctx is not None:   # st.cache_data reads the script's context for its messages
+        add_script_run_ctx(threading.current_thread(), script_ctx)
+    try:
+        cached_read(query, viewer, **filters)
+    except Exception:  # noqa: BLE001 - the page's own cached_read raises it where it is shown
+        log.debug("prefetch of %s failed", getattr(query, "__name__", query), exc_info=True)

@@ -155,3 +155,45 @@ def test_presets_are_calendar_periods_to_date():
     assert preset_period("This year", today) == (date(2026, 1, 1), today)
     assert preset_period("Last 12 months", today) == (date(2025, 5, 21), today)
     assert preset_period("Last 12 months", date(2028, 2, 29)) == (date(2027, 3, 1), date(2028, 2, 29))
+
+
+def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monkeypatch):
+    """Issue 18: the dashboard starts its charts', previous period's and scorecard's reads on the
+    prefetch threads while it computes the tiles. A cold run with the prefetch issues exactly the
+    statements a cold run without it issues (a prefetched read the page never makes, or a read made
+    twice, would add some) and shows the same numbers."""
+    from concurrent.futures import wait
+
+    import streamlit as st
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from ui import dashboard_charts, reads
+
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    def cold_run(at):
+        st.cache_data.clear()
+        dashboard_charts._figures.clear()
+        seen.clear()
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            at.run()
+            wait(list(reads._RECENT), timeout=60)
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+        assert not at.exception, at.exception
+        return len(seen), [(m.label, m.value) for m in at.metric]
+
+    at = _dashboard()
+    cold_run(at)                                        # the first run after sign-in: settles the session
+    with_prefetch, tiles = cold_run(at)
+    assert len(reads._RECENT) >= 9                      # the page did prefetch
+    reads._RECENT.clear()
+    monkeypatch.setattr(reads, "_prefetch_one", lambda *args: None)
+    without, tiles_without = cold_run(at)
+    assert with_prefetch == without, (with_prefetch, without)
+    assert tiles == tiles_without and len(tiles) > 30
