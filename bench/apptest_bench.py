@@ -1,6 +1,9 @@
 """A full rerun of each role's main page through Streamlit's AppTest (app.py, signed in through
-the form as a real user of the generated data): cold = the app's caches cleared before the
-rerun, warm = the same rerun again with its caches filled."""
+the form as a real user of the generated data): cold = the pages' caches cleared before the
+rerun (``st.cache_data`` and the dashboard's figures: a first visit), warm = the same rerun again
+with its caches filled. For the executive dashboard also a filter change: the territory filter
+set to one of the biggest territories, a new one each sample (its numbers cold, the rest of the
+page as a person who just opened it has it), then the same filter again (warm)."""
 from __future__ import annotations
 
 import os
@@ -71,6 +74,35 @@ def open_page(at, title: str):
         raise RuntimeError(f"page {title!r} is not registered for this user") from None
 
 
+def clear_page_caches() -> None:
+    import streamlit as st
+
+    from ui import dashboard_charts
+
+    st.cache_data.clear()
+    dashboard_charts._figures.clear()
+
+
+def biggest_territories(url: str, n: int) -> list[int]:
+    with get_engine(url).connect() as conn:
+        return list(conn.exec_driver_sql(
+            f"SELECT territory_id FROM lead GROUP BY territory_id ORDER BY COUNT(*) DESC LIMIT {int(n)}").scalars())
+
+
+def filter_changes(at, url: str, repeats: int) -> dict:
+    """The dashboard's territory filter set to a new territory per sample (cold), then rerun (warm)."""
+    cold, warm, errors = [], [], []
+    for territory_id in biggest_territories(url, repeats):
+        at.selectbox(key="dash_territory").set_value(territory_id)
+        s, at = timed(at.run)
+        cold.append(s)
+        s, at = timed(at.run)
+        warm.append(s)
+        errors += [str(e.value)[:200] for e in [*at.exception, *at.error]]
+    at.selectbox(key="dash_territory").set_value(None).run()
+    return {"cold": summary(cold), "warm": summary(warm), "errors": errors[:3]}
+
+
 def run(url: str, repeats: int, timeout: float = 900) -> dict:
     import streamlit as st
 
@@ -84,7 +116,7 @@ def run(url: str, repeats: int, timeout: float = 900) -> dict:
             at.run()     # first run of the page imports its modules: not counted
             cold, warm, errors = [], [], []
             for _ in range(repeats):
-                st.cache_data.clear()
+                clear_page_caches()
                 s, at = timed(at.run)
                 cold.append(s)
                 s, at = timed(at.run)
@@ -93,6 +125,8 @@ def run(url: str, repeats: int, timeout: float = 900) -> dict:
                 errors += [str(e.value)[:200] for e in at.error]
             out[role] = {"page": title, "user": username, "cold": summary(cold), "warm": summary(warm),
                          "errors": errors[:3]}
+            if title == "Executive dashboard":
+                out[role]["filter_change"] = filter_changes(at, url, repeats)
         st.cache_data.clear()
         st.cache_resource.clear()
     return out

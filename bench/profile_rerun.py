@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.apptest_bench import app_env, signed_in, user_of
+from bench.apptest_bench import app_env, clear_page_caches, signed_in, user_of
 from bench.ws_load import ROLE_PAGES
 
 # part -> (file suffix, function name) whose cumulative time is reported
@@ -84,15 +84,6 @@ def _install_script_thread_profiler() -> None:
             _PROFILER[0].disable()
 
     script_runner.exec_func_with_error_handling = profiled
-
-
-def clear_page_caches() -> None:
-    import streamlit as st
-
-    from ui import dashboard_charts
-
-    st.cache_data.clear()
-    dashboard_charts._figures.clear()
 
 
 def profile_page(at, url_path: str, reruns: int, cold: bool = False) -> tuple[float, pstats.Stats]:

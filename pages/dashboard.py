@@ -279,7 +279,7 @@ def render() -> None:
     # Everything below the first KPI set is independent of it: read it on the prefetch threads while
     # this run computes the period's KPIs and draws the tiles (ui.reads.prefetch).
     prefetch(viewer, [(all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}), (lifetime_kpis, lifetime_filters(f)),
-                      *dashboard_charts.chart_reads(f), handoff_widgets.scorecard_read(tz=settings.tz)])
+                      *dashboard_charts.chart_reads(viewer, f), handoff_widgets.scorecard_read(tz=settings.tz)])
     data = _numbers(viewer, f)
     st.html(TILE_TITLE_STYLE)
     _tiles(data, f, settings.currency)

@@ -10,6 +10,8 @@ so other processes' writes show as soon as in the numbers.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -41,9 +43,16 @@ def lifetime_read(viewer: Viewer, f: KpiFilter) -> dict:
     return cached_read(lifetime_kpis, viewer, **lifetime_filters(f))
 
 
-def chart_reads(f: KpiFilter) -> list[tuple]:
+def comparison_filter(viewer: Viewer, f: KpiFilter) -> KpiFilter:
+    """The territory comparison ignores the territory filter for company-wide viewers: read it
+    without one, so choosing a territory reuses the comparison already read for all of them."""
+    return replace(f, territory_id=None) if viewer.is_company_wide else f
+
+
+def chart_reads(viewer: Viewer, f: KpiFilter) -> list[tuple]:
     """The cached reads the figures are built from (for ``ui.reads.prefetch``), as ``_build`` makes them."""
-    return [(series.funnel, {"f": f}), (series.monthly_revenue, {"f": f}), (series.territory_comparison, {"f": f}),
+    return [(series.funnel, {"f": f}), (series.monthly_revenue, {"f": f}),
+            (series.territory_comparison, {"f": comparison_filter(viewer, f)}),
             (series.campaign_roi_points, {"f": f}), (series.sla_hours, {"f": f}),
             (series.response_time_distribution, {"f": f})]
 
@@ -78,7 +87,7 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
     fig.update_xaxes(tickformat="%Y-%m")  # numeric months: no English month names on the axis
     figs["chart_monthly"] = fig
 
-    terr = _floats(cached_read(series.territory_comparison, viewer, f=f),
+    terr = _floats(cached_read(series.territory_comparison, viewer, f=comparison_filter(viewer, f)),
                    "target_attainment", "win_rate", "sla_compliance")
     figs["chart_territories"] = go.Figure(
         [go.Bar(x=terr["territory"], y=terr[key], name=KPIS[key].label(),
