@@ -20,7 +20,7 @@ from queries.kpis import KpiFilter, resolve
 from queries.kpis import handoff, marketing, sales
 from queries.kpis.by_territory import by_territory, narrowed
 from queries.kpis.filters import as_date, first_of_month, next_month
-from queries.scope import Viewer, campaign_targets_territory, require_role
+from queries.scope import Viewer, campaign_targets_territory, require_role, scope_only
 
 # A converted lead is exactly one opportunity: one step, not two ("Converted", "Opportunities").
 FUNNEL_STEPS = (N_("Leads"), N_("Worked (first-touched)"), N_("Converted to a deal"), N_("Won"))  # show with _()
@@ -28,6 +28,7 @@ FUNNEL_STEPS = (N_("Leads"), N_("Worked (first-touched)"), N_("Converted to a de
 BUCKET_EDGES_HOURS = (1, 4, 8, 24, 48, 72, 168)
 
 
+@scope_only
 def territory_choices(viewer: Viewer, *, session: Session) -> list[tuple[int, str]]:
     """(id, "CODE — name") of the territories the viewer may filter on."""
     query = select(Territory.id, Territory.code, Territory.name).order_by(Territory.code)
@@ -36,6 +37,7 @@ def territory_choices(viewer: Viewer, *, session: Session) -> list[tuple[int, st
     return [(tid, f"{code} — {name}") for tid, code, name in session.execute(query).all()]
 
 
+@scope_only
 def campaign_choices(viewer: Viewer, start: date, end: date, *, session: Session,
                      limit: int = 500) -> list[tuple[int, str]]:
     """(id, "CODE — name") of campaigns running at some point of the period, newest first; a
@@ -49,6 +51,7 @@ def campaign_choices(viewer: Viewer, start: date, end: date, *, session: Session
     return [(cid, f"{code} — {name}") for cid, code, name in rows]
 
 
+@scope_only
 def funnel(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
     """The leads created in the period followed down: worked (has first_touch_at) → converted to a
     deal → of those deals, won (stages and statuses as stored now)."""
@@ -75,6 +78,7 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+@scope_only
 def monthly_revenue(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
     """Per calendar month touched by the period: won revenue closed in the period (as won_revenue),
     and the month's revenue target and forecast (as revenue_target)."""
@@ -91,6 +95,7 @@ def monthly_revenue(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.Dat
     return pd.DataFrame(rows, columns=["month", "won_revenue", "revenue_target", "forecast"])
 
 
+@scope_only
 def territory_comparison(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
     """Attainment, win rate, SLA compliance and untouched leads per territory the viewer may see.
     Compares territories, so it ignores the territory filter; the other filters apply."""
@@ -110,6 +115,7 @@ def territory_comparison(viewer: Viewer, f: KpiFilter, *, session: Session) -> p
                                        "untouched_leads"])
 
 
+@scope_only
 def campaign_roi_points(viewer: Viewer, f: KpiFilter, *, session: Session, limit: int = 500) -> pd.DataFrame:
     """One point per campaign started in the period: attributed cost, attributed won revenue
     (as campaign_roi counts them) and its leads — the campaign_roi drill-down's own rows."""
@@ -127,6 +133,7 @@ def _bucket_label(low: float | None, high: float | None) -> str:
     return _("> {low:g} h").format(low=low) if high is None else _("{low:g}–{high:g} h").format(low=low, high=high)
 
 
+@scope_only
 def response_time_distribution(viewer: Viewer, f: KpiFilter, *, session: Session) -> pd.DataFrame:
     """Leads assigned in the period and touched, counted per response-time bucket (in SQL)."""
     p = resolve(viewer, f, session=session)
@@ -145,6 +152,7 @@ def response_time_distribution(viewer: Viewer, f: KpiFilter, *, session: Session
     })
 
 
+@scope_only
 def sla_hours(viewer: Viewer, f: KpiFilter, *, session: Session) -> float:
     return resolve(viewer, f, session=session).sla_hours
 

@@ -21,6 +21,7 @@ from models.tables import Campaign, Territory, User
 from queries.kpis import KPIS, KpiFilter, resolve
 from queries.kpis.exact import money, ratio
 from queries.kpis.records import Measure
+from queries.scope import scope_only
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def with_names(frame: pd.DataFrame, *, session: Session) -> pd.DataFrame:
     return frame
 
 
+@scope_only
 def drilldown(viewer, f: KpiFilter, key: str, *, session: Session, limit: int | None = None,
               names: bool = False) -> DrillDown:
     """The records behind one KPI tile, scoped and filtered exactly as the tile; ``names``: with the

@@ -17,7 +17,7 @@ from models.types import utcnow
 from i18n.labels import name_in_language
 
 from .paging import ResultPage, paged
-from .scope import AccessDenied, Viewer, require_role
+from .scope import AccessDenied, Viewer, require_role, scope_only
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -126,6 +126,7 @@ def _months(start: date, months: int) -> list[date]:
     return out
 
 
+@scope_only
 def scorecard(viewer: Viewer, *, session: Session, start: date, months: int = 3,
               now: datetime | None = None) -> pd.DataFrame:
     """Per territory and month: what marketing promised (lead_commitment), what it handed over

@@ -47,6 +47,17 @@ class Viewer:
                    language=user.language.value if user.language else None)
 
 
+def scope_only(query):
+    """Mark a query whose result depends on who asks only through their role and territory (it
+    never reads ``viewer.id`` or anything else personal): the KPIs, the dashboard's series, the
+    drill-downs, the scorecard. Pages may then share one cached result between viewers of the same
+    role and territory (``ui.reads``): the company's executives share one dashboard computation
+    instead of one each. The access checks of these queries depend on role and territory too, so
+    a shared result is one the viewer would have been allowed to compute; a refusal is never cached."""
+    query.scope_only = True
+    return query
+
+
 def load_viewer(username: str, *, session: Session) -> Viewer | None:
     """The active user with this username, or None (unknown or disabled)."""
     user = session.exec(select(User).where(User.username == username)).first()

@@ -60,7 +60,8 @@ def chart_reads(viewer: Viewer, f: KpiFilter) -> list[tuple]:
 def figures(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
     """The dashboard's figures by chart key (a value is None where the chart has no data),
     plus ``sla_hours`` for the response-time caption."""
-    return _figures(scope_key(viewer), f, write_generation(), load_config().database_url, current_language(),
+    # Built only from scope_only reads: shared by every viewer of the same role and territory.
+    return _figures(scope_key(viewer, scope_only=True), f, write_generation(), load_config().database_url, current_language(),
                     currency, viewer)
 
 

@@ -16,7 +16,10 @@ key), so nothing is computed twice and what the page shows is exactly what it wo
 A cached result is keyed on who is asking (id, role, territory), every filter, the database, and
 this process's write generation (so a page never shows data older than its own last write);
 other processes' writes show within ``cache_ttl_seconds``. Two viewers of different scopes can
-therefore never be served each other's rows.
+therefore never be served each other's rows. A query marked ``queries.scope.scope_only`` (the KPIs,
+the dashboard's series and drill-downs, the scorecard: results that depend on the viewer only
+through role and territory) is keyed on role and territory alone, so the company's executives
+share one computation of the same dashboard instead of one each.
 """
 from __future__ import annotations
 
@@ -38,8 +41,10 @@ from queries.scope import Viewer
 from ui.session import app_engine
 
 
-def scope_key(viewer: Viewer) -> tuple:
-    return (viewer.id, viewer.role.value, viewer.territory_id)
+def scope_key(viewer: Viewer, *, scope_only: bool = False) -> tuple:
+    """Who the cached result is for: the person, or (``scope_only``) anyone of the same role and
+    territory, for queries marked ``queries.scope.scope_only``."""
+    return (None if scope_only else viewer.id, viewer.role.value, viewer.territory_id)
 
 
 @st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=5000)
@@ -65,7 +70,7 @@ def cached_read(query, viewer: Viewer, **filters):
     ``queries/``; filters must be hashable values (tuples, not lists)."""
     name = f"{query.__module__}:{query.__name__}"
     # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
-    return _cached(name, scope_key(viewer), viewer, tuple(sorted(filters.items())), write_generation(),
+    return _cached(name, scope_key(viewer, scope_only=getattr(query, "scope_only", False)), viewer, tuple(sorted(filters.items())), write_generation(),
                    load_config().database_url, current_language())
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from models.enums import Segment
 
-from queries.scope import Viewer
+from queries.scope import Viewer, scope_only
 
 from . import customers, handoff, marketing, sales  # noqa: F401  (the KPI functions, by topic)
 from .filters import KpiFilter, ResolvedFilter, resolve
@@ -23,6 +23,7 @@ from .registry import (CUSTOMERS, HANDOFF, KPI_KEYS, KPIS, LIFETIME_KEYS, MARKET
                        Kpi)
 
 
+@scope_only
 def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session, keys: tuple[str, ...] | None = None) -> dict:
     """Every KPI for this filter, keys exactly as in KPIS.md and in its order (``keys``: only those,
     in KPIS.md's order)."""
@@ -35,6 +36,7 @@ def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session, keys: tuple[str,
 _NO_PERIOD = date(2000, 1, 1)
 
 
+@scope_only
 def lifetime_kpis(viewer: Viewer, *, session: Session, territory_id: int | None = None,
                   campaign_id: int | None = None, segment: Segment | None = None) -> dict:
     """The lifetime KPIs (``LIFETIME_KEYS``) for these filters: what ``all_kpis`` gives them for

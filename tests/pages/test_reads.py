@@ -79,3 +79,49 @@ def test_pages_and_widgets_read_only_through_ui_reads():
     opened = [hit for path in files if str(path.relative_to(ROOT)) not in allowed for hit in _opened_sessions(path)]
     assert opened == []
     assert _opened_sessions(ROOT / "ui" / "reads.py"), "the scan must see the reader's own session"
+
+
+def test_scope_only_queries_are_shared_by_role_and_territory_and_nothing_else(w, engine):
+    """Issue 18: the KPIs, the dashboard's series and the scorecard (queries.scope.scope_only)
+    are computed once for every viewer of the same role and territory; a query that depends on
+    the person (a rep's own lead queue) never is, and no role or territory shares another's."""
+    from dataclasses import replace
+
+    from sqlalchemy import event
+
+    from models.enums import Role
+    from queries import dashboard_series
+    from queries.kpis import KpiFilter
+    from queries.scope import Viewer
+
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    executive = Viewer(id=9001, username="e1", display_name="E1", role=Role.executive, territory_id=None)
+    other_executive = replace(executive, id=9002, username="e2")
+    admin = replace(executive, id=9003, username="a", role=Role.admin)
+    f = KpiFilter(NOW.date() - timedelta(days=29), NOW.date(), NOW)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = cached_read(dashboard_series.funnel, executive, f=f)
+        computed = len(statements)
+        second = cached_read(dashboard_series.funnel, other_executive, f=f)
+        assert len(statements) == computed and second.equals(first)      # served from the first one's
+        cached_read(dashboard_series.funnel, admin, f=f)
+        assert len(statements) > computed                               # another role: its own
+        manager = w.v_manager
+        colleague = replace(manager, id=manager.id + 1000, username="m2")
+        before = len(statements)
+        mine = cached_read(dashboard_series.territory_comparison, manager, f=f)
+        assert len(statements) > before
+        before = len(statements)
+        assert cached_read(dashboard_series.territory_comparison, colleague, f=f).equals(mine)
+        assert len(statements) == before                                # same territory, same role
+        assert len(mine) == 1                                            # the manager's own territory only
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    # Personal queries keep one entry per person (the test above) and are not marked.
+    assert not getattr(lead_queue.lead_queue, "scope_only", False)
+    assert not getattr(territory_events.events_for, "scope_only", False)
