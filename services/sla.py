@@ -95,9 +95,11 @@ def fill_missing_due_at(*, session: Session, batch_size: int = 5000) -> int:
         filled += len(values)
 
 
-def fill_staged_due_at(conn, stage: str) -> int:
-    """The bundle loader's staged leads (``c_`` columns) that have an assigned_at and no due_at
-    get the deadline of the policy in force on ``conn``'s transaction."""
+def staged_deadlines(conn, stage: str) -> list[tuple]:
+    """The deadlines the policy in force on ``conn``'s transaction gives the bundle loader's staged
+    leads (``c_`` columns) that have an assigned_at and no due_at: (staged due_at, line) pairs,
+    staged as the loader stages every timestamp (naive UTC; text on SQLite). The loader writes
+    them (services.bundle.load, the one place that builds staging SQL)."""
     from sqlalchemy import column, table
 
     from models.types import UTCDateTime
@@ -109,21 +111,11 @@ def fill_staged_due_at(conn, stage: str) -> int:
     rows = conn.execute(select(staged.c.c__line, staged.c.c_assigned_at, Account.segment)
                         .outerjoin(Account, Account.name == staged.c.c_account)
                         .where(staged.c.c_assigned_at.is_not(None), staged.c.c_due_at.is_(None))).all()
-    if not rows:
-        return 0
     pg = conn.dialect.name == "postgresql"
     try:
-        # Staged as the loader stages every timestamp: naive UTC (text on SQLite, values.py).
-        values = [(_staged_timestamp(due_at(r[1], policy, segment=r[2]), pg), r[0]) for r in rows]
+        return [(_staged_timestamp(due_at(r[1], policy, segment=r[2]), pg), r[0]) for r in rows]
     except ValueError as exc:
         raise ValidationFailed(f"SLA policy: {exc}") from None
-    # One UPDATE per line, by the driver (no per-row SQLAlchemy bind processing). Without an index
-    # on the line each UPDATE scanned the whole staging table: quadratic in the leads, a 1M-row
-    # bundle with 471k hand-overs did not finish in minutes (bench/README.md, "sixth session").
-    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{stage}_line ON {stage} (c__line)")
-    mark = "%s" if pg else "?"
-    conn.exec_driver_sql(f"UPDATE {stage} SET c_due_at = {mark} WHERE c__line = {mark}", values)
-    return len(values)
 
 
 def _staged_timestamp(moment: datetime, pg: bool):

@@ -3,6 +3,7 @@ drills into a tile, downloads the CSV, and screenshots are saved under tests/art
 import csv
 import io
 import re
+import time
 
 import pytest
 
@@ -25,9 +26,17 @@ def _choose(page, label: str, option: str) -> None:
     wait_ready(page)
 
 
-def _metric_value(page, label: str) -> str:
+def _metric_value(page, label: str, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
+    """The tile's value; with ``changed_from``, once it shows another one. A filter's rerun can
+    start after ``wait_ready``'s grace under load, and the page shows the old tiles until it ends."""
     tile = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    return tile.locator("[data-testid='stMetricValue']").inner_text()
+    value = tile.locator("[data-testid='stMetricValue']").inner_text()
+    deadline = time.monotonic() + timeout_s
+    while changed_from is not None and value == changed_from and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        value = tile.locator("[data-testid='stMetricValue']").inner_text()
+    wait_ready(page)
+    return value
 
 
 def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, tmp_path):
@@ -40,10 +49,11 @@ def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, 
         page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
         page.screenshot(path=str(artifacts_dir / "dashboard_this_month.png"), full_page=True)
 
+        month_leads = _metric_value(page, "Leads created")
         _choose(page, "Period", "Last 12 months")
-        year_leads = _metric_value(page, "Leads created")
+        year_leads = _metric_value(page, "Leads created", changed_from=month_leads)
         _choose(page, "Territory", "SEL — Seoul 서울")
-        sel_leads = _metric_value(page, "Leads created")
+        sel_leads = _metric_value(page, "Leads created", changed_from=year_leads)
         assert int(sel_leads.replace(",", "")) < int(year_leads.replace(",", ""))
         page.wait_for_selector(".js-plotly-plot", timeout=60_000)
         page.screenshot(path=str(artifacts_dir / "dashboard_last_12_months_seoul.png"), full_page=True)
