@@ -156,15 +156,14 @@ def scorecard(viewer: Viewer, *, session: Session, start: date, months: int = 3,
         grouped = by_territory(p, PASSES, session=session)
         for territory_id, code, name in territories:
             one = narrowed(p, territory_id, grouped)
-            # within SLA = first touch by the stored deadline; overdue = untouched past it: the
-            # hand-over pass's counts, as sla_compliance and untouched_leads read them.
-            counts = one.shared[handoff.ASSIGNED]
             # The territory as people read it (its name in the reader's language), its code after.
             rows.append({"territory": name_in_language(name) or code, "code": code, "month": f"{month:%Y-%m}",
                          "promised": handoff.lead_commitment(one, session=session),
                          "handed_over": handoff.leads_assigned(one, session=session),
                          "accepted": handoff.leads_accepted(one, session=session),
                          "rejected": handoff.leads_rejected(one, session=session),
-                         "within_sla": counts["on_time"], "overdue": handoff.untouched_leads(one, session=session)})
+                         # within SLA = first touch by the stored deadline; overdue = untouched past it
+                         "within_sla": handoff.leads_on_time(one, session=session),
+                         "overdue": handoff.untouched_leads(one, session=session)})
     return pd.DataFrame(rows, columns=["territory", "code", "month", "promised", "handed_over", "accepted",
                                        "rejected", "within_sla", "overdue"])

@@ -97,9 +97,8 @@ def fill_missing_due_at(*, session: Session, batch_size: int = 5000) -> int:
 
 def staged_deadlines(conn, stage: str) -> list[tuple]:
     """The deadlines the policy in force on ``conn``'s transaction gives the bundle loader's staged
-    leads (``c_`` columns) that have an assigned_at and no due_at: (staged due_at, line) pairs,
-    staged as the loader stages every timestamp (naive UTC; text on SQLite). The loader writes
-    them (services.bundle.load, the one place that builds staging SQL)."""
+    leads (``c_`` columns) that have an assigned_at and no due_at: (aware UTC due_at, line) pairs.
+    The loader stages and writes them (services.bundle.load, the one place that builds staging SQL)."""
     from sqlalchemy import column, table
 
     from models.types import UTCDateTime
@@ -111,13 +110,7 @@ def staged_deadlines(conn, stage: str) -> list[tuple]:
     rows = conn.execute(select(staged.c.c__line, staged.c.c_assigned_at, Account.segment)
                         .outerjoin(Account, Account.name == staged.c.c_account)
                         .where(staged.c.c_assigned_at.is_not(None), staged.c.c_due_at.is_(None))).all()
-    pg = conn.dialect.name == "postgresql"
     try:
-        return [(_staged_timestamp(due_at(r[1], policy, segment=r[2]), pg), r[0]) for r in rows]
+        return [(due_at(r[1], policy, segment=r[2]), r[0]) for r in rows]
     except ValueError as exc:
         raise ValidationFailed(f"SLA policy: {exc}") from None
-
-
-def _staged_timestamp(moment: datetime, pg: bool):
-    naive_utc = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return naive_utc if pg else naive_utc.isoformat(" ", "microseconds")

@@ -125,6 +125,11 @@ def median_first_touch_hours(p: ResolvedFilter, *, session: Session) -> float | 
     return float(sum(Decimal(int(us)) / 1_000_000 for us in middle) / len(middle) / 3600)
 
 
+def leads_on_time(p: ResolvedFilter, *, session: Session) -> int:
+    """Hand-overs of the period touched by their deadline (sla_compliance's numerator)."""
+    return _assigned_pass(p, session=session)["on_time"]
+
+
 def sla_compliance(p: ResolvedFilter, *, session: Session) -> Decimal | None:
     counts = _assigned_pass(p, session=session)
     return ratio(counts["on_time"], counts["sla_counted"])

@@ -17,6 +17,7 @@ from services.record_territory import fill_missing_territories
 
 from .spec import BY_NAME, CODES, ENTITIES, LOAD_ORDER, REF, FileSpec
 from .validate import CheckedBundle
+from .values import _sqlite_text, utc_naive
 
 
 BULK_ROWS = 20_000                 # rows from which an empty table is loaded in bulk (_prepare_bulk_tables)
@@ -82,9 +83,12 @@ class BundleLoader:
         deadlines = staged_deadlines(self.conn, stage)
         if not deadlines:
             return
+        # Staged as every timestamp is (values.StagePlan): naive UTC, as SQLite's DATETIME text there.
+        staged = utc_naive if self.pg else (lambda due: _sqlite_text(utc_naive(due)))
         self.conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_{stage}_line ON {stage} (c__line)")
         mark = "%s" if self.pg else "?"
-        self.conn.exec_driver_sql(f"UPDATE {stage} SET c_due_at = {mark} WHERE c__line = {mark}", deadlines)
+        self.conn.exec_driver_sql(f"UPDATE {stage} SET c_due_at = {mark} WHERE c__line = {mark}",
+                                  [(staged(due), line) for due, line in deadlines])
 
     # -- a large load into an empty table -------------------------------------------------------
     def _prepare_bulk_tables(self, checked: CheckedBundle) -> list[tuple[str, str]]:

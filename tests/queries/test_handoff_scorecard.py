@@ -64,7 +64,7 @@ def test_the_scorecard_reads_grouped_passes_and_equals_each_territorys_own_kpis(
             p = resolve(admin, KpiFilter(months[i], ends[i], AS_OF, territory_id=tid), session=s)
             want = (handoff.lead_commitment(p, session=s), handoff.leads_assigned(p, session=s),
                     handoff.leads_accepted(p, session=s), handoff.leads_rejected(p, session=s),
-                    handoff._assigned_pass(p, session=s)["on_time"], handoff.untouched_leads(p, session=s))
+                    handoff.leads_on_time(p, session=s), handoff.untouched_leads(p, session=s))
             assert (row.promised, row.handed_over, row.accepted, row.rejected, row.within_sla, row.overdue) == want, row
         assert len(got) == 3 * 5
         mine = scorecard(manager, session=s, start=months[0], months=3, now=AS_OF)
