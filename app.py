@@ -5,7 +5,8 @@ for this user; without a session only the sign-in form is registered. The sessio
 before st.navigation and the library's cookie component is drawn after it (see ui.session).
 
 The same file defines the server (``app = st.App(...)``) that ``streamlit run app.py`` starts:
-Streamlit's Starlette app with the extra HTTP routes of ``routes/`` (the calendar feed).
+Streamlit's Starlette app with the extra HTTP routes of ``routes/`` (the calendar feed), whose
+start-up turns Nagle's algorithm off on the listening socket (``routes/server_socket.py``).
 """
 from __future__ import annotations
 
@@ -98,5 +99,6 @@ else:
     # ``streamlit run app.py`` finds this st.App and serves it with uvicorn: the portal (this
     # script) plus the routes of routes/ (the calendar feed) in the same server process.
     from routes import portal_routes
+    from routes.server_socket import lifespan
 
-    app = st.App(__file__, routes=portal_routes())
+    app = st.App(__file__, routes=portal_routes(), lifespan=lifespan)

@@ -6,8 +6,7 @@ calendar app subscribes to.
 A page file: app.py registers it with st.navigation (see ui/standalone.py)."""
 from __future__ import annotations
 
-import calendar
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
@@ -25,7 +24,8 @@ from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.reads import cached_read, fresh_read
 from ui.field_widgets import business_settings, page_offset, pager
-from ui.format import day, when
+from ui import month_calendar
+from ui.format import clock, day, when
 from ui.markdown import show_markdown
 from ui.labels import label, labeller
 from ui.session import require_viewer
@@ -90,28 +90,11 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
 
     cols = st.columns([1, 3, 1])
     cols[0].button(_("◀ Previous"), key="ev_prev_month", on_click=move, args=(-1,), width="stretch")
-    cols[1].markdown(f"### {shown:%B %Y}")
+    cols[1].markdown(f"### {month_calendar.month_title(shown)}")
     cols[2].button(_("Next ▶"), key="ev_next_month", on_click=move, args=(1,), width="stretch")
     events = cached_read(events_q.month_events, viewer, year=shown.year, month=shown.month, kinds=kinds,
                          campaign_id=campaign_id)
-    by_day: dict[date, list] = {}
-    for event in events:
-        day, last = local_date(event.starts_at, tz), local_date(event.ends_at, tz)
-        while day <= last:
-            by_day.setdefault(day, []).append(event)
-            day += timedelta(days=1)
-    header = st.columns(7)
-    for i, name in enumerate(calendar.day_abbr):
-        header[i].caption(name)
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(shown.year, shown.month):
-        cells = st.columns(7)
-        for cell, day in zip(cells, week):
-            with cell.container(border=True, height=130):
-                label = f"**{day.day}**" if day == today else str(day.day)
-                st.markdown(label if day.month == shown.month else _(":gray[{day}]").format(day=day.day))
-                for event in by_day.get(day, []):
-                    mark = "~~" if event.status == "cancelled" else ""
-                    st.caption(f"{when(event.starts_at, tz)[11:]} {mark}{md(event.title)}{mark}")
+    st.html(month_calendar.month_html(shown.year, shown.month, month_calendar.entries_by_day(events, tz, clock), today))
     st.caption(ngettext("{n} event this month. Times in {time_zone}.", "{n} events this month. Times in {time_zone}.",
                         len(events)).format(n=len(events), time_zone=tz.key))
 
@@ -203,17 +186,18 @@ def render() -> None:
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory, settings.time_zone)
     _subscription(viewer)
-    tab_list, tab_month, tab_campaigns, tab_accounts = st.tabs(
-        [_("List"), _("Month calendar"), _("Campaigns without a local event"), _("Registered from my accounts")])
-    with tab_list:
-        _event_list(viewer, window, kinds, campaign_id, settings.tz)
-    with tab_month:
-        _month_calendar(viewer, kinds, campaign_id, settings.tz)
-    with tab_campaigns:
-        _without_event(viewer, campaign_id, settings.tz)
-    with tab_accounts:
-        _account_registrations(viewer, settings.tz)
-
+    # Only the chosen tab runs and is sent (on_change="rerun" makes a tab click a rerun): drawing
+    # all four on every rerun of the page was most of its cost (bench/README.md).
+    tabs = st.tabs([_("List"), _("Month calendar"), _("Campaigns without a local event"),
+                    _("Registered from my accounts")], key="ev_tab", on_change="rerun")
+    draws = (lambda: _event_list(viewer, window, kinds, campaign_id, settings.tz),
+             lambda: _month_calendar(viewer, kinds, campaign_id, settings.tz),
+             lambda: _without_event(viewer, campaign_id, settings.tz),
+             lambda: _account_registrations(viewer, settings.tz))
+    for tab, draw in zip(tabs, draws):
+        if tab.open:
+            with tab:
+                draw()
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
     from ui.standalone import run_page

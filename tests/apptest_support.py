@@ -5,6 +5,8 @@ a person would; ``open_page(at, title)`` switches to a page registered by st.nav
 """
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -94,4 +96,11 @@ def all_text(at: AppTest) -> str:
                 extra = getattr(el, attr, None)
                 if extra:
                     parts.append(str(extra))
+    parts += [html_text(el.value) for el in at.get("html")]
     return "\n".join(parts)
+
+
+def html_text(body: str) -> str:
+    """What an ``st.html`` element shows: its text, without style blocks or tags, unescaped."""
+    body = re.sub(r"<style\b.*?</style>", " ", body, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))

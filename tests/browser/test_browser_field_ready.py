@@ -131,6 +131,28 @@ def test_field_activity_keeps_day_and_time_together(session):
     assert order.index("Time") == order.index("Day") + 1, order
 
 
+def test_the_month_calendar_is_a_grid_on_a_laptop_and_a_list_of_event_days_on_a_phone(session):
+    page, phone, prefix, _ = session
+    go(page, "Territory events", phone)
+    page.get_by_role("tab", name="Month calendar").click()
+    calendar = page.locator(".ov-cal").first
+    calendar.wait_for(state="visible")
+    calendar.scroll_into_view_if_needed()
+    screenshot(page, f"{prefix}-07-month-calendar")
+    days = page.locator(".ov-cal .ov-day")
+    shown = [days.nth(i) for i in range(days.count()) if days.nth(i).is_visible()]
+    with_events = [d for d in shown if d.locator(".ov-ev").count()]
+    assert with_events, "the demo has events this month"
+    if phone:   # one day per line, only this month's days that have an event
+        assert len(shown) == len(with_events)
+        assert "ov-out" not in " ".join(d.get_attribute("class") for d in shown)
+        assert len({round(d.bounding_box()["x"]) for d in shown}) == 1
+        no_sideways_scrolling(page, PHONE["width"])
+    else:       # seven columns, every day of the weeks shown
+        assert len(shown) % 7 == 0 and len(shown) >= 28
+        assert len({round(d.bounding_box()["x"]) for d in shown}) == 7
+
+
 def test_nothing_is_fetched_from_outside_the_server(session):
     _, _, _, outside = session
     assert outside == []

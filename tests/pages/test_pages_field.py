@@ -12,9 +12,10 @@ from models.types import utcnow
 from queries import lead_queue
 from queries.accounts import accounts_for, linkable_accounts
 from queries.field_common import territory_reps
-from queries.territory_events import territory_campaigns
+from models.settings_store import load_settings
+from queries.territory_events import month_events, territory_campaigns
 from queries.scope import load_viewer
-from tests.apptest_support import all_text, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, html_text, open_page, registered_titles, signed_in
 from tests.factories import Builder
 
 FIELD_TITLES = {"Territory events", "Campaign notes", "Lead queue", "Field activity", "My accounts",
@@ -63,7 +64,25 @@ def test_territory_events_shows_only_the_reps_territory_with_notes_and_ics(db):
     assert "Marketing in Seoul 서울" in text
     assert "— Seoul" in text and "— Busan" not in text  # demo event titles end with their territory
     assert "Key messages" in text  # the campaign's latest published note
-    assert "3 events this month" in text or "events this month" in text
+    # Only the chosen tab is drawn: the list, not the month calendar.
+    assert not [h for h in at.get("html") if 'class="ov-cal"' in h.value]
+    at.session_state["ev_tab"] = "Month calendar"
+    at.run()
+    assert "Key messages" not in all_text(at)     # the list's note is no longer drawn
+    text = all_text(at)
+    # The month calendar (one st.html element): every event of the territory this month, on its
+    # local start day, with its HH:MM start time; nothing of another territory.
+    calendar = [h.value for h in at.get("html") if 'class="ov-cal"' in h.value]
+    assert len(calendar) == 1
+    shown = " ".join(html_text(calendar[0]).split())
+    with read_session(db) as s:
+        settings = load_settings(session=s)
+        today = local_date(utcnow(), settings.tz)
+        month = month_events(viewer(db, "minjun.kim"), session=s, year=today.year, month=today.month)
+    assert f"{len(month)} event{'s' if len(month) != 1 else ''} this month" in text
+    for event in month:
+        assert f"{event.starts_at.astimezone(settings.tz):%H:%M} {event.title}" in shown, event.title
+    assert "— Busan" not in shown
     assert any(el.proto.label == "Add to my calendar (.ics)" for el in at.get("download_button"))
     busan = open_page(field_app("jiho.lee"), "Territory events")
     assert "— Seoul" not in all_text(busan)

@@ -79,4 +79,8 @@ def test_marketer_sees_the_results_per_event_and_the_rep_the_accounts_tab(db):
     assert "Attendance rate" in text and "Won revenue" in text
     rep = open_page(_signed_in("minjun.kim"), "Territory events")
     assert not rep.exception, rep.exception
+    assert GUEST_EMAIL not in all_text(rep)     # only the chosen tab is drawn: the list first
+    rep.session_state["ev_tab"] = "Registered from my accounts"
+    rep.run()
+    assert not rep.exception, rep.exception
     assert GUEST_EMAIL in all_text(rep)
