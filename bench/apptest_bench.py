@@ -77,10 +77,11 @@ def open_page(at, title: str):
 def clear_page_caches() -> None:
     import streamlit as st
 
-    from ui import dashboard_charts
+    from ui import dashboard_charts, handoff_widgets
 
     st.cache_data.clear()
     dashboard_charts._figures.clear()
+    handoff_widgets._rejections_figure.clear()
 
 
 def biggest_territories(url: str, n: int) -> list[int]:

@@ -160,6 +160,19 @@ def _cancel_event(viewer, scheduled: dict[int, str], campaign_id: int) -> None:
                              .format(event=scheduled[chosen]))
 
 
+def _edit_form(viewer, campaign, targets, territories, owners, settings) -> None:
+    data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
+                          current=campaign, targets=targets, today=local_today(settings.tz))
+    if data is not None:
+        run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
+                                                                 expected_version=campaign.version),
+                             _("Campaign {code} saved.").format(code=campaign.code))
+    confirm = st.checkbox(_("Yes, cancel this campaign and its scheduled events"), key=f"cmp_cancel_ok_{campaign.id}")
+    if st.button(_("Cancel campaign"), disabled=not confirm, key=f"cmp_cancel_{campaign.id}"):
+        run_write_then_rerun(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
+                             _("Campaign {code} cancelled.").format(code=campaign.code))
+
+
 def _edit_section(viewer, page, territories, owners, settings) -> None:
     if not page.rows and CREATED_KEY not in st.session_state:
         return
@@ -179,18 +192,23 @@ def _edit_section(viewer, page, territories, owners, settings) -> None:
     if campaign.status == CampaignStatus.cancelled:
         st.warning(_("Campaign {code} is cancelled; it can no longer be edited.").format(code=md(campaign.code)))
     else:
-        with st.expander(_("Edit {code}").format(code=md(campaign.code)), expanded=False):
-            data = _campaign_form(f"edit_campaign_{campaign.id}_{campaign.version}", territories, owners,
-                                  current=campaign, targets=targets, today=local_today(settings.tz))
-            if data is not None:
-                run_write_then_rerun(lambda s: campaigns.update_campaign(viewer, campaign.id, data, session=s,
-                                                              expected_version=campaign.version),
-                          _("Campaign {code} saved.").format(code=campaign.code))
-            confirm = st.checkbox(_("Yes, cancel this campaign and its scheduled events"), key=f"cmp_cancel_ok_{chosen}")
-            if st.button(_("Cancel campaign"), disabled=not confirm, key=f"cmp_cancel_{chosen}"):
-                run_write_then_rerun(lambda s: campaigns.cancel_campaign(viewer, campaign.id, session=s),
-                          _("Campaign {code} cancelled.").format(code=campaign.code))
+        edit = st.expander(_("Edit {code}").format(code=md(campaign.code)), expanded=False,
+                           key=f"cmp_edit_open_{campaign.id}", on_change="rerun")
+        if edit.open:   # a closed form is not drawn (on_change="rerun": opening it reruns the page)
+            with edit:
+                _edit_form(viewer, campaign, targets, territories, owners, settings)
     _events_section(viewer, campaign, territories, settings)
+
+
+def _new_campaign(viewer, territories, owners, settings) -> None:
+    data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
+    if data is not None:
+        created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
+                                       lambda c: _("Campaign {code} created.").format(code=c.code),
+                                       rerun=False)
+        if created is not None:
+            st.session_state[CREATED_KEY] = created.id
+            st.rerun()
 
 
 def render() -> None:
@@ -200,15 +218,10 @@ def render() -> None:
     settings = business_settings()
     territories = fresh_read(marketing.territories, None)
     owners = fresh_read(marketing.campaign_owners, viewer)
-    with st.expander(_("New campaign"), expanded=False):
-        data = _campaign_form("new_campaign", territories, owners, today=local_today(settings.tz))
-        if data is not None:
-            created = run_write_then_rerun(lambda s: campaigns.create_campaign(viewer, data, session=s),
-                                           lambda c: _("Campaign {code} created.").format(code=c.code),
-                                           rerun=False)
-            if created is not None:
-                st.session_state[CREATED_KEY] = created.id
-                st.rerun()
+    new = st.expander(_("New campaign"), expanded=False, key="cmp_new_open", on_change="rerun")
+    if new.open:        # drawn only while open: a closed form cost every rerun of the page its widgets
+        with new:
+            _new_campaign(viewer, territories, owners, settings)
     filters = _filters(territories)
     offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
     page = fresh_read(marketing.list_campaigns, viewer, limit=CAMPAIGN_PAGE, offset=offset, **filters)

@@ -127,19 +127,17 @@ def render() -> None:
     show_flash()
     members = _team_table(viewer)
     reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
+    # Only the chosen tab runs and is sent (on_change="rerun": a tab click reruns the page); all
+    # five, with their forms and tables, were drawn on every rerun.
     tabs = st.tabs([_("Route unassigned leads"), _("Reassign a lead"), _("Reassign an opportunity"), _("All of a rep's work"),
-                    _("Rejected by the team")])
-    with tabs[0]:
-        _unassigned(viewer, reps, tz)
-    with tabs[1]:
-        _one_lead(viewer, reps)
-    with tabs[2]:
-        _one_opportunity(viewer, reps)
-    with tabs[3]:
-        _all_of_a_rep(viewer, reps, members)
-    with tabs[4]:
-        _team_rejections(viewer, tz)
-
+                    _("Rejected by the team")], key="tm_tab", on_change="rerun")
+    draws = (lambda: _unassigned(viewer, reps, tz), lambda: _one_lead(viewer, reps),
+             lambda: _one_opportunity(viewer, reps), lambda: _all_of_a_rep(viewer, reps, members),
+             lambda: _team_rejections(viewer, tz))
+    for tab, draw in zip(tabs, draws):
+        if tab.open:
+            with tab:
+                draw()
 
 def _team_rejections(viewer, tz) -> None:
     rows = cached_read(team_rejections, viewer)

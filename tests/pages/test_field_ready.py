@@ -53,6 +53,8 @@ def test_cancel_event_has_no_preselection_and_waits_for_a_named_yes(app):
 def test_a_new_campaign_is_opened_so_the_event_form_below_is_its_own(app):
     at = signed_in("jiwoo.choi")
     open_page(at, "Campaigns & events")
+    at.session_state["cmp_new_open"] = True     # the marketer opens "New campaign"
+    at.run()
     at.text_input(key="new_campaign_name").input("Field-ready roadshow")
     at.date_input(key="new_campaign_start").set_value(date(2020, 1, 1))  # sorts far down the list
     at.date_input(key="new_campaign_end").set_value(date(2020, 1, 31))

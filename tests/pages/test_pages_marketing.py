@@ -48,6 +48,9 @@ def test_marketing_pages_exist_for_marketers_and_admins_only(app_engine):
 def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(app_engine):
     at = _marketer_on("Campaigns & events")
     sel, bsn = _ids(app_engine, Territory, Territory.code, "SEL", "BSN")
+    assert "new_campaign_name" not in _keys(at)       # the closed "New campaign" form is not drawn
+    at.session_state["cmp_new_open"] = True           # the marketer opens it
+    at.run()
     at.text_input(key="new_campaign_name").input("AppTest Roadshow 서울")
     at.date_input(key="new_campaign_start").set_value(date(2027, 3, 1))
     at.date_input(key="new_campaign_end").set_value(date(2027, 2, 1))
@@ -75,6 +78,17 @@ def test_campaigns_page_creates_a_campaign_and_an_event_and_reports_bad_input(ap
         event = s.exec(select(Event).where(Event.campaign_id == campaign.id)).one()
     assert event.title == "Seoul launch seminar" and event.territory_id == sel
     assert event.starts_at == datetime(2027, 3, 10, 5, 0, tzinfo=timezone.utc)  # 14:00 in Seoul
+
+    # Editing: the closed "Edit" form is not drawn; opened, it saves the campaign's new name.
+    edit_name = f"edit_campaign_{campaign.id}_{campaign.version}_name"
+    assert edit_name not in _keys(at)
+    at.session_state[f"cmp_edit_open_{campaign.id}"] = True
+    at.run()
+    at.text_input(key=edit_name).input("AppTest Roadshow 서울 (renamed)")
+    at.button(key=f"FormSubmitter:edit_campaign_{campaign.id}_{campaign.version}-Save campaign").click().run()
+    assert not at.exception, at.exception
+    with read_session(app_engine) as s:
+        assert s.get(Campaign, campaign.id).name == "AppTest Roadshow 서울 (renamed)"
 
 
 def test_notes_editor_publishes_a_version_and_renders_html_as_text(app_engine):
@@ -216,3 +230,49 @@ def test_pages_refuse_a_rep_even_if_called_directly(app_engine, monkeypatch):
     at = AppTest.from_string(script, default_timeout=30).run()
     assert [e.value for e in at.error] == ["This page is not available to you."]
     assert not [t for t in at.title]
+
+
+def test_rejections_chart_stacks_one_bar_per_reason_with_the_counts_of_the_query(app_engine):
+    import json
+
+    import pandas as pd
+
+    from i18n import use_language
+    from queries import handoff_answers
+    from ui.handoff_widgets import rejection_reasons_figure
+
+    frame = pd.DataFrame([("C1", "Spring <b>promo</b>", "duplicate", 3), ("C1", "Spring <b>promo</b>", "too_early", 2),
+                          ("C2", "Expo", "duplicate", 1)], columns=["campaign", "name", "reason", "rejections"])
+    with use_language("ko"):
+        fig = rejection_reasons_figure(frame)
+    assert fig.layout.barmode == "relative" and fig.layout.xaxis.title.text == "캠페인"
+    bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data}
+    assert bars == {"중복": {"C1": 3, "C2": 1}, "시기상조": {"C1": 2}}, bars
+    assert rejection_reasons_figure(frame.iloc[0:0]) is None
+
+    at = _marketer_on("Black hole")
+    assert not at.exception, at.exception
+    with read_session(app_engine) as s:
+        viewer = load_viewer("jiwoo.choi", session=s)
+        expected = handoff_answers.rejection_reasons_by_campaign(viewer, session=s)
+    assert not expected.empty        # the demo has rejections
+    chart = next(c for c in at.get("plotly_chart") if "customdata" in c.proto.spec)
+    shown = {(x, trace["name"]): int(y) for trace in json.loads(chart.proto.spec)["data"]
+             for x, y in zip(trace["x"], _values(trace["y"]))}
+    assert sum(shown.values()) == int(expected["rejections"].sum())
+    assert len(shown) == len(expected)
+
+
+def _values(column):
+    """A Plotly spec's array: a list, or typed binary ({"dtype", "bdata"}) as Plotly 6+ writes numbers."""
+    if isinstance(column, dict):
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(column["bdata"]), dtype=column["dtype"]).tolist()
+    return column
+
+
+def _keys(at) -> set:
+    return {w.key for w in at.text_input}

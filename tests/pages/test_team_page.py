@@ -15,9 +15,13 @@ def db(demo_copy):
     return demo_copy
 
 
-def _team(username="seoyeon.park"):
+def _team(username="seoyeon.park", tab: str | None = None):
     at = open_page(signed_in(username), "Team")
     assert not at.exception, at.exception
+    if tab is not None:     # only the chosen tab is drawn: choose it as the manager does
+        at.session_state["tm_tab"] = tab
+        at.run()
+        assert not at.exception, at.exception
     return at
 
 
@@ -33,6 +37,8 @@ def _submit(at, label):
 ])
 def test_a_manager_reassigns_one_record_to_another_rep(db, key, table, owner, label, done):
     at = _team()
+    assert not [b for b in at.button if b.label == label]     # another tab's form: not drawn
+    at = _team(tab="Reassign a lead" if table is Lead else "Reassign an opportunity")
     with read_session(db) as s:
         park = load_viewer("seoyeon.park", session=s)
         reps = [r for r in territory_reps(park, session=s) if r.active]
@@ -51,7 +57,7 @@ def test_a_manager_reassigns_one_record_to_another_rep(db, key, table, owner, la
 
 
 def test_reassigning_with_nothing_chosen_is_refused_and_changes_nothing(db):
-    at = _team()
+    at = _team(tab="Reassign a lead")
     with read_session(db) as s:
         owners = dict(s.exec(select(Lead.id, Lead.assigned_to_id)).all())
     _submit(at, "Reassign lead")
