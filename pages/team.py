@@ -15,7 +15,7 @@ from queries.reject_reasons import reason_label
 from services import reassign
 from ui.reads import cached_read
 from ui.actions import run_write, show_flash
-from ui.field_widgets import business_settings, page_offset, pager
+from ui.field_widgets import business_settings, lazy_tabs, page_offset, pager
 from ui.format import when, yes_no
 from ui.session import require_viewer
 from i18n import N_, ngettext
@@ -127,17 +127,15 @@ def render() -> None:
     show_flash()
     members = _team_table(viewer)
     reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
-    # Only the chosen tab runs and is sent (on_change="rerun": a tab click reruns the page); all
-    # five, with their forms and tables, were drawn on every rerun.
-    tabs = st.tabs([_("Route unassigned leads"), _("Reassign a lead"), _("Reassign an opportunity"), _("All of a rep's work"),
-                    _("Rejected by the team")], key="tm_tab", on_change="rerun")
-    draws = (lambda: _unassigned(viewer, reps, tz), lambda: _one_lead(viewer, reps),
-             lambda: _one_opportunity(viewer, reps), lambda: _all_of_a_rep(viewer, reps, members),
-             lambda: _team_rejections(viewer, tz))
-    for tab, draw in zip(tabs, draws):
-        if tab.open:
-            with tab:
-                draw()
+    # Only the chosen tab runs and is sent: all five, with their forms and tables, were drawn on
+    # every rerun.
+    lazy_tabs("tm_tab", {
+        _("Route unassigned leads"): lambda: _unassigned(viewer, reps, tz),
+        _("Reassign a lead"): lambda: _one_lead(viewer, reps),
+        _("Reassign an opportunity"): lambda: _one_opportunity(viewer, reps),
+        _("All of a rep's work"): lambda: _all_of_a_rep(viewer, reps, members),
+        _("Rejected by the team"): lambda: _team_rejections(viewer, tz)})
+
 
 def _team_rejections(viewer, tz) -> None:
     rows = cached_read(team_rejections, viewer)

@@ -23,9 +23,9 @@ from services import calendar_feed
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.reads import cached_read, fresh_read
-from ui.field_widgets import business_settings, page_offset, pager
+from ui.field_widgets import business_settings, lazy_tabs, page_offset, pager
 from ui import month_calendar
-from ui.format import clock, day, when
+from ui.format import day, when
 from ui.markdown import show_markdown
 from ui.labels import label, labeller
 from ui.session import require_viewer
@@ -94,7 +94,7 @@ def _month_calendar(viewer, kinds, campaign_id, tz) -> None:
     cols[2].button(_("Next ▶"), key="ev_next_month", on_click=move, args=(1,), width="stretch")
     events = cached_read(events_q.month_events, viewer, year=shown.year, month=shown.month, kinds=kinds,
                          campaign_id=campaign_id)
-    st.html(month_calendar.month_html(shown.year, shown.month, month_calendar.entries_by_day(events, tz, clock), today))
+    st.html(month_calendar.month_html(shown.year, shown.month, month_calendar.entries_by_day(events, tz), today))
     st.caption(ngettext("{n} event this month. Times in {time_zone}.", "{n} events this month. Times in {time_zone}.",
                         len(events)).format(n=len(events), time_zone=tz.key))
 
@@ -186,18 +186,14 @@ def render() -> None:
     window, kinds, campaign_id = _filters(viewer)
     _ics_download(viewer, territory, settings.time_zone)
     _subscription(viewer)
-    # Only the chosen tab runs and is sent (on_change="rerun" makes a tab click a rerun): drawing
-    # all four on every rerun of the page was most of its cost (bench/README.md).
-    tabs = st.tabs([_("List"), _("Month calendar"), _("Campaigns without a local event"),
-                    _("Registered from my accounts")], key="ev_tab", on_change="rerun")
-    draws = (lambda: _event_list(viewer, window, kinds, campaign_id, settings.tz),
-             lambda: _month_calendar(viewer, kinds, campaign_id, settings.tz),
-             lambda: _without_event(viewer, campaign_id, settings.tz),
-             lambda: _account_registrations(viewer, settings.tz))
-    for tab, draw in zip(tabs, draws):
-        if tab.open:
-            with tab:
-                draw()
+    # Only the chosen tab runs and is sent: drawing all four on every rerun was most of the page's
+    # cost (bench/README.md).
+    lazy_tabs("ev_tab", {
+        _("List"): lambda: _event_list(viewer, window, kinds, campaign_id, settings.tz),
+        _("Month calendar"): lambda: _month_calendar(viewer, kinds, campaign_id, settings.tz),
+        _("Campaigns without a local event"): lambda: _without_event(viewer, campaign_id, settings.tz),
+        _("Registered from my accounts"): lambda: _account_registrations(viewer, settings.tz)})
+
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py
     from ui.standalone import run_page

@@ -1,7 +1,8 @@
-"""Widgets shared by the pages: the manager's rep filter, and the one pager of every list
-(``page_offset`` + ``pager`` over a ``queries.paging.ResultPage``)."""
+"""Widgets shared by the pages: the manager's rep filter, the one pager of every list
+(``page_offset`` + ``pager`` over a ``queries.paging.ResultPage``), and lazy tabs."""
 from __future__ import annotations
 
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -55,3 +56,12 @@ def pager(result: ResultPage, key: str, noun: str = N_("rows")) -> None:
                    width="stretch")
     cols[2].button(_("Next"), key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
                    args=(1,), width="stretch")
+
+
+def lazy_tabs(key: str, draws: dict[str, Callable[[], None]]) -> None:
+    """Tabs of which only the chosen one runs and is sent (``on_change="rerun"``: a tab click reruns
+    the page). ``draws`` maps each tab's label to what draws it, in order."""
+    for tab, draw in zip(st.tabs(list(draws), key=key, on_change="rerun"), draws.values()):
+        if tab.open:
+            with tab:
+                draw()

@@ -17,11 +17,13 @@ from __future__ import annotations
 import calendar
 import html
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from babel.dates import format_date, get_day_names
 
 from i18n import _, current_language
+from models.timefmt import local_date
+from ui.format import clock
 
 MONTH_PATTERNS = {"ko": "y년 M월", "en": "MMMM y"}
 DAY_LABEL_PATTERNS = {"ko": "M월 d일 (E)", "en": "EEE, MMM d"}
@@ -64,15 +66,15 @@ def month_title(first: date) -> str:
     return format_date(first, MONTH_PATTERNS[language], locale=language)
 
 
-def entries_by_day(events, tz, clock) -> dict[date, list[CalendarEntry]]:
+def entries_by_day(events, tz) -> dict[date, list[CalendarEntry]]:
     """Each event on every local day from its start to its end; the start time on its first day."""
     by_day: dict[date, list[CalendarEntry]] = {}
     for event in events:
-        starts: datetime = event.starts_at.astimezone(tz)
-        day, last = starts.date(), event.ends_at.astimezone(tz).date()
+        first, last = local_date(event.starts_at, tz), local_date(event.ends_at, tz)
+        day = first
         while day <= last:
             by_day.setdefault(day, []).append(CalendarEntry(
-                clock(event.starts_at, tz) if day == starts.date() else "", event.title, event.status == "cancelled"))
+                clock(event.starts_at, tz) if day == first else "", event.title, event.status == "cancelled"))
             day += timedelta(days=1)
     return by_day
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from i18n import use_language
 from tests.apptest_support import html_text
 from ui import month_calendar
-from ui.format import clock
 from ui.month_calendar import CalendarEntry, entries_by_day, month_html
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -37,7 +36,7 @@ def cells(markup: str) -> list[tuple[str, str]]:
 def test_events_fall_on_their_local_days_with_the_start_time_on_the_first():
     events = [Event("Seoul roadshow", utc(2026, 11, 30, 15, 30), utc(2026, 12, 2, 9)),   # Dec 1 00:30 KST
               Event("Busan seminar", utc(2026, 12, 31, 14, 0), utc(2026, 12, 31, 16, 0), "cancelled")]
-    by_day = entries_by_day(events, SEOUL, clock)
+    by_day = entries_by_day(events, SEOUL)
     assert sorted(by_day) == [date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 31), date(2027, 1, 1)]
     assert by_day[date(2026, 12, 1)] == [CalendarEntry("00:30", "Seoul roadshow", False)]
     assert by_day[date(2026, 12, 2)] == [CalendarEntry("", "Seoul roadshow", False)]
