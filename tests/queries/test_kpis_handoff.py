@@ -140,3 +140,28 @@ def test_note_read_rate_is_null_without_targeted_reps(engine):
         b.user("m", Role.manager, t)
         b.note(b.campaign(territories=[t]), published_at=utc(2026, 3, 2))
     assert kpis(engine, **MARCH, as_of=LATE_AS_OF)["note_read_rate"] is None
+
+
+def test_rejections_count_by_their_lead_under_each_lead_filter(engine):
+    # The count without a filter reads the rejections alone; with a territory, campaign or segment
+    # filter it keeps the rejections whose lead matches (the lead as stored now, KPIS.md).
+    from tests.factories import Segment
+    with Builder(engine) as b:
+        sel, bsn = b.territory("SEL"), b.territory("BSN")
+        rep = b.user(role=Role.rep, territory=sel)
+        c1, c2 = b.campaign(), b.campaign()
+        big = b.account("Big", sel, Segment.enterprise)
+        leads = [b.lead(c1, territory=sel, created_at=utc(2026, 3, 1), account=big),
+                 b.lead(c1, territory=bsn, created_at=utc(2026, 3, 1)),
+                 b.lead(c2, territory=bsn, created_at=utc(2026, 3, 1)),
+                 b.lead(c2, territory=None, created_at=utc(2026, 3, 1))]
+        for lead, days in zip(leads, (1, 2, 3, 4)):
+            b.rejection(lead, rep, rejected_at=utc(2026, 3, 2) + timedelta(days=days))
+        b.rejection(leads[1], rep, rejected_at=utc(2026, 3, 20))              # twice: counts twice
+        b.rejection(leads[2], rep, rejected_at=utc(2026, 4, 2))               # April: out of the period
+    count = lambda **f: kpis(engine, **MARCH, as_of=LATE_AS_OF, **f)["leads_rejected"]  # noqa: E731
+    assert count() == 5
+    assert (count(territory_id=sel.id), count(territory_id=bsn.id)) == (1, 3)
+    assert (count(campaign_id=c1.id), count(campaign_id=c2.id)) == (3, 2)
+    assert count(segment=Segment.enterprise) == 1
+    assert count(territory_id=bsn.id, campaign_id=c1.id) == 2
