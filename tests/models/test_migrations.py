@@ -13,3 +13,54 @@ def test_models_match_the_migrated_schema(engine):
     # Alembic compares types loosely across dialects; tables, columns and indexes must all agree.
     structural = [d for d in diff if not (isinstance(d, list) and d and d[0][0] in ("modify_type",))]
     assert structural == []
+
+
+def _at_revision(path, revision):
+    from alembic import command
+
+    from models.db import get_engine
+    from models.migrate import alembic_config
+
+    engine = get_engine(f"sqlite:///{path}")
+    cfg = alembic_config()
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+    return engine
+
+
+def _stat_rows(engine) -> set[str]:
+    with engine.connect() as conn:
+        return {idx for (idx,) in conn.exec_driver_sql("SELECT idx FROM sqlite_stat1")}
+
+
+def test_an_analysed_sqlite_database_keeps_statistics_for_the_indexes_a_migration_recreates(tmp_path):
+    from models.migrate import upgrade_to_head
+    from tests.factories import Builder, Role, utc
+
+    engine = _at_revision(tmp_path / "old.db", "0011")
+    with Builder(engine) as b:
+        t, c = b.territory(), b.campaign()
+        rep = b.user(role=Role.rep, territory=t)
+        for day in (1, 2, 3):
+            b.lead(c, territory=t, assigned_to=rep, created_at=utc(2026, 3, day), assigned_at=utc(2026, 3, day))
+    with engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    assert "ix_lead_territory_status" in _stat_rows(engine)
+    upgrade_to_head(engine)             # 0012 drops and re-creates ix_lead_territory_status
+    assert "ix_lead_territory_status" in _stat_rows(engine)
+    assert "ix_lead_assignee_status" in _stat_rows(engine)
+
+
+def test_a_sqlite_database_never_analysed_is_left_to_sqlites_defaults(tmp_path):
+    from models.migrate import upgrade_to_head
+    from tests.factories import Builder
+
+    engine = _at_revision(tmp_path / "plain.db", "0011")
+    with Builder(engine) as b:
+        b.territory()
+    upgrade_to_head(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first() is None
