@@ -115,3 +115,18 @@ def test_rep_lists_hold_only_their_scope(engine, w):
     assert [a.name for a in accts.rows] == ["Daehan Bio (key)", "Gaon Foods", "Hanbit Steel (한빛철강)"]
     assert sorted(o.code for o in opps.rows) == ["O-KEY", "O-SEL"]
     assert "Busan secret" not in {n.title for n in notes.rows}
+
+
+def test_linkable_accounts_are_the_viewers_accounts_and_every_key_account(engine, w):
+    # The list is written out (territory or no territory) for speed; it must stay account_scope ∪
+    # the key accounts, for reps and managers of both territories.
+    from models.tables import Account
+    from queries.scope import account_scope
+
+    with read_session(engine) as s:
+        for v in (w.v_rep, w.v_rep2, w.v_manager, w.v_rep_b, w.v_manager_b):
+            expected = set(s.exec(select(Account.id).where(account_scope(v) | Account.territory_id.is_(None))).all())
+            got = {account_id for account_id, _name in accounts.linkable_accounts(v, session=s, limit=200)}
+            assert got == expected, v.username
+            assert w.acc_bsn.id not in got if v.territory_id == w.sel.id else w.acc.id not in got
+            assert {w.key_acc.id, w.key_acc_dealt.id} <= got
