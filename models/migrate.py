@@ -30,7 +30,7 @@ def analyze_new_sqlite_indexes(conn) -> list[str]:
     """Give the statistics of an analysed SQLite database to the indexes a migration (re)created.
 
     SQLite's planner reads ``sqlite_stat1``; an index with no row there looks highly selective.
-    Migration 0012 re-creates ix_lead_territory_status, and without its row a rep's lead counts
+    Migration 0012 re-created the territory index of leads, and without its row a rep's lead counts
     (assignee and territory both given) chose it over the assignee's index: 130 ms instead of a
     fraction of one at large (bench/README.md, "Round 2, eighth session"). PostgreSQL keeps its
     statistics per column, so a re-created plain index needs nothing there. A database never
@@ -42,9 +42,10 @@ def analyze_new_sqlite_indexes(conn) -> list[str]:
         "SELECT i.name, i.tbl_name FROM sqlite_master i WHERE i.type = 'index' "
         "AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.idx = i.name) ORDER BY i.name").all()
     analysed = []
+    quote = conn.dialect.identifier_preparer.quote      # names read from sqlite_master, never values
     for index, table in missing:
-        if conn.exec_driver_sql(f'SELECT 1 FROM "{table}" LIMIT 1').first() is not None:
-            conn.exec_driver_sql(f'ANALYZE "{index}"')
+        if conn.exec_driver_sql(f"SELECT 1 FROM {quote(table)} LIMIT 1").first() is not None:
+            conn.exec_driver_sql(f"ANALYZE {quote(index)}")
             analysed.append(index)
     return analysed
 

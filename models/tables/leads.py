@@ -31,9 +31,11 @@ class Lead(SQLModel, table=True):
         CheckConstraint("first_touch_at IS NULL OR assigned_at IS NULL OR first_touch_at >= assigned_at",
                         name="ck_lead_touch_after_assigned"),
         Index("ix_lead_assignee_status", "assigned_to_id", "status"),
-        # PostgreSQL: with the id, "the leads of a territory" is an index-only scan (migration 0012;
-        # SQLite keeps the row id in every index anyway).
-        Index("ix_lead_territory_status", "territory_id", "status", postgresql_include=["id"]),
+        # A territory's queue, its per-rep counts and its unassigned leads from the index alone; on
+        # PostgreSQL with the id, so "the leads of a territory" is an index-only scan too (migration
+        # 0012; SQLite keeps the row id in every index anyway).
+        Index("ix_lead_territory_queue_cover", "territory_id", "status", "assigned_to_id", "first_touch_at",
+              "due_at", "assigned_at", "created_at", postgresql_include=["id"]),
         Index("ix_lead_campaign", "campaign_id"),
         Index("ix_lead_event", "event_id"),
         Index("ix_lead_account", "account_id"),
@@ -50,8 +52,9 @@ class Lead(SQLModel, table=True):
         Index("ix_lead_event_territory", "event_id", "territory_id"),
         Index("ix_lead_assignee_status_assigned", "assigned_to_id", "status", "assigned_at"),
         # The escalation sweep and the company's overdue counts: untouched leads by deadline, a
-        # partial index (migration 0010) so a rep's or a territory's counts keep their own index.
-        Index("ix_lead_untouched_due", "due_at", sqlite_where=text("first_touch_at IS NULL"),
+        # partial index (migration 0010) so a rep's or a territory's counts keep their own index; with
+        # the status (0012) the company's count reads no row.
+        Index("ix_lead_untouched_due", "due_at", "status", sqlite_where=text("first_touch_at IS NULL"),
               postgresql_where=text("first_touch_at IS NULL")),
         Index("ix_lead_accepted_at", "accepted_at", "territory_id"),   # migration 0009
         Index("ix_lead_recycled_at", "recycled_at", "territory_id"),

@@ -200,8 +200,11 @@ def test_no_code_updates_or_deletes_audit_entries():
 
 def test_sql_text_is_never_built_from_values():
     """Identifiers may be formatted into SQL (table and column names from the bundle spec); values
-    never are. Only the bulk loader builds SQL text at all, and it binds every value."""
+    never are. Only the bulk loader and the post-upgrade ANALYZE build SQL text at all; the loader
+    binds every value."""
     pattern = re.compile(r"(text|exec_driver_sql|execute)\(\s*f[\"']")
     offenders = sorted({str(p.relative_to(ROOT)) for folder in ("queries", "services", "pages", "ui", "cli", "models")
                         for p in (ROOT / folder).rglob("*.py") if pattern.search(p.read_text())})
-    assert offenders in ([], ["services/bundle/load.py"])
+    # The bulk loader and the post-upgrade ANALYZE (index names from sqlite_master) format quoted
+    # identifiers only.
+    assert set(offenders) <= {"services/bundle/load.py", "models/migrate.py"}
