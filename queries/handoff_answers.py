@@ -69,26 +69,35 @@ def rejected_queue(viewer: Viewer, *, session: Session, page: int = 1, page_size
                                        str(getattr(r[10], "value", r[10])), r[11]))
 
 
+@scope_only
 def rejection_reasons_by_campaign(viewer: Viewer, *, session: Session, start: datetime | None = None,
                                   end: datetime | None = None, limit: int = 20) -> pd.DataFrame:
-    """Rejections per campaign and reason (the campaigns with most rejections first)."""
+    """Rejections per campaign and reason: the ``limit`` campaigns with most rejections (ties by
+    campaign code), ordered by code and reason. Company-wide for every marketing role, so it is
+    marked ``scope_only`` and the marketers share one computation."""
     require_role(viewer, *MARKETING)
     conds = []
     if start is not None:
         conds.append(LeadRejection.rejected_at >= start)
     if end is not None:
         conds.append(LeadRejection.rejected_at < end)
-    rows = session.execute(
-        select(Campaign.code, Campaign.name, LeadRejection.reason, func.count())
-        .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id)
-        .join(Campaign, Campaign.id == Lead.campaign_id).where(*conds)
-        .group_by(Campaign.code, Campaign.name, LeadRejection.reason)).all()
-    frame = pd.DataFrame([(c, n, str(getattr(r, "value", r)), int(k)) for c, n, r, k in rows],
-                         columns=["campaign", "name", "reason", "rejections"])
-    if frame.empty:
-        return frame
-    top = frame.groupby("campaign")["rejections"].sum().sort_values(ascending=False).head(limit).index
-    return frame[frame["campaign"].isin(top)].sort_values(["campaign", "reason"]).reset_index(drop=True)
+    # Grouped by the lead's campaign id, then named for the campaigns found: grouping by the
+    # campaigns' code and name sorted every rejection's row by text.
+    counts = session.execute(
+        select(Lead.campaign_id, LeadRejection.reason, func.count())
+        .select_from(LeadRejection).join(Lead, Lead.id == LeadRejection.lead_id).where(*conds)
+        .group_by(Lead.campaign_id, LeadRejection.reason)).all()
+    columns = ["campaign", "name", "reason", "rejections"]
+    if not counts:
+        return pd.DataFrame([], columns=columns)
+    names = {cid: (code, name) for cid, code, name in session.execute(
+        select(Campaign.id, Campaign.code, Campaign.name).where(Campaign.id.in_({cid for cid, _r, _n in counts}))).all()}
+    totals: dict[int, int] = {}
+    for cid, _reason, n in counts:
+        totals[cid] = totals.get(cid, 0) + int(n)
+    top = set(sorted(totals, key=lambda cid: (-totals[cid], names[cid][0]))[:limit])
+    rows = sorted((*names[cid], str(getattr(reason, "value", reason)), int(n)) for cid, reason, n in counts if cid in top)
+    return pd.DataFrame(rows, columns=columns)
 
 
 @dataclass(frozen=True)

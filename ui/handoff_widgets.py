@@ -18,7 +18,7 @@ from ui.reads import cached_read, scope_key
 
 def rejection_reasons_chart(viewer, *, key: str) -> None:
     st.markdown(_("**Rejections by campaign and reason** — the field's verdict on a campaign's leads"))
-    fig = _rejections_figure(scope_key(viewer), write_generation(), load_config().database_url, current_language(),
+    fig = _rejections_figure(scope_key(viewer, scope_only=True), write_generation(), load_config().database_url, current_language(),
                              viewer)
     if fig is None:
         st.caption(_("No lead has been rejected yet."))
@@ -26,7 +26,7 @@ def rejection_reasons_chart(viewer, *, key: str) -> None:
     st.plotly_chart(fig, key=key)
 
 
-# Built once per viewer, language and write generation and kept (st.cache_resource: no copy per
+# Built once per scope (role and territory: the query is scope_only), language and write generation and kept (st.cache_resource: no copy per
 # rerun; st.plotly_chart serialises a figure without changing it), as the dashboard's figures
 # are; graph objects, not plotly express, which took ~70 ms per rerun to build these bars.
 @st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)

@@ -72,3 +72,26 @@ def test_the_scorecard_reads_grouped_passes_and_equals_each_territorys_own_kpis(
         assert mine.reset_index(drop=True).equals(got[got["code"] == "SEL"].reset_index(drop=True))
         statements = _statements(engine, lambda: scorecard(admin, session=s, start=months[0], months=3, now=AS_OF))
     assert statements <= 1 + 3 * 6, statements      # territories, then per month: settings + 4 grouped passes
+
+
+def test_rejection_reasons_keep_the_campaigns_with_most_rejections_ties_by_code(engine):
+    from queries import handoff_answers
+
+    with Builder(engine) as b:
+        t = b.territory()
+        rep = b.user(role=Role.rep, territory=t)
+        counts = {"C-C": {"other": 3}, "C-B": {"not_a_fit": 2, "duplicate": 1}, "C-A": {"bad_contact": 3},
+                  "C-D": {"other": 1}, "C-E": {}}
+        for code, by_reason in counts.items():
+            c = b.campaign(code)
+            for reason, n in by_reason.items():
+                for i in range(n):
+                    lead = b.lead(c, territory=t, created_at=utc(2026, 3, 1))
+                    b.rejection(lead, rep, rejected_at=utc(2026, 3, 2, i), reason=reason)
+    marketer = Viewer(id=0, username="m", display_name="M", role=Role.marketer, territory_id=None)
+    with Session(engine) as s:
+        frame = handoff_answers.rejection_reasons_by_campaign(marketer, session=s, limit=2)
+        assert handoff_answers.rejection_reasons_by_campaign(marketer, session=s, start=utc(2027, 1, 1)).empty
+    # C-A, C-B and C-C have 3 each: the tie at the cut keeps the first two codes; by code and reason.
+    assert [tuple(r) for r in frame[["campaign", "reason", "rejections"]].itertuples(index=False)] == [
+        ("C-A", "bad_contact", 3), ("C-B", "duplicate", 1), ("C-B", "not_a_fit", 2)]
