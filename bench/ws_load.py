@@ -7,10 +7,11 @@ expiry signed with ONEVOICE_COOKIE_KEY, exactly what the browser holds after sig
 works through its role's pages: send a ``BackMsg`` ``rerun_script`` naming the page, wait for
 ``script_finished``, think, next page. An exception element, an error alert, a page-not-found,
 a compile error, a timeout or a dropped connection is an error. The server processes' RSS
-(children included) is sampled with psutil throughout.
+(children included) is sampled with psutil throughout. Users of all roles arrive mixed, one every
+50 ms (``--burst``: all at the same instant, the worst case of a morning rush).
 
     python bench/ws_load.py --db URL [--users 20] [--seconds 120] [--processes 1]
-                            [--post-script-gc true|false] [--file-watcher auto|none]
+                            [--post-script-gc true|false] [--file-watcher auto|none] [--burst]
 """
 from __future__ import annotations
 
@@ -252,24 +253,29 @@ async def simulate_user(url: str, username: str, role: str, deadline: float, thi
 
 
 async def drive(ports: list[int], users: list[tuple[str, str]], seconds: float, think: float, timeout: float,
-                seed: int = 1) -> tuple[Record, float]:
+                seed: int = 1, burst: bool = False) -> tuple[Record, float]:
     rec = Record()
     rng = random.Random(seed)
     started = time.monotonic()
     deadline = started + seconds
     tasks = []
-    for i, (username, role) in enumerate(users):
+    arrivals = list(users)
+    rng.shuffle(arrivals)   # the roles arrive mixed, not reps first and executives last
+    for i, (username, role) in enumerate(arrivals):
         port = ports[i % len(ports)]   # sticky sessions: a user stays on one process
-        tasks.append(simulate_user(f"ws://127.0.0.1:{port}/_stcore/stream", username, role, deadline, think, rec,
-                                   timeout, random.Random(rng.random())))
-        await asyncio.sleep(min(0.05, seconds / 100))   # ramp up
+        # A task starts now; a bare coroutine would wait for the gather below, and every user would
+        # then arrive at the same instant after the ramp (the runs before 2026-12-02 measured that).
+        tasks.append(asyncio.create_task(simulate_user(f"ws://127.0.0.1:{port}/_stcore/stream", username, role,
+                                                       deadline, think, rec, timeout, random.Random(rng.random()))))
+        if not burst:
+            await asyncio.sleep(min(0.05, seconds / 100))   # ramp up: one user every 50 ms
     await asyncio.gather(*tasks)
     return rec, time.monotonic() - started
 
 
 def load_run(db_url: str, *, users: int, seconds: float, processes: int = 1, post_script_gc: bool = False,
              file_watcher: str = "none", think: float = 2.0, timeout: float = 300.0, workdir: Path | None = None,
-             warmup: bool = True, auth_fix: bool = False, log=print) -> dict:
+             warmup: bool = True, auth_fix: bool = False, burst: bool = False, log=print) -> dict:
     """Start the servers, warm each page once per role, run the load, stop the servers."""
     workdir = workdir or Path(tempfile.mkdtemp(prefix="onevoice-ws-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -282,14 +288,15 @@ def load_run(db_url: str, *, users: int, seconds: float, processes: int = 1, pos
             asyncio.run(drive([s.port for s in servers], warm * processes, 0.5, 0.0, timeout))
         sampler = RssSampler([s.process.pid for s in servers])
         sampler.start()
-        rec, elapsed = asyncio.run(drive([s.port for s in servers], chosen, seconds, think, timeout))
+        rec, elapsed = asyncio.run(drive([s.port for s in servers], chosen, seconds, think, timeout, burst=burst))
         sampler.stop()
     finally:
         for s in servers:
             s.stop()
     lat = summary(rec.latencies)
     result = {
-        "users": users, "seconds": round(elapsed, 1), "processes": processes, "post_script_gc": post_script_gc,
+        "users": users, "arrival": "burst" if burst else "one every 50 ms", "seconds": round(elapsed, 1),
+        "processes": processes, "post_script_gc": post_script_gc,
         "file_watcher": file_watcher, "think_seconds": think, "what_if_auth_fix": auth_fix,
         "reruns": len(rec.latencies),
         "errors": len(rec.errors), "error_samples": rec.errors[:5],
@@ -319,10 +326,12 @@ def main(argv=None) -> int:
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds a user waits between reruns")
     parser.add_argument("--what-if-auth-fix", action="store_true",
                         help="run the server with stauth's auto_hash off (bench/what_if/sitecustomize.py)")
+    parser.add_argument("--burst", action="store_true",
+                        help="every user arrives at the same instant (default: one every 50 ms)")
     args = parser.parse_args(argv)
     result = load_run(args.db, users=args.users, seconds=args.seconds, processes=args.processes,
                       post_script_gc=args.post_script_gc == "true", file_watcher=args.file_watcher, think=args.think,
-                      auth_fix=args.what_if_auth_fix)
+                      auth_fix=args.what_if_auth_fix, burst=args.burst)
     print(json.dumps(result, indent=2))
     return 1 if result["errors"] else 0
 
