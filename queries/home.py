@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from models.enums import OPEN_LEAD_STATUSES, OPEN_STAGES, LeadStatus, Role
@@ -101,12 +101,25 @@ def marketing_day(viewer: Viewer, *, session: Session, now: datetime | None = No
         leads_last_7_days=count(select(func.count()).select_from(Lead).where(Lead.created_at >= now - timedelta(days=7))),
         overdue_untouched=count(select(func.count()).select_from(Lead).where(
             Lead.due_at < now, Lead.first_touch_at.is_(None), Lead.status.in_(OPEN_LEAD_STATUSES))),
-        unrouted_leads=count(select(func.count()).select_from(Lead).where(
-            or_(and_(or_(Lead.territory_id.is_(None), Lead.assigned_to_id.is_(None)),
-                     Lead.status.in_(OPEN_LEAD_STATUSES)), Lead.status == LeadStatus.rejected))),
+        unrouted_leads=unrouted_leads(session=session),
         unanswered_feedback=count(select(func.count()).select_from(Feedback).where(Feedback.answer.is_(None))),
         upcoming=upcoming_events(viewer, session=session, now=now),
     )
+
+
+def unrouted_leads(*, session: Session) -> int:
+    """Leads waiting for routing: open with no territory or no rep, or rejected (back to marketing).
+
+    Counted as |no territory| + |no rep| − |neither| among the open leads, plus the rejected ones
+    (the open statuses exclude rejected): each count is a seek in an index (the territory queue
+    cover, the assignee index). Written as one OR, PostgreSQL scanned the whole lead table for it
+    (100 ms at large)."""
+    def n(*conditions) -> int:
+        return session.exec(select(func.count()).select_from(Lead).where(*conditions)).one()
+    open_ = Lead.status.in_(OPEN_LEAD_STATUSES)
+    no_territory, no_rep = Lead.territory_id.is_(None), Lead.assigned_to_id.is_(None)
+    return (n(open_, no_territory) + n(open_, no_rep) - n(open_, no_territory, no_rep)
+            + n(Lead.status == LeadStatus.rejected))
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class Lead(SQLModel, table=True):
         # 0012; SQLite keeps the row id in every index anyway).
         Index("ix_lead_territory_queue_cover", "territory_id", "status", "assigned_to_id", "first_touch_at",
               "due_at", "assigned_at", "created_at", postgresql_include=["id"]),
-        Index("ix_lead_campaign", "campaign_id"),
+        Index("ix_lead_campaign_created", "campaign_id", "created_at"),   # 0012: a campaign's first lead
         Index("ix_lead_event", "event_id"),
         Index("ix_lead_account", "account_id"),
         Index("ix_lead_created_at", "created_at"),
