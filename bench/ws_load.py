@@ -305,6 +305,7 @@ def load_run(db_url: str, *, users: int, seconds: float, processes: int = 1, pos
         "peak_rss_mb_per_process": [round(v / 2**20, 1) for v in sampler.peak_each.values()],
         "peak_rss_mb_total": round(sampler.peak_total / 2**20, 1),
         "per_page_p50_ms": {p: summary(v)["median_ms"] for p, v in sorted(rec.per_page.items())},
+        "per_page_p95_ms": {p: summary(v)["p95_ms"] for p, v in sorted(rec.per_page.items())},
         "roles": {r: sum(1 for _, rr in chosen if rr == r) for r in ROLE_PAGES},
     }
     log(f"    {users} users x {processes} process(es), postScriptGC={str(post_script_gc).lower()}, "
