@@ -11,7 +11,7 @@ bench/README.md, "Round 2, eighth session", measured at large (the biggest terri
   (territory_id, status, assigned_to_id, first_touch_at, due_at, assigned_at, created_at). A
   manager's queue sorts the territory's open leads by urgency, deadline and hand-over, the Team
   page counts them per rep and lists the unassigned ones by age: each read every lead row of the
-  territory from the table (114–214 ms); from the index alone it is ~30 ms. Every count that used
+  territory from the table (114–214 ms); from the index alone it is 14–30 ms. Every count that used
   the old index (territory and status) is answered by the new one's first two columns.
 * On PostgreSQL the same index carries the lead id (``INCLUDE (id)``): the rejections KPIs under a
   territory filter ask for ``lead_id IN (SELECT id FROM lead WHERE territory_id = ?)``, which SQLite
