@@ -49,7 +49,7 @@ class Opportunity(SQLModel, table=True):
 class Activity(SQLModel, table=True):
     __tablename__ = "activity"
     __table_args__ = (
-        Index("ix_activity_user_time", "user_id", "occurred_at"),
+        Index("ix_activity_user_territory_time", "user_id", "territory_id", "occurred_at"),   # 0013: a rep's own activity
         Index("ix_activity_lead", "lead_id"),
         Index("ix_activity_account", "account_id"),
         Index("ix_activity_opportunity", "opportunity_id"),
