@@ -81,9 +81,12 @@ def unassigned_leads(viewer: Viewer, *, session: Session, search: str | None = N
     where = [Lead.territory_id == viewer.territory_id, Lead.assigned_to_id.is_(None),
              Lead.status.in_(OPEN_LEAD_STATUSES),
              matches(like_pattern(search), Lead.code, Lead.company, Lead.contact_name)]
+    # The page's ids from the territory queue cover first, then their rows (as the lead queue does).
+    order = (Lead.created_at, Lead.id)
+    page = select(Lead.id).where(*where).order_by(*order).limit(limit).offset(offset).subquery("page")
     rows = session.exec(
         select(Lead.id, Lead.code, Lead.company, Lead.contact_name, Campaign.name, Lead.created_at, Lead.version)
-        .join(Campaign, Campaign.id == Lead.campaign_id)
-        .where(*where).order_by(Lead.created_at, Lead.id).limit(limit).offset(offset)).all()
+        .join(page, page.c.id == Lead.id).join(Campaign, Campaign.id == Lead.campaign_id)
+        .order_by(*order)).all()
     total = session.exec(select(func.count()).select_from(Lead).where(*where)).one()
     return ResultPage([UnassignedLead(*r) for r in rows], total, limit, offset)
