@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, union
+from sqlalchemy import func, union
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -15,7 +15,7 @@ from models.tables import Account, Activity, Campaign, Event, Lead, Opportunity,
 
 from .field_common import activity_scope, like_pattern, matches, rep_filter, require_field
 from .paging import ResultPage, page_bounds
-from .scope import AccessDenied, Viewer, account_scope, lead_scope, opportunity_scope
+from .scope import AccessDenied, Viewer, account_scope, lead_scope, linkable_account_scope, opportunity_scope
 from i18n import _
 
 DETAIL_ROWS = 20
@@ -155,14 +155,9 @@ def linkable_accounts(viewer: Viewer, *, session: Session, search: str | None = 
     """Accounts an activity or a new deal may be linked to: the viewer's accounts plus the
     company-wide (key) accounts, whose names everyone signed in may see (DESIGN.md)."""
     require_field(viewer)
-    # account_scope ∪ the key accounts is, for a field user, their territory's accounts and every
-    # key account (the scope's key-account branch lies inside the second). Written out: from the
-    # union SQLite ran that branch's deal subquery for each key account of the company (70 ms at
-    # large, for a list of 50 names; bench/README.md, "Round 2, eighth session").
     rows = session.exec(
         select(Account.id, Account.name)
-        .where(or_(Account.territory_id == viewer.territory_id, Account.territory_id.is_(None)),
-               matches(like_pattern(search), Account.name))
+        .where(linkable_account_scope(viewer), matches(like_pattern(search), Account.name))
         .order_by(Account.name).limit(max(1, min(int(limit), 200)))).all()
     return [tuple(r) for r in rows]
 
@@ -170,7 +165,7 @@ def linkable_accounts(viewer: Viewer, *, session: Session, search: str | None = 
 def linkable_account(viewer: Viewer, account_id: int, *, session: Session) -> Account:
     require_field(viewer)
     account = session.exec(select(Account).where(
-        Account.id == int(account_id), or_(account_scope(viewer), Account.territory_id.is_(None)))).first()
+        Account.id == int(account_id), linkable_account_scope(viewer))).first()
     if account is None:
         raise AccessDenied(_("account #{account_id} is not one of your accounts").format(account_id=account_id))
     return account

@@ -26,9 +26,10 @@ def rejection_reasons_chart(viewer, *, key: str) -> None:
     st.plotly_chart(fig, key=key)
 
 
-# Built once per scope (role and territory: the query is scope_only), language and write generation and kept (st.cache_resource: no copy per
-# rerun; st.plotly_chart serialises a figure without changing it), as the dashboard's figures
-# are; graph objects, not plotly express, which took ~70 ms per rerun to build these bars.
+# Built once per scope (role and territory: the query is scope_only), language and write
+# generation and kept (st.cache_resource: no copy per rerun; st.plotly_chart serialises a figure
+# without changing it), as the dashboard's figures are; graph objects, not plotly express, which
+# took ~70 ms per rerun to build these bars.
 @st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
 def _rejections_figure(scope: tuple, generation: int, database_url: str, language: str, _viewer) -> go.Figure | None:
     with use_language(language):
