@@ -1,4 +1,5 @@
 """The field workspace's pages through AppTest on the real app.py, signed in as the demo users."""
+import calendar as calendar_module
 from datetime import timedelta
 
 import pytest
@@ -80,11 +81,14 @@ def test_territory_events_shows_only_the_reps_territory_with_notes_and_ics(db):
         today = local_date(utcnow(), settings.tz)
         month = month_events(viewer(db, "minjun.kim"), session=s, year=today.year, month=today.month)
     assert f"{len(month)} event{'s' if len(month) != 1 else ''} this month" in text
+    # The grid's weeks, from the Monday on or before the 1st: an event that began before them
+    # shows on its days here without a start time.
+    grid = {d for week in calendar_module.Calendar(firstweekday=0).monthdatescalendar(today.year, today.month) for d in week}
     for event in month:
         starts = event.starts_at.astimezone(settings.tz)
-        if (starts.year, starts.month) == (today.year, today.month):
+        if starts.date() in grid:
             assert f"{starts:%H:%M} {event.title}" in shown, event.title
-        else:   # began last month and runs into this one: on its days here, without a start time
+        else:
             assert event.title in shown and f"{starts:%H:%M} {event.title}" not in shown, event.title
     assert "— Busan" not in shown
     assert any(el.proto.label == "Add to my calendar (.ics)" for el in at.get("download_button"))
