@@ -4,7 +4,8 @@ one territory, against the two baselines computed in the same run on the same da
 
 Cold = the application's caches off (``all_kpis`` called directly, a fresh session each time;
 the database's own page cache is warm after a first untimed run, as on a live server).
-Warm = the dashboard's cached read (``pages.dashboard._kpis_cached``) answering a repeat.
+Warm = the dashboard's own reads (``pages.dashboard._numbers``: the period's KPIs, the previous
+period's and the lifetime ones, each one ``ui.reads.cached_read``) answering a repeat.
 Every run's results are compared: the app, pandas and DuckDB must agree exactly.
 """
 from __future__ import annotations
@@ -51,21 +52,20 @@ def app_kpis(url: str, f: KpiFilter) -> dict:
 
 
 def warm_timings(url: str, fs: dict[str, KpiFilter], repeats: int) -> dict:
-    """The dashboard's own cache (all KPIs of both periods and its chart series), filled then hit."""
+    """The dashboard's own cached reads (both periods' KPIs and the lifetime ones), filled then hit."""
     import streamlit as st
 
     from bench.rep_bench import app_database
-    from models.db import write_generation
 
     out = {}
     with app_database(url):
-        from pages.dashboard import _kpis_cached
+        from pages.dashboard import _numbers
 
         st.cache_data.clear()
         st.cache_resource.clear()
         for label, f in fs.items():
-            fill, _ = timed(_kpis_cached, url, write_generation(), "executive", None, f)
-            hits = [timed(_kpis_cached, url, write_generation(), "executive", None, f)[0] for _ in range(repeats)]
+            fill, _ = timed(_numbers, EXECUTIVE, f)
+            hits = [timed(_numbers, EXECUTIVE, f)[0] for _ in range(repeats)]
             out[label] = {"fill_ms": round(fill * 1000, 1), **summary(hits)}
         st.cache_data.clear()
         st.cache_resource.clear()

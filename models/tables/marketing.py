@@ -90,7 +90,8 @@ class CampaignNote(SQLModel, table=True):
 class NoteRead(SQLModel, table=True):
     __tablename__ = "note_read"
     __table_args__ = (UniqueConstraint("note_id", "user_id", name="uq_note_read"),
-                      Index("ix_note_read_note_user_at", "note_id", "user_id", "read_at"))
+                      Index("ix_note_read_note_user_at", "note_id", "user_id", "read_at"),
+                      Index("ix_note_read_at", "read_at"))   # 0014: receipts made after a KPI's as_of
     id: Optional[int] = Field(default=None, primary_key=True)
     note_id: int = Field(sa_column=fk("campaign_note.id", nullable=False, ondelete="CASCADE"))
     user_id: int = Field(sa_column=fk("app_user.id", nullable=False, index=True))

@@ -28,6 +28,7 @@ class Opportunity(SQLModel, table=True):
               "source_campaign_id", "opened_on", "account_id"),
         Index("ix_opp_source_campaign_cover", "source_campaign_id", "stage", "closed_on", "amount", "territory_id"),
         Index("ix_opp_lead_stage", "lead_id", "stage"),   # migration 0011: the funnel's won step
+        Index("ix_opp_stage_account_amount", "stage", "account_id", "amount"),   # 0014: lifetime value by segment
     )
     id: Optional[int] = Field(default=None, primary_key=True)
     code: str = Field(sa_column=Column(String(64), nullable=False, unique=True))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.enums import Segment, Stage
@@ -21,10 +21,18 @@ def won_deals_of_segmented_accounts(p: ResolvedFilter) -> list:
 
 
 def ltv_by_segment(p: ResolvedFilter, *, session: Session) -> dict[str, Decimal]:
+    # The won deals are summed per account first (ix_opp_stage_account_amount, in account
+    # order), then the accounts by segment: one row per account, so the accounts are counted
+    # with count(*), not a count(DISTINCT) over every deal (which PostgreSQL sorted on disk at
+    # large). An account whose won deals have no amount still counts (its sum is NULL).
+    per_account = (select(Opportunity.account_id, func.sum(Opportunity.amount).label("total"))
+                   .where(Opportunity.stage == Stage.won, Opportunity.account_id.is_not(None),
+                          *p.opportunity_filters(Opportunity))
+                   .group_by(Opportunity.account_id).subquery("won_per_account"))
     rows = session.execute(
-        select(Account.segment, func.sum(Opportunity.amount), func.count(distinct(Account.id)))
-        .join(Account, Opportunity.account_id == Account.id)
-        .where(*won_deals_of_segmented_accounts(p))
+        select(Account.segment, func.sum(per_account.c.total), func.count())
+        .select_from(per_account).join(Account, Account.id == per_account.c.account_id)
+        .where(Account.segment.is_not(None), *p.account_filters(Account))
         .group_by(Account.segment)
     ).all()
     by_segment = {Segment(segment): (money(total), n) for segment, total, n in rows}

@@ -211,6 +211,13 @@ def first_of_month(date_column, dialect: str):
     return cast(func.date_trunc("month", date_column), sa.Date)
 
 
+def first_of_next_month(month_column, dialect: str):
+    """The first day of the month after a DATE column holding a first of month (MonthlyTarget.month)."""
+    if dialect == "sqlite":
+        return func.date(month_column, "+1 month")
+    return cast(month_column + sa.literal_column("interval '1 month'"), sa.Date)
+
+
 def as_date(value) -> date:
     """A date from either database's rendering of a DATE expression."""
     return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value)[:10])

@@ -12,7 +12,7 @@ from models.enums import OPEN_STAGES, Stage
 from models.tables import MonthlyTarget, Opportunity
 
 from .exact import money, ratio, to_decimal
-from .filters import ResolvedFilter, as_date, days_between, first_of_month, next_month
+from .filters import ResolvedFilter, as_date, days_between, first_of_month, first_of_next_month
 
 
 # -- the record sets, shared with the drill-down ---------------------------------------------
@@ -165,18 +165,21 @@ def target_attainment(p: ResolvedFilter, *, session: Session) -> Decimal | None:
 def forecast_months(p: ResolvedFilter, *, session: Session) -> list[tuple[int, date, Decimal, Decimal]]:
     """(territory_id, month, forecast, whole month's won revenue) of the territory-months that
     forecast_accuracy averages over: a forecast, and won revenue > 0 in that calendar month."""
-    month_of_close = first_of_month(Opportunity.closed_on, p.dialect)
-    # closed_on bounds are implied by the month join; they let the database use its index.
+    # Each target month reads only its own month's won deals from the territory's index: the
+    # bounds come from the target's row ([month, the next month's first day), which the period's
+    # bounds imply), so the database does not read the whole period's deals once per month.
+    # A target row whose month is not a first of month matches no deal (the month of a close
+    # is one); that is checked once per target row, not once per deal.
     won_sum = func.sum(func.coalesce(Opportunity.amount, 0))
     rows = session.execute(
         select(MonthlyTarget.territory_id, MonthlyTarget.month, MonthlyTarget.forecast,
                func.sum(Opportunity.amount))
         .join(Opportunity, (Opportunity.territory_id == MonthlyTarget.territory_id)
               & (Opportunity.stage == Stage.won)
-              & (Opportunity.closed_on >= p.start)
-              & (Opportunity.closed_on < next_month(p.end))
-              & (month_of_close == MonthlyTarget.month))
+              & (Opportunity.closed_on >= MonthlyTarget.month)
+              & (Opportunity.closed_on < first_of_next_month(MonthlyTarget.month, p.dialect)))
         .where(*targets_in_period(p), MonthlyTarget.forecast.is_not(None),
+               first_of_month(MonthlyTarget.month, p.dialect) == MonthlyTarget.month,
                *p.opportunity_filters(Opportunity))
         .group_by(MonthlyTarget.id, MonthlyTarget.territory_id, MonthlyTarget.month, MonthlyTarget.forecast)
         .having(won_sum > 0)

@@ -77,6 +77,9 @@ def test_the_kpi_set_shares_one_pass_per_table(engine):
             fresh = resolve(EXECUTIVE, f, session=s)
             one_by_one += _statements(engine, lambda k=kpi, q=fresh: k.compute(q, session=s))
     # 33 KPIs: deals closed, deals open, targets, hand-overs (+ the median), leads created, ...
-    assert whole_set <= 22, whole_set
+    # The note read rate takes up to 8 of them: its denominator, whether any receipt is after
+    # as_of (this scenario has some), and its receipts counted in three disjoint parts, for all
+    # receipts and again for the later ones (each receipt is read once per part it belongs to).
+    assert whole_set <= 26, whole_set
     assert one_by_one >= whole_set + 15, (one_by_one, whole_set)
 
