@@ -165,3 +165,31 @@ def test_rejections_count_by_their_lead_under_each_lead_filter(engine):
     assert (count(campaign_id=c1.id), count(campaign_id=c2.id)) == (3, 2)
     assert count(segment=Segment.enterprise) == 1
     assert count(territory_id=bsn.id, campaign_id=c1.id) == 2
+
+
+def test_note_read_rate_is_the_same_whether_or_not_receipts_come_after_as_of(engine):
+    """The numerator is counted in parts (campaigns listing no territory: every receipt less
+    those of readers who are not active reps; listing campaigns: joined to the reader) and the
+    receipts after as_of are subtracted; each part meets a reader it must not count."""
+    with Builder(engine) as b:
+        sel, bsn = b.territory("SEL"), b.territory("BSN")
+        s1, s2 = b.user("s1", Role.rep, sel), b.user("s2", Role.rep, sel)
+        b1 = b.user("b1", Role.rep, bsn)
+        gone = b.user("gone", Role.rep, sel, active=False)
+        boss = b.user("boss", Role.manager, sel)
+        every = b.note(b.campaign(territories=[]), published_at=utc(2026, 3, 5))
+        for reader in (s1, b1, gone, boss):
+            b.read(every, reader, utc(2026, 3, 6))
+        b.read(every, s2, utc(2026, 4, 2))                   # after the first as_of
+        sel_only = b.note(b.campaign(territories=[sel]), published_at=utc(2026, 3, 7))
+        for reader in (s1, b1, gone, boss):          # only s1 is a targeted rep
+            b.read(sel_only, reader, utc(2026, 3, 8))
+        b.read(sel_only, s2, utc(2026, 4, 2))
+        sel_id, bsn_id = sel.id, bsn.id
+    # targeted pairs: every note → s1, s2, b1 (3); SEL's note → s1, s2 (2)
+    early, late = utc(2026, 4, 1), utc(2026, 4, 3)
+    assert_value(kpis(engine, **MARCH, as_of=early)["note_read_rate"], D(2 + 1) / 5)
+    assert_value(kpis(engine, **MARCH, as_of=late)["note_read_rate"], D(3 + 2) / 5)
+    assert_value(kpis(engine, **MARCH, as_of=early, territory_id=sel_id)["note_read_rate"], D(1 + 1) / 4)
+    assert_value(kpis(engine, **MARCH, as_of=late, territory_id=sel_id)["note_read_rate"], D(2 + 2) / 4)
+    assert kpis(engine, **MARCH, as_of=early, territory_id=bsn_id)["note_read_rate"] == 1

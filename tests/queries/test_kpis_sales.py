@@ -111,6 +111,18 @@ def test_forecast_accuracy_uses_the_whole_month_and_is_not_clamped(engine):
     assert kpis(engine, **period, territory_id=bsn_id)["forecast_accuracy"] == D("0.9")
 
 
+def test_forecast_accuracy_reads_december_up_to_new_years_eve(engine):
+    """Each target month reads its deals up to the next month's first day (the year's too)."""
+    with Builder(engine) as b:
+        t = b.territory()
+        b.target(t, date(2026, 12, 1), forecast="100.00")
+        b.opportunity(t, stage=Stage.won, amount="80.00", closed_on=date(2026, 12, 31))
+        b.opportunity(t, stage=Stage.won, amount="999.00", closed_on=date(2027, 1, 1))   # January's
+        b.opportunity(t, stage=Stage.won, amount="999.00", closed_on=date(2026, 11, 30))  # November's
+    # 1 − |100 − 80| / 80 = 0.75
+    assert kpis(engine, start=date(2026, 12, 1), end=date(2026, 12, 31))["forecast_accuracy"] == D("0.75")
+
+
 def test_campaign_and_segment_filters_narrow_the_deals(engine):
     with Builder(engine) as b:
         t = b.territory()
