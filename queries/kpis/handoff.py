@@ -285,12 +285,19 @@ def _receipts(p: ResolvedFilter, receipts, *, session: Session) -> int:
     in_list = (select(CampaignTerritory.campaign_id)
                .where(CampaignTerritory.campaign_id == notes.c.campaign_id,
                       CampaignTerritory.territory_id == Rep.territory_id).exists())
-    # Three statements, not three subqueries of one: within one, SQLite's planner paired every
+    unlisted = of_notes.where(notes.c.listed.is_(False))
+    others_read = col.user_id.in_(not_an_active_rep)
+    listed_query = of_notes.join(Rep, active_rep).where(notes.c.listed.is_(True), in_list)
+    if p.dialect == "postgresql":
+        # One scan of the unlisted notes' receipts counts both (a hashed IN per receipt):
+        # 59 -> 42 ms at large; on SQLite the probe per receipt costs more than a second scan.
+        every, others = session.execute(unlisted.add_columns(func.count().filter(others_read))).one()
+        listed_read = session.execute(listed_query).scalar_one()
+        return int(every) - int(others) + int(listed_read)
+    # Separate statements, not subqueries of one: within one, SQLite's planner paired every
     # note with every rep before looking at the receipts (15x slower at large).
-    every, others, listed_read = (int(session.execute(q).scalar_one()) for q in (
-        of_notes.where(notes.c.listed.is_(False)),
-        of_notes.where(notes.c.listed.is_(False), col.user_id.in_(not_an_active_rep)),
-        of_notes.join(Rep, active_rep).where(notes.c.listed.is_(True), in_list)))
+    every, others, listed_read = (int(session.execute(q).scalar_one())
+                                  for q in (unlisted, unlisted.where(others_read), listed_query))
     return every - others + listed_read
 
 
