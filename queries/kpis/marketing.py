@@ -73,7 +73,7 @@ def _spend(p: ResolvedFilter, *, session: Session) -> Fraction:
 def _created_pass(p: ResolvedFilter, *, session: Session) -> tuple[int, int]:
     """(leads created in the period, of them converted): one pass (ix_lead_created_cover)."""
     def compute():
-        converted = func.coalesce(func.sum(case((Lead.status == LeadStatus.converted, 1), else_=0)), 0)
+        converted = func.count().filter(Lead.status == LeadStatus.converted)
         n, n_converted = session.execute(select(func.count(), converted).select_from(Lead)
                                          .where(*leads_created_in_period(p))).one()
         return int(n), int(n_converted)

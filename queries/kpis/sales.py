@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.enums import OPEN_STAGES, Stage
@@ -37,24 +37,30 @@ def targets_in_period(p: ResolvedFilter) -> list:
     return [p.date_in_period(MonthlyTarget.month), *p.target_filters(MonthlyTarget)]
 
 
-def _closed_select(p: ResolvedFilter):
-    """The closed pass's aggregates over the deals closed in the period (see ``_closed_pass``)."""
-    won = Opportunity.stage == Stage.won
-    days = days_between(Opportunity.closed_on, Opportunity.opened_on, p.dialect)
-    with_opened = and_(won, Opportunity.opened_on.is_not(None))
-    return (select(func.sum(case((won, Opportunity.amount))),
-                   func.coalesce(func.sum(case((won, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((Opportunity.stage == Stage.lost, 1), else_=0)), 0),
-                   func.sum(case((with_opened, days))),
-                   func.coalesce(func.sum(case((with_opened, 1), else_=0)), 0),
-                   func.sum(case((and_(won, Opportunity.source_campaign_id.is_not(None)), Opportunity.amount))))
-            .select_from(Opportunity)
-            .where(Opportunity.stage.in_((Stage.won, Stage.lost)), p.date_in_period(Opportunity.closed_on),
-                   *p.opportunity_filters(Opportunity)))
+def _won_select(p: ResolvedFilter):
+    """The closed pass's aggregates over the deals won in the period (see ``_closed_pass``): one
+    range of ix_opp_stage_closed_cover; the lost deals are another range, only counted
+    (``_lost_select``). One scan of both ranges with a CASE per aggregate cost 2.5x as much on
+    SQLite at large (46 -> 18 ms), every lost deal evaluating the won deals' expressions."""
+    days = days_between(Opportunity.closed_on, Opportunity.opened_on, p.dialect)   # NULL without opened_on
+    return (select(func.sum(Opportunity.amount), func.count(), func.sum(days), func.count(Opportunity.opened_on),
+                   func.sum(Opportunity.amount).filter(Opportunity.source_campaign_id.is_not(None)))
+            .select_from(Opportunity).where(*won_in_period(p)))
 
 
-# What each aggregate is over no rows (SUM is NULL, the COALESCEd counts 0).
+def _lost_select(p: ResolvedFilter):
+    return select(func.count()).select_from(Opportunity).where(*lost_in_period(p))
+
+
+def _closed_row(won_row, lost_n) -> tuple:
+    """``_closed_values``'s row from the won aggregates and the lost count."""
+    won_sum, won_n, cycle_days, cycle_n, sourced = won_row
+    return won_sum, won_n, lost_n, cycle_days, cycle_n, sourced
+
+
+# What each aggregate is over no rows (SUM is NULL, the counts 0).
 _NOTHING_CLOSED = (None, 0, 0, None, 0, None)
+_NOTHING_WON = (None, 0, None, 0, None)
 
 
 def _closed_values(row) -> dict:
@@ -66,7 +72,10 @@ def _closed_values(row) -> dict:
 def _closed_pass(p: ResolvedFilter, *, session: Session) -> dict:
     """One pass over the deals closed in the period for every KPI made of them: won revenue and
     count, lost count, the sales cycle's days, and the marketing-sourced part of won revenue."""
-    return p.once(CLOSED, lambda: _closed_values(session.execute(_closed_select(p)).one()))
+    def compute() -> dict:
+        *won, lost_n = session.execute(_won_select(p).add_columns(_lost_select(p).scalar_subquery())).one()
+        return _closed_values(_closed_row(won, lost_n))
+    return p.once(CLOSED, compute)
 
 
 def _open_pass(p: ResolvedFilter, *, session: Session) -> tuple[int, Decimal]:
@@ -97,9 +106,12 @@ CLOSED, TARGETS = "opportunity.closed", "monthly_target"
 
 def closed_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
     """``_closed_pass`` for every territory at once (GROUP BY): territory_id → its values."""
-    rows = session.execute(_closed_select(p).add_columns(Opportunity.territory_id)
-                           .group_by(Opportunity.territory_id)).all()
-    return {row[-1]: _closed_values(row[:-1]) for row in rows}
+    won = {row[-1]: row[:-1] for row in session.execute(
+        _won_select(p).add_columns(Opportunity.territory_id).group_by(Opportunity.territory_id)).all()}
+    lost = {t: n for n, t in session.execute(
+        _lost_select(p).add_columns(Opportunity.territory_id).group_by(Opportunity.territory_id)).all()}
+    return {t: _closed_values(_closed_row(won.get(t, _NOTHING_WON), lost.get(t, 0)))
+            for t in won.keys() | lost.keys()}
 
 
 def targets_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, dict]:
