@@ -65,6 +65,9 @@ def test_run_smoke_writes_results(tmp_path):
     result = json.loads(out.read_text())
     for r in result["databases"].values():
         assert r["kpis"]["results_equal"], r["kpis"]["mismatches"]
+        # the dashboard's own cached reads, filled then hit (an error here hid the warm figure)
+        assert "error" not in r["kpis"]["app_warm"], r["kpis"]["app_warm"]
+        assert all(w["n"] >= 1 and w["fill_ms"] > 0 for w in r["kpis"]["app_warm"].values()), r["kpis"]["app_warm"]
         assert all(run["errors"] == 0 for run in r["load"]["runs"]), r["load"]["runs"]
         target_runs = [run for run in r["load"]["runs"] if run.get("target_run")]
         assert [(run["users"], run["processes"]) for run in target_runs] == [(10, 2)]
