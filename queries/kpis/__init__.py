@@ -4,8 +4,10 @@
 the ``kpis`` command, the drill-downs and the tests all go through the registry's functions.
 KPIs made of the same rows share one pass over them, computed once per ``ResolvedFilter``
 (``ResolvedFilter.once``): the deals closed in the period, the open deals, the monthly targets,
-the period's hand-overs, the leads created; the median first touch sorts the stored
-``lead.touch_delay_us`` (migration 0009).
+the period's hand-overs, the leads created; the median first touch reads the stored
+``lead.touch_delay_us`` (migration 0009): on SQLite through a bracket drawn from a sample the
+assigned pass collects, on PostgreSQL by sorting (``handoff``). The note read rate's receipts
+are counted in parts over the period's notes, materialised once (``handoff._targeted_receipts``).
 """
 from __future__ import annotations
 
