@@ -1,7 +1,10 @@
 """Handoff KPIs (KPIS.md "Handoff"): assignment dates in Seoul, the median, the SLA against
 as_of, untouched leads and note read rates — SQLite and PostgreSQL."""
+import random
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+
+import pytest
 
 from tests.factories import Builder, LeadStatus, NoteStatus, Role, utc
 from tests.kpi_scenario import assert_value, kpis
@@ -193,3 +196,51 @@ def test_note_read_rate_is_the_same_whether_or_not_receipts_come_after_as_of(eng
     assert_value(kpis(engine, **MARCH, as_of=early, territory_id=sel_id)["note_read_rate"], D(1 + 1) / 4)
     assert_value(kpis(engine, **MARCH, as_of=late, territory_id=sel_id)["note_read_rate"], D(2 + 2) / 4)
     assert kpis(engine, **MARCH, as_of=early, territory_id=bsn_id)["note_read_rate"] == 1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_note_read_rate_equals_its_definition_counted_pair_by_pair(engine, seed):
+    """A random company (campaigns listing some territories or none, reps active or not, managers,
+    drafts, notes outside the period, receipts before and after as_of): the rate counted in parts
+    in SQL equals the (note, targeted rep) pairs counted one by one here, for every territory."""
+    rng = random.Random(seed)
+    with Builder(engine) as b:
+        territories = [b.territory(f"T{seed}{i}") for i in range(4)]
+        users = [(b.user(f"u{seed}_{i}", role, t, active=rng.random() > 0.2), role, t)
+                 for i in range(24)
+                 for role, t in [(rng.choice([Role.rep, Role.rep, Role.rep, Role.manager]), rng.choice(territories))]]
+        notes = []
+        for _ in range(6):
+            listed = rng.sample(territories, rng.choice([0, 1, 2, 3]))
+            campaign = b.campaign(territories=listed)
+            for v in range(rng.randint(1, 3)):
+                published = utc(2026, rng.choice([2, 3, 3, 3, 4]), rng.randint(2, 27), 3)
+                status = NoteStatus.draft if rng.random() < 0.15 else NoteStatus.published
+                note = b.note(campaign, version=v + 1, status=status, published_at=published)
+                readers = {}
+                for user, _, _ in rng.sample(users, rng.randint(0, len(users))):
+                    readers[user.id] = utc(2026, rng.choice([3, 4, 5]), rng.randint(1, 28))
+                    b.read(note, user, readers[user.id])
+                notes.append((note.id, status, published, {t.id for t in listed}, readers))
+        people = [(u.id, role, u.active, t.id) for u, role, t in users]
+        ids = [t.id for t in territories]
+    start, end = utc(2026, 2, 28, 15), utc(2026, 3, 31, 15)          # March in Seoul
+    for as_of in (utc(2026, 4, 10), utc(2026, 6, 1)):
+        for territory in (None, *ids):
+            targeted = read = 0
+            for _, status, published, listed, readers in notes:
+                if status != NoteStatus.published or not start <= published < end:
+                    continue
+                targets = listed or set(ids)
+                if territory is not None and territory not in targets:
+                    continue
+                for uid, role, active, t in people:
+                    if role == Role.rep and active and t in targets and territory in (None, t):
+                        targeted += 1
+                        read += uid in readers and readers[uid] <= as_of
+            want = None if targeted == 0 else D(read) / targeted
+            got = kpis(engine, **MARCH, as_of=as_of, territory_id=territory)["note_read_rate"]
+            if want is None:
+                assert got is None, (as_of, territory)
+            else:
+                assert_value(got, want)
