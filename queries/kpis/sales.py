@@ -11,7 +11,7 @@ from sqlmodel import Session
 from models.enums import OPEN_STAGES, Stage
 from models.tables import MonthlyTarget, Opportunity
 
-from .exact import money, ratio, to_decimal
+from .exact import exact_sum, money, ratio, to_decimal
 from .filters import ResolvedFilter, as_date, days_between, first_of_month, first_of_next_month
 
 
@@ -212,4 +212,4 @@ def forecast_accuracy(p: ResolvedFilter, *, session: Session) -> Decimal | None:
     months = forecast_months(p, session=session)
     if not months:
         return None
-    return to_decimal(sum((month_accuracy(f, w) for _, _, f, w in months), Fraction(0)) / len(months))
+    return to_decimal(exact_sum(month_accuracy(f, w) for _, _, f, w in months) / len(months))
