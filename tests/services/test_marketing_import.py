@@ -286,3 +286,32 @@ def test_a_korean_lead_list_with_korean_region_names_imports_every_row(engine):
                                              campaign_id=world.campaign.id, session=s)
     assert [p.reasons for p in preview.problems] == [
         ["지역: 알 수 없는 지역 '제주'. 코드나 이름으로 쓰세요: BSN (Busan 부산), GGD (Gyeonggi 경기), SEL (Seoul 서울)"]]
+
+
+def test_each_rep_given_leads_is_told_once_with_their_number_and_their_mail_choice(engine):
+    """One lead_assigned notification per rep of the import (all written in one flush), with the
+    number of leads that rep got and the rep's e-mail preference at that moment."""
+    import json
+
+    from models.enums import NotificationKind, NotifyPreference
+    from models.tables import Notification, User
+
+    world = build_world(engine)
+    with write_session(engine) as s:
+        dana = s.get(User, world.dana.id)
+        dana.email, dana.notify = "dana@example.com", NotifyPreference.email
+        s.add(dana)
+    rows = [[f"Company {i}", f"c{i}@example.com", f"Person {i}", "", region]
+            for i, region in enumerate(["SEL"] * 5 + ["BSN"] * 3)]
+    report = _import(engine, world.marketer, csv_bytes([HEADER, *rows]), "leads.csv", world.campaign.id)
+    assert report.good_rows == 8
+    with read_session(engine) as s:
+        given = dict(s.exec(select(Lead.assigned_to_id, func.count()).where(Lead.import_batch_id == report.batch_id)
+                            .group_by(Lead.assigned_to_id)).all())
+        notes = s.exec(select(Notification).where(Notification.kind == NotificationKind.lead_assigned)).all()
+    assert sorted(n.user_id for n in notes) == sorted(given) and sum(given.values()) == 8
+    assert {world.dana.id, world.alice.id, world.bora.id} <= set(given) and world.carl.id not in given  # carl is inactive
+    for n in notes:
+        assert (n.entity, n.entity_key) == ("campaign", world.campaign.code)
+        assert json.loads(n.params) == {"n": given[n.user_id], "campaign": world.campaign.name}
+        assert n.mail == ("email" if n.user_id == world.dana.id else None)
