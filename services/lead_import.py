@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Iterable
 
-from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlalchemy import delete, exists, func, insert, or_, select, text
 from sqlmodel import Session
 
 from models.enums import CampaignStatus, LeadStatus, Role
@@ -111,8 +111,21 @@ def _accounts(outcomes: list[RowOutcome], *, session: Session) -> dict[str, tupl
     names = sorted({normalize_text(o.values["company"]) for o in outcomes if o.values["company"]})
     if not names:
         return {}
-    rows = session.execute(select(Account.id, Account.name, Account.territory_id, Account.owner_id)
-                           .where(func.lower(Account.name).in_(names))).all()
+    query = select(Account.id, Account.name, Account.territory_id, Account.owner_id).where(
+        func.lower(Account.name).in_(names))
+    if session.connection().dialect.name != "postgresql":
+        rows = session.execute(query).all()
+    else:
+        # PostgreSQL's planner prices a thousand probes of ix_account_name_lower (migration 0015)
+        # above a scan of every account, which evaluates lower() 100,000 times (21 ms a chunk at
+        # large, against 1.5 ms through the index on SQLite); for this one statement it is told
+        # not to scan, and the transaction's setting is put back right after.
+        before = session.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one()
+        session.execute(text("SELECT set_config('enable_seqscan', 'off', true)"))
+        try:
+            rows = session.execute(query).all()
+        finally:
+            session.execute(text("SELECT set_config('enable_seqscan', :before, true)"), {"before": before})
     return {normalize_text(name): (aid, tid, owner) for aid, name, tid, owner in rows}
 
 

@@ -47,8 +47,9 @@ class RepPicker:
                 .order_by(User.username)).all()
             reps = [RepSlot(id=r[0], username=r[1]) for r in rows]
             if reps:
+                # count(*), not count(id): PostgreSQL answers it from ix_lead_assignee_status alone.
                 counts = dict(self.session.exec(
-                    select(Lead.assigned_to_id, func.count(Lead.id))
+                    select(Lead.assigned_to_id, func.count())
                     .where(Lead.assigned_to_id.in_([r.id for r in reps]), Lead.status.in_(OPEN_LEAD_STATUSES))
                     .group_by(Lead.assigned_to_id)).all())
                 for rep in reps:

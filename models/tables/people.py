@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Column, Index, Integer, String, text
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -60,6 +60,8 @@ class LoginThrottle(SQLModel, table=True):
 
 class Account(SQLModel, table=True):
     __tablename__ = "account"
+    # Migration 0015: a lead import finds the file's companies by lower(name) (services.lead_import).
+    __table_args__ = (Index("ix_account_name_lower", text("lower(name)")),)
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(sa_column=Column(String(300), nullable=False, unique=True))
     sector: Optional[str] = Field(default=None, sa_column=Column(String(100)))

@@ -315,3 +315,18 @@ def test_each_rep_given_leads_is_told_once_with_their_number_and_their_mail_choi
         assert (n.entity, n.entity_key) == ("campaign", world.campaign.code)
         assert json.loads(n.params) == {"n": given[n.user_id], "campaign": world.campaign.name}
         assert n.mail == ("email" if n.user_id == world.dana.id else None)
+
+
+def test_the_account_lookup_matches_any_case_and_leaves_the_planner_as_it_was(engine):
+    """Companies match accounts case-insensitively (ix_account_name_lower); on PostgreSQL the
+    look-up turns sequential scans off for itself only, and the transaction's setting is back after."""
+    from sqlalchemy import text
+
+    world = build_world(engine)
+    outcomes = [lead_import.RowOutcome(row_no=n, values={"company": company})
+                for n, company in enumerate(["HANBIT   steel", "Nobody Ltd", ""], start=2)]
+    with write_session(engine) as s:
+        found = lead_import._accounts(outcomes, session=s)
+        assert found == {"hanbit steel": (world.hanbit.id, world.sel.id, world.bora.id)}
+        if engine.dialect.name == "postgresql":
+            assert s.execute(text("SELECT current_setting('enable_seqscan')")).scalar_one() == "on"
