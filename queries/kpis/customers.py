@@ -13,11 +13,20 @@ from .exact import money, ratio
 from .filters import ResolvedFilter
 
 
+def _won_deals(p: ResolvedFilter) -> list:
+    # Lifetime: no period, no as_of. A territory filter keeps the deals in it.
+    return [Opportunity.stage == Stage.won, *p.opportunity_filters(Opportunity)]
+
+
+def _segmented_accounts(p: ResolvedFilter) -> list:
+    # Accounts without a segment are left out; a territory filter keeps that territory's accounts.
+    return [Account.segment.is_not(None), *p.account_filters(Account)]
+
+
 def won_deals_of_segmented_accounts(p: ResolvedFilter) -> list:
-    # Lifetime: no period, no as_of. Deals without an account and accounts without a segment
-    # are left out. A territory filter keeps accounts of that territory and deals in it.
-    return [Opportunity.stage == Stage.won, Account.segment.is_not(None),
-            *p.opportunity_filters(Opportunity), *p.account_filters(Account)]
+    """The rows of ltv_by_segment (its drill-down): won deals joined to their segmented account;
+    deals without an account are left out by the join."""
+    return [*_won_deals(p), *_segmented_accounts(p)]
 
 
 def ltv_by_segment(p: ResolvedFilter, *, session: Session) -> dict[str, Decimal]:
@@ -26,13 +35,12 @@ def ltv_by_segment(p: ResolvedFilter, *, session: Session) -> dict[str, Decimal]
     # with count(*), not a count(DISTINCT) over every deal (which PostgreSQL sorted on disk at
     # large). An account whose won deals have no amount still counts (its sum is NULL).
     per_account = (select(Opportunity.account_id, func.sum(Opportunity.amount).label("total"))
-                   .where(Opportunity.stage == Stage.won, Opportunity.account_id.is_not(None),
-                          *p.opportunity_filters(Opportunity))
+                   .where(*_won_deals(p), Opportunity.account_id.is_not(None))
                    .group_by(Opportunity.account_id).subquery("won_per_account"))
     rows = session.execute(
         select(Account.segment, func.sum(per_account.c.total), func.count())
         .select_from(per_account).join(Account, Account.id == per_account.c.account_id)
-        .where(Account.segment.is_not(None), *p.account_filters(Account))
+        .where(*_segmented_accounts(p))
         .group_by(Account.segment)
     ).all()
     by_segment = {Segment(segment): (money(total), n) for segment, total, n in rows}

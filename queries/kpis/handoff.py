@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -55,13 +55,18 @@ def notes_in_period(p: ResolvedFilter) -> list:
             *p.note_filters(CampaignNote)]
 
 
+def active_rep(user):
+    """The people a note targets and whose receipts count: active reps (of ``user``, an alias of User)."""
+    return and_(user.role == Role.rep, user.active.is_(True))
+
+
 def rep_is_targeted(p: ResolvedFilter):
     """ON clause pairing a note with the active reps of its campaign's target territories.
     With a territory filter only that territory's reps count (a territory's own read rate)."""
     listed = select(CampaignTerritory.campaign_id).where(CampaignTerritory.campaign_id == CampaignNote.campaign_id)
     in_targets = or_(~listed.exists(), listed.where(CampaignTerritory.territory_id == Rep.territory_id).exists())
     in_filter = true() if p.territory_id is None else Rep.territory_id == p.territory_id
-    return and_(Rep.role == Role.rep, Rep.active.is_(True), in_targets, in_filter)
+    return and_(active_rep(Rep), in_targets, in_filter)
 
 
 def rep_has_read(p: ResolvedFilter):
@@ -237,8 +242,7 @@ def _targeted_pairs(p: ResolvedFilter, *, session: Session) -> int:
     lists no territory targets every active rep; one that lists some, the reps of each listed
     territory. With a territory filter only that territory's reps count."""
     reps = (select(User.territory_id, func.count().label("n"))
-            .where(User.role == Role.rep, User.active.is_(True),
-                   *([] if p.territory_id is None else [User.territory_id == p.territory_id]))
+            .where(active_rep(User), *([] if p.territory_id is None else [User.territory_id == p.territory_id]))
             .group_by(User.territory_id).subquery("reps"))
     notes = _period_notes(p)
     every_rep, unlisted, listed = session.execute(select(
@@ -278,28 +282,26 @@ def _receipts(p: ResolvedFilter, receipts, *, session: Session) -> int:
     notes = _period_notes(p)
     col = receipts.c if hasattr(receipts, "c") else receipts
     of_notes = select(func.count()).select_from(notes).join(receipts, col.note_id == notes.c.id)
-    active_rep = and_(Rep.id == col.user_id, Rep.role == Role.rep, Rep.active.is_(True))
+    reader = and_(Rep.id == col.user_id, active_rep(Rep))
     if p.territory_id is not None:
-        return int(session.execute(of_notes.join(Rep, and_(active_rep, Rep.territory_id == p.territory_id)))
+        return int(session.execute(of_notes.join(Rep, and_(reader, Rep.territory_id == p.territory_id)))
                    .scalar_one())
-    not_an_active_rep = select(User.id).where(or_(User.role != Role.rep, User.active.is_not(True)))
+    not_an_active_rep = select(User.id).where(not_(active_rep(User)))
     in_list = (select(CampaignTerritory.campaign_id)
                .where(CampaignTerritory.campaign_id == notes.c.campaign_id,
                       CampaignTerritory.territory_id == Rep.territory_id).exists())
     unlisted = of_notes.where(notes.c.listed.is_(False))
     others_read = col.user_id.in_(not_an_active_rep)
-    listed_query = of_notes.join(Rep, active_rep).where(notes.c.listed.is_(True), in_list)
+    listed_query = of_notes.join(Rep, reader).where(notes.c.listed.is_(True), in_list)
     if p.dialect == "postgresql":
         # One scan of the unlisted notes' receipts counts both (a hashed IN per receipt):
         # 59 -> 42 ms at large; on SQLite the probe per receipt costs more than a second scan.
         every, others = session.execute(unlisted.add_columns(func.count().filter(others_read))).one()
-        listed_read = session.execute(listed_query).scalar_one()
-        return int(every) - int(others) + int(listed_read)
-    # Separate statements, not subqueries of one: within one, SQLite's planner paired every
-    # note with every rep before looking at the receipts (15x slower at large).
-    every, others, listed_read = (int(session.execute(q).scalar_one())
-                                  for q in (unlisted, unlisted.where(others_read), listed_query))
-    return every - others + listed_read
+    else:
+        # Separate statements, not subqueries of one: within one, SQLite's planner paired every
+        # note with every rep before looking at the receipts (15x slower at large).
+        every, others = (session.execute(q).scalar_one() for q in (unlisted, unlisted.where(others_read)))
+    return int(every) - int(others) + int(session.execute(listed_query).scalar_one())
 
 
 # -- the handoff as a process (KPIS.md, second round) ----------------------------------------

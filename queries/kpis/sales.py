@@ -58,8 +58,7 @@ def _closed_row(won_row, lost_n) -> tuple:
     return won_sum, won_n, lost_n, cycle_days, cycle_n, sourced
 
 
-# What each aggregate is over no rows (SUM is NULL, the counts 0).
-_NOTHING_CLOSED = (None, 0, 0, None, 0, None)
+# What the won aggregates are over no rows (SUM is NULL, the counts 0).
 _NOTHING_WON = (None, 0, None, 0, None)
 
 
@@ -121,7 +120,7 @@ def targets_by_territory(p: ResolvedFilter, *, session: Session) -> dict[int, di
     return {row[-1]: _targets_values(row[:-1]) for row in rows}
 
 
-NOTHING_CLOSED = _closed_values(_NOTHING_CLOSED)
+NOTHING_CLOSED = _closed_values(_closed_row(_NOTHING_WON, 0))
 NO_TARGETS = _targets_values((None, None))
 
 
