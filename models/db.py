@@ -7,19 +7,23 @@ begin IMMEDIATE so two writers queue on the lock instead of failing half-way wit
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from .config import load_config
 
 _engines: dict[str, Engine] = {}
+BUSY_TIMEOUT_MS = 30_000   # how long a SQLite statement waits for another connection's lock
 _lock = threading.Lock()
 _write_generation = 0
 
@@ -61,7 +65,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
@@ -95,8 +99,6 @@ def make_engine(url: str) -> Engine:
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
                                    pool_size=20, max_overflow=40)
         else:
-            from sqlalchemy.pool import StaticPool
-
             engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
         _configure_sqlite(engine)
         return engine
@@ -155,3 +157,70 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
             bump_write_generation()
         finally:
             conn.info.pop("write", None)
+
+
+# How long a snapshot waits for SQLite's write lock before its reads fall back to one session:
+# the portal's own writes hold it for milliseconds; an import holds it for seconds.
+SNAPSHOT_LOCK_WAIT_MS = 100
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
+
+
+@contextmanager
+def snapshot_sessions(engine: Engine, n: int) -> Iterator[list[Session] | None]:
+    """``n`` read sessions on ``n`` connections that all see one and the same committed state,
+    for reads spread over threads (one session per thread); None where that cannot be had (an
+    in-memory SQLite database has one connection; a SQLite writer held its lock longer than
+    ``SNAPSHOT_LOCK_WAIT_MS``): the caller then reads on one session.
+
+    PostgreSQL: the first session's REPEATABLE READ snapshot is exported and the others import it
+    (``SET TRANSACTION SNAPSHOT``, as pg_dump's parallel workers do). SQLite (WAL): the write lock
+    is held while the n read transactions begin, so no commit can land between their snapshots,
+    and released at once; readers never wait for it and writers wait for microseconds.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite and isinstance(engine.pool, StaticPool):
+        yield None
+        return
+    sessions = [Session(engine, expire_on_commit=False) for _ in range(n)]
+    try:
+        if sqlite:
+            begun = _begin_sqlite_snapshot(engine, sessions)
+        else:
+            _begin_postgres_snapshot(sessions)
+            begun = True
+        yield sessions if begun else None
+    finally:
+        for session in sessions:
+            session.close()
+
+
+def _begin_sqlite_snapshot(engine: Engine, sessions: list[Session]) -> bool:
+    raw = engine.raw_connection()
+    try:
+        lock = raw.driver_connection
+        lock.execute(f"PRAGMA busy_timeout={SNAPSHOT_LOCK_WAIT_MS}")
+        try:
+            try:
+                lock.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:   # a writer holds the lock (database is locked)
+                return False
+            try:
+                for session in sessions:   # the first read of a transaction fixes its snapshot
+                    session.execute(text("SELECT count(*) FROM sqlite_master"))
+            finally:
+                lock.execute("ROLLBACK")
+        finally:
+            lock.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        raw.close()
+    return True
+
+
+def _begin_postgres_snapshot(sessions: list[Session]) -> None:
+    for session in sessions:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    snapshot = sessions[0].execute(text("SELECT pg_export_snapshot()")).scalar_one()
+    if not _SNAPSHOT_ID.fullmatch(snapshot):   # it is spliced into SQL below: SET takes no parameters
+        raise RuntimeError(f"unexpected snapshot id from the server: {snapshot!r}")
+    for session in sessions[1:]:
+        session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))

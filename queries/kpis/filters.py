@@ -6,6 +6,7 @@ filter means the same thing on a tile, in its drill-down, on a chart and in the 
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
@@ -64,16 +65,25 @@ class ResolvedFilter:
     # Aggregates several KPIs share (one pass per table), computed at most once per measurement:
     # see ``once``. Not part of the filter's identity; ``dataclasses.replace`` starts it empty.
     shared: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _pass_locks: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, init=False, compare=False, repr=False)
 
     def once(self, name: str, compute):
         """``compute()`` the first time ``name`` is asked for with this filter, the same value after.
 
         A ResolvedFilter is one measurement (``resolve`` makes a new one for every request), so
-        the KPIs of one dashboard share a pass over each table instead of repeating it.
+        the KPIs of one dashboard share a pass over each table instead of repeating it. Safe
+        across threads (``all_kpis`` computes on several): a second thread asking for a pass that
+        is being computed waits for it instead of running it again.
         """
-        if name not in self.shared:
-            self.shared[name] = compute()
-        return self.shared[name]
+        if name in self.shared:
+            return self.shared[name]
+        with self._guard:
+            lock = self._pass_locks.setdefault(name, threading.Lock())
+        with lock:
+            if name not in self.shared:
+                self.shared[name] = compute()
+            return self.shared[name]
 
     @property
     def start(self) -> date:
