@@ -173,9 +173,11 @@ def snapshot_sessions(engine: Engine, n: int) -> Iterator[list[Session] | None]:
     ``SNAPSHOT_LOCK_WAIT_MS``): the caller then reads on one session.
 
     PostgreSQL: the first session's REPEATABLE READ snapshot is exported and the others import it
-    (``SET TRANSACTION SNAPSHOT``, as pg_dump's parallel workers do). SQLite (WAL): the write lock
-    is held while the n read transactions begin, so no commit can land between their snapshots,
-    and released at once; readers never wait for it and writers wait for microseconds.
+    (``SET TRANSACTION SNAPSHOT``, as pg_dump's parallel workers do); the sessions' statements run
+    without parallel workers of their own, as the sessions already share the cores (the KPI set
+    on two sessions was 14% faster so, bench/README.md). SQLite (WAL): the write lock is held
+    while the n read transactions begin, so no commit can land between their snapshots, and
+    released at once; readers never wait for it and writers wait for microseconds.
     """
     sqlite = engine.dialect.name == "sqlite"
     if sqlite and isinstance(engine.pool, StaticPool):
@@ -224,3 +226,5 @@ def _begin_postgres_snapshot(sessions: list[Session]) -> None:
         raise RuntimeError(f"unexpected snapshot id from the server: {snapshot!r}")
     for session in sessions[1:]:
         session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+    for session in sessions:   # the sessions are the parallelism: no workers of their own (bench/README.md)
+        session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))

@@ -225,3 +225,24 @@ def test_a_shared_pass_is_computed_once_across_threads(engine):
 
 def test_the_slowest_first_order_names_kpis_that_exist():
     assert set(kpis_module.SLOWEST_FIRST) <= set(KPIS)
+
+
+def test_postgres_workers_run_without_gather_workers_and_leave_the_pool_as_it_was(pg_template_url):
+    """PostgreSQL only: SQLite has neither setting."""
+    from sqlalchemy import text
+
+    from models.db import get_engine
+    engine = get_engine(pg_template_url)
+
+    def setting(s):
+        return s.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one()
+
+    with Session(engine) as s:
+        default = setting(s)
+    with snapshot_sessions(engine, 2) as sessions:
+        inside = [setting(s) for s in sessions]
+        levels = [s.execute(text("SHOW transaction_isolation")).scalar_one() for s in sessions]
+    with Session(engine) as a, Session(engine) as b:
+        after = [setting(a), setting(b), a.execute(text("SHOW transaction_isolation")).scalar_one()]
+    assert inside == ["0", "0"] and levels == ["repeatable read"] * 2
+    assert after == [default, default, "read committed"] and default != "0"
