@@ -19,10 +19,9 @@ if __name__ == "__main__":
     # The portal's modules only in a script run: imported by the server before its runtime
     # exists, they would declare the sign-in library's cookie component and st.cache_* into a
     # registry the runtime then does not use.
-    from i18n import _
+    from i18n import _, current_language
     from models.config import load_config
     from models.db import DatabaseUnavailable
-    from pages.account import must_change_password
     from services.markdown_safety import escape_markdown as md
     from ui.background import start_background_sweep
     from ui.inbox_badge import unread_badge
@@ -30,10 +29,12 @@ if __name__ == "__main__":
     from ui.language import apply_language
     from ui.phone import close_sidebar_after_navigation, phone_style
     from ui.registry import CHANGE_PASSWORD, DEFAULT_URL_PATH, SIGN_IN, explain_unavailable_page, pages_for
-    from ui.session import ConfigurationError, login_form, make_authenticator, resolve_viewer, sign_out
+    from ui.session import (ConfigurationError, login_form, make_authenticator, must_change_password, resolve_viewer,
+                            sign_out)
     from ui.standalone import through_navigation
 
 HERE = Path(__file__).resolve().parent
+NAV_PAGES_KEY = "ov_nav_pages"   # ((role, language), sections, pages by address) of this session
 _PAGES: dict[str, st.Page] = {}
 
 
@@ -44,17 +45,29 @@ def _page(spec, default: bool = False) -> st.Page:
                    icon=spec.icon or None, default=default or spec.url_path == DEFAULT_URL_PATH)
 
 
+def _role_pages(viewer) -> dict[str, list[st.Page]]:
+    """The role's pages by section, in the reader's language: built once per session, role and
+    language and kept in the session (a session runs one script at a time, and st.navigation
+    marks the page it returns for that run), not again on every rerun."""
+    key = (viewer.role, current_language())
+    kept = st.session_state.get(NAV_PAGES_KEY)
+    if kept is None or kept[0] != key:
+        sections: dict[str, list[st.Page]] = {}
+        pages: dict[str, st.Page] = {}
+        for spec in pages_for(viewer.role):
+            pages[spec.url_path] = _page(spec)
+            sections.setdefault(_(spec.section), []).append(pages[spec.url_path])
+        kept = st.session_state[NAV_PAGES_KEY] = (key, sections, pages)
+    _PAGES.update(kept[2])
+    return kept[1]
+
+
 def _navigation_for(viewer):
     if viewer is None:   # the page is empty; the form itself is drawn by login_form
         return st.navigation([_page(SIGN_IN, default=True)], position="hidden")
-    if must_change_password(viewer):
+    if must_change_password():
         return st.navigation([_page(CHANGE_PASSWORD, default=True)], position="hidden")
-    sections: dict[str, list[st.Page]] = {}
-    for spec in pages_for(viewer.role):
-        page = _page(spec)
-        _PAGES[spec.url_path] = page
-        sections.setdefault(_(spec.section), []).append(page)
-    return st.navigation(sections, expanded=True)
+    return st.navigation(_role_pages(viewer), expanded=True)
 
 
 def main() -> None:

@@ -23,7 +23,8 @@ from sqlmodel import Session, create_engine
 from .config import load_config
 
 _engines: dict[str, Engine] = {}
-BUSY_TIMEOUT_MS = 30_000   # how long a SQLite statement waits for another connection's lock
+# How long a SQLite statement waits for another connection's lock (PRAGMA busy_timeout, ms).
+BUSY_TIMEOUT_PRAGMA = "PRAGMA busy_timeout=30000"
 _lock = threading.Lock()
 _write_generation = 0
 
@@ -65,7 +66,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(BUSY_TIMEOUT_PRAGMA)
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
@@ -162,6 +163,7 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
 # How long a snapshot waits for SQLite's write lock before its reads fall back to one session:
 # the portal's own writes hold it for milliseconds; an import holds it for seconds.
 SNAPSHOT_LOCK_WAIT_MS = 100
+_SNAPSHOT_WAIT_PRAGMA = "PRAGMA busy_timeout=100"   # the same, as SQL (a test holds them equal)
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
 
 
@@ -200,7 +202,7 @@ def _begin_sqlite_snapshot(engine: Engine, sessions: list[Session]) -> bool:
     raw = engine.raw_connection()
     try:
         lock = raw.driver_connection
-        lock.execute(f"PRAGMA busy_timeout={SNAPSHOT_LOCK_WAIT_MS}")
+        lock.execute(_SNAPSHOT_WAIT_PRAGMA)
         try:
             try:
                 lock.execute("BEGIN IMMEDIATE")
@@ -212,19 +214,24 @@ def _begin_sqlite_snapshot(engine: Engine, sessions: list[Session]) -> bool:
             finally:
                 lock.execute("ROLLBACK")
         finally:
-            lock.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            lock.execute(BUSY_TIMEOUT_PRAGMA)
     finally:
         raw.close()
     return True
 
 
 def _begin_postgres_snapshot(sessions: list[Session]) -> None:
+    from psycopg import sql as pg_sql
+
     for session in sessions:
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     snapshot = sessions[0].execute(text("SELECT pg_export_snapshot()")).scalar_one()
-    if not _SNAPSHOT_ID.fullmatch(snapshot):   # it is spliced into SQL below: SET takes no parameters
+    if not _SNAPSHOT_ID.fullmatch(snapshot):
         raise RuntimeError(f"unexpected snapshot id from the server: {snapshot!r}")
     for session in sessions[1:]:
-        session.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+        # SET takes no bind parameters: the id goes in as a literal quoted by the driver.
+        conn = session.connection()
+        conn.exec_driver_sql(pg_sql.SQL("SET TRANSACTION SNAPSHOT {}").format(pg_sql.Literal(snapshot))
+                             .as_string(conn.connection.dbapi_connection))
     for session in sessions:   # the sessions are the parallelism: no workers of their own (bench/README.md)
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))

@@ -8,7 +8,7 @@ from models.db import write_session
 from models.enums import Language, NotifyPreference
 from models.errors import ValidationFailed
 from services import users
-from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password, password_change_required
+from services.auth import MIN_DISTINCT_CHARACTERS, MIN_PASSWORD_LENGTH, change_own_password
 from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.labels import label
@@ -90,10 +90,6 @@ def render() -> None:
     notify_form(viewer)
     st.subheader(_("Change my password"))
     password_form(viewer)
-
-
-def must_change_password(viewer) -> bool:
-    return fresh_read(password_change_required, None, viewer.username)
 
 
 def render_forced_change() -> None:

@@ -10,6 +10,7 @@ from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write
 from ui.reads import fresh_read
 from ui.session import require_viewer
+from ui.tables import dataframe
 from i18n import _
 
 
@@ -22,9 +23,9 @@ def render() -> None:
     viewer = require_viewer(Role.admin)
     st.title(_("Territories"))
     rows = fresh_read(admin_queries.territories_overview, viewer)
-    st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Users"): r.users, _("Accounts"): r.accounts,
-                   _("Open leads"): r.open_leads, _("Opportunities"): r.opportunities} for r in rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Code"): r.code, _("Name"): r.name, _("Users"): r.users, _("Accounts"): r.accounts,
+                _("Open leads"): r.open_leads, _("Opportunities"): r.opportunities} for r in rows],
+              hide_index=True, width="stretch")
     codes = [r.code for r in rows]
     c1, c2, c3 = st.columns(3)
     with c1, st.form("at_create", clear_on_submit=True):

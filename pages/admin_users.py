@@ -13,6 +13,7 @@ from ui.session import require_viewer
 from ui.labels import label, labeller
 from i18n import _, ngettext
 from ui.format import yes_no
+from ui.tables import dataframe
 
 PAGE_SIZE = 25
 
@@ -33,9 +34,9 @@ def _user_list(viewer, territories):
     rows, total = fresh_read(admin_queries.list_users, viewer, search=search, role=None if role == "(all)" else role,
                              territory_code=None if territory == "(all)" else territory,
                              limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-    st.dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): label(r.role, Role), _("Territory"): r.territory or "",
-                   _("Manager"): r.manager or "", _("Active"): yes_no(r.active), _("Must change password"): yes_no(r.must_change_password),
-                   _("Locked out"): yes_no(r.locked)} for r in rows], hide_index=True, width="stretch")
+    dataframe([{_("Username"): r.username, _("Name"): r.display_name, _("Role"): label(r.role, Role), _("Territory"): r.territory or "",
+                _("Manager"): r.manager or "", _("Active"): yes_no(r.active), _("Must change password"): yes_no(r.must_change_password),
+                _("Locked out"): yes_no(r.locked)} for r in rows], hide_index=True, width="stretch")
     pages = max(1, -(-total // PAGE_SIZE))
     c1, c2, c3 = st.columns([1, 1, 4])
     if c1.button(_("◀ Previous"), disabled=page == 0, key="au_prev"):

@@ -14,6 +14,7 @@ from ui.format import when
 from ui.reads import fresh_read
 from ui.field_widgets import business_settings
 from ui.session import require_viewer
+from ui.tables import dataframe
 from i18n import _, ngettext
 
 PAGE_SIZE = 50
@@ -46,9 +47,9 @@ def render() -> None:
     rows, total = fresh_read(admin_queries.audit_entries, viewer, f, limit=PAGE_SIZE, offset=(int(page) - 1) * PAGE_SIZE)
     st.caption(ngettext("{n} entry · times in {time_zone} · append-only", "{n} entries · times in {time_zone} · append-only", total).format(
         n=total, time_zone=settings.time_zone))
-    st.dataframe([{_("When"): when(r.at, settings.tz), _("User"): r.username or "", _("Action"): r.action, _("Entity"): r.entity,
-                   _("Key"): r.entity_key or "", _("Changes"): r.detail or ""} for r in rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("When"): when(r.at, settings.tz), _("User"): r.username or "", _("Action"): r.action, _("Entity"): r.entity,
+                _("Key"): r.entity_key or "", _("Changes"): r.detail or ""} for r in rows],
+              hide_index=True, width="stretch")
     if st.button(_("Prepare CSV export"), key="al_export"):
         data = fresh_read(_audit_csv, viewer, f, settings.tz)
         st.download_button(_("Download audit log (CSV)"), data, file_name=f"audit_{start}_{end}.csv",

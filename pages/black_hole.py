@@ -22,6 +22,7 @@ from ui.field_widgets import business_settings
 from ui.format import money, number, pct, short_money, when
 from ui.labels import reason_text
 from ui.session import require_viewer
+from ui.tables import dataframe
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -79,16 +80,16 @@ def _lead_lists(viewer, campaign_id, view, tz) -> None:
     overdue = cached_read(black_hole.overdue_untouched, viewer, **args)
     st.markdown(_("**Overdue untouched leads: {total:,}**").format(total=overdue.total))
     if overdue.rows:
-        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "",
-                       _("Territory"): r.territory or "", _("Rep"): r.rep or "", _("Handed over"): when(r.assigned_at, tz),
-                       _("Waiting for"): fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Contact"): r.contact_name or "",
+                    _("Territory"): r.territory or "", _("Rep"): r.rep or "", _("Handed over"): when(r.assigned_at, tz),
+                    _("Waiting for"): fmt_duration(r.age) if r.age is not None else ""} for r in overdue.rows],
+                  hide_index=True, width="stretch")
     disqualified = cached_read(black_hole.disqualified_leads, viewer, **args)
     st.markdown(_("**Disqualified leads: {total:,}**").format(total=disqualified.total))
     if disqualified.rows:
-        st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
-                       _("Reason"): reason_text(r.disqualify_reason)} for r in disqualified.rows],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Territory"): r.territory or "", _("Rep"): r.rep or "",
+                    _("Reason"): reason_text(r.disqualify_reason)} for r in disqualified.rows],
+                  hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -105,17 +106,17 @@ def render() -> None:
     view = cached_read(black_hole.black_hole, viewer, campaign_id=campaign_id, start=start, end=end)
     st.subheader(f"{md(view.campaign_code)} · {md(view.campaign_name)}")
     _tiles(view, cached_read(marketing.campaign_row, viewer, campaign_id=campaign_id), settings.currency)
-    st.dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
-                 hide_index=True, width="stretch",
-                 column_config={_("Territory"): st.column_config.TextColumn(pinned=True)})
+    dataframe([_row_dict(r, settings.currency) for r in [*view.by_territory, view.total]],
+              hide_index=True, width="stretch",
+              column_config={_("Territory"): st.column_config.TextColumn(pinned=True)})
     if view.without_territory:
         st.warning(ngettext("{n} lead of this campaign has no territory yet: route it on the Lead routing page.",
                             "{n} leads of this campaign have no territory yet: route them on the Lead routing page.",
                             view.without_territory).format(n=view.without_territory))
     if view.disqualify_reasons:
         st.markdown(_("**Disqualified, by reason**"))
-        st.dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Reason"): reason_text(reason), _("Leads"): n} for reason, n in view.disqualify_reasons],
+                  hide_index=True, width="stretch")
     _lead_lists(viewer, campaign_id, view, settings.tz)
     st.divider()
     handoff_widgets.rejection_reasons_chart(viewer, key="bh_rejections")

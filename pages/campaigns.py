@@ -20,6 +20,7 @@ from ui.format import day, money, when
 from ui.reads import fresh_read
 from ui.session import require_viewer
 from ui.labels import label
+from ui.tables import dataframe
 from i18n import N_, _
 
 MARKETING = (Role.marketer, Role.admin)
@@ -45,11 +46,11 @@ def _filters(territories) -> dict:
 
 
 def _campaign_table(page, currency: str) -> None:
-    st.dataframe([{_("Code"): r.code, _("Name"): r.name, _("Channel"): label(r.channel, Channel), _("Status"): label(r.status, CampaignStatus),
-                   _("Start"): day(r.start_date), _("End"): day(r.end_date),
-                   _("Budget"): money(r.budget, currency), _("Actual cost"): money(r.actual_cost, currency),
-                   _("Owner"): r.owner or "", _("Events"): r.events, _("Leads"): r.leads} for r in page.rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Code"): r.code, _("Name"): r.name, _("Channel"): label(r.channel, Channel), _("Status"): label(r.status, CampaignStatus),
+                _("Start"): day(r.start_date), _("End"): day(r.end_date),
+                _("Budget"): money(r.budget, currency), _("Actual cost"): money(r.actual_cost, currency),
+                _("Owner"): r.owner or "", _("Events"): r.events, _("Leads"): r.leads} for r in page.rows],
+              hide_index=True, width="stretch")
     pager(page, "cmp_page", noun=N_("campaigns"))
 
 
@@ -127,10 +128,10 @@ def _events_section(viewer, campaign, territories, settings) -> None:
     st.subheader(_("Events of {name}").format(name=md(campaign.name)))
     events = fresh_read(marketing.events_of_campaign, viewer, campaign.id)
     if events:
-        st.dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
-                       _("Venue"): e.venue or "", _("Starts"): when(e.starts_at, settings.tz),
-                       _("Ends"): when(e.ends_at, settings.tz), _("Capacity"): e.capacity, _("Status"): label(e.status, EventStatus),
-                       _("Leads"): e.leads} for e in events], hide_index=True, width="stretch")
+        dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
+                    _("Venue"): e.venue or "", _("Starts"): when(e.starts_at, settings.tz),
+                    _("Ends"): when(e.ends_at, settings.tz), _("Capacity"): e.capacity, _("Status"): label(e.status, EventStatus),
+                    _("Leads"): e.leads} for e in events], hide_index=True, width="stretch")
     else:
         st.caption(_("No events yet."))
     if campaign.status == CampaignStatus.cancelled:

@@ -20,6 +20,7 @@ from ui.format import money, pct, when
 from ui.labels import label
 from ui.reads import fresh_read
 from ui.session import require_viewer
+from ui.tables import dataframe
 
 MARKETING = (Role.marketer, Role.admin)
 PREVIEW_KEY = "reg_preview"
@@ -36,13 +37,13 @@ def _results(viewer, campaign_id, settings) -> None:
     if not rows:
         st.caption(_("This campaign has no events yet."))
         return
-    st.dataframe([{_("Event"): r.title, _("Code"): r.code, _("Territory"): r.territory,
-                   _("Starts"): when(r.starts_at, settings.tz), _("Registered"): r.registered,
-                   _("Attended"): r.attended, _("No-show"): r.no_show,
-                   _("Attendance rate"): pct(r.attendance_rate) if r.attendance_rate is not None else "—",
-                   _("Leads"): r.leads, _("Pipeline"): money(r.pipeline, settings.currency),
-                   _("Won revenue"): money(r.won_revenue, settings.currency)} for r in rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Event"): r.title, _("Code"): r.code, _("Territory"): r.territory,
+                _("Starts"): when(r.starts_at, settings.tz), _("Registered"): r.registered,
+                _("Attended"): r.attended, _("No-show"): r.no_show,
+                _("Attendance rate"): pct(r.attendance_rate) if r.attendance_rate is not None else "—",
+                _("Leads"): r.leads, _("Pipeline"): money(r.pipeline, settings.currency),
+                _("Won revenue"): money(r.won_revenue, settings.currency)} for r in rows],
+              hide_index=True, width="stretch")
 
 
 def _import(viewer, event_id: int) -> None:
@@ -72,9 +73,9 @@ def _import(viewer, event_id: int) -> None:
         c2.metric(_("Ready to import"), report.good_rows)
         c3.metric(_("Rows with problems"), report.rejected_rows)
         if report.problems:
-            st.dataframe([{_("Row"): p.row_no, _("Problem"): "; ".join(p.reasons), _("E-mail"): p.values["email"],
-                           _("Company"): p.values["company"]} for p in report.problems],
-                         hide_index=True, width="stretch")
+            dataframe([{_("Row"): p.row_no, _("Problem"): "; ".join(p.reasons), _("E-mail"): p.values["email"],
+                        _("Company"): p.values["company"]} for p in report.problems],
+                      hide_index=True, width="stretch")
         if st.button(ngettext("Import {n} registration", "Import {n} registrations",
                               report.good_rows).format(n=report.good_rows), type="primary",
                      disabled=report.good_rows == 0, key="reg_confirm"):
@@ -101,10 +102,10 @@ def _list(viewer, event_id: int, tz) -> None:
     search = st.text_input(_("Search name, company or e-mail"), key="reg_list_search")
     offset = page_offset("reg_list_page", (event_id, search), LIST_PAGE)
     page = fresh_read(reg_q.event_registrations, viewer, event_id, search=search, limit=LIST_PAGE, offset=offset)
-    st.dataframe([{_("Name"): r.contact_name or "", _("Company"): r.company, _("E-mail"): r.email,
-                   _("Status"): label(r.status, RegistrationStatus), _("Registered"): when(r.registered_at, tz),
-                   _("Checked in"): when(r.checked_in_at, tz), _("Lead"): r.lead_code or ""} for r in page.rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Name"): r.contact_name or "", _("Company"): r.company, _("E-mail"): r.email,
+                _("Status"): label(r.status, RegistrationStatus), _("Registered"): when(r.registered_at, tz),
+                _("Checked in"): when(r.checked_in_at, tz), _("Lead"): r.lead_code or ""} for r in page.rows],
+              hide_index=True, width="stretch")
     pager(page, "reg_list_page", N_("registrations"))
 
 

@@ -18,6 +18,7 @@ from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import day, money, when
 from ui.session import require_viewer
 from ui.labels import label, labeller
+from ui.tables import dataframe
 from i18n import N_, _
 
 PAGE_SIZE = 15
@@ -75,9 +76,9 @@ def _recent(viewer, rep_id, tz) -> None:
     if not result.rows:
         st.caption(_("No activity logged yet."))
         return
-    st.dataframe([{_("When"): when(a.occurred_at, tz), _("Kind"): label(a.kind, ActivityKind), _("By"): a.user, _("Account"): a.account or "",
-                   _("Lead"): a.lead or "", _("Opportunity"): a.opportunity or "", _("Event"): a.event or "",
-                   _("Notes"): a.notes or ""} for a in result.rows], hide_index=True, width="stretch")
+    dataframe([{_("When"): when(a.occurred_at, tz), _("Kind"): label(a.kind, ActivityKind), _("By"): a.user, _("Account"): a.account or "",
+                _("Lead"): a.lead or "", _("Opportunity"): a.opportunity or "", _("Event"): a.event or "",
+                _("Notes"): a.notes or ""} for a in result.rows], hide_index=True, width="stretch")
     pager(result, "fa_recent_page", N_("activities"))
 
 
@@ -113,10 +114,10 @@ def _pipeline(viewer, rep_id, tz, currency) -> None:
     if not result.rows:
         st.caption(_("No open opportunities."))
         return
-    st.dataframe([{_("Deal"): o.code, _("Name"): o.name, _("Account"): o.account or "", _("Owner"): o.owner or "",
-                   _("Stage"): label(o.stage, Stage), _("Amount"): money(o.amount, currency),
-                   _("Expected close"): day(o.expected_close_on)}
-                  for o in result.rows], hide_index=True, width="stretch")
+    dataframe([{_("Deal"): o.code, _("Name"): o.name, _("Account"): o.account or "", _("Owner"): o.owner or "",
+                _("Stage"): label(o.stage, Stage), _("Amount"): money(o.amount, currency),
+                _("Expected close"): day(o.expected_close_on)}
+               for o in result.rows], hide_index=True, width="stretch")
     pager(result, "fa_opp_page", N_("opportunities"))
     rows = {o.id: o for o in result.rows}
     choice = st.selectbox(_("Edit an opportunity"), list(rows), index=None, placeholder=_("Choose one of this page"),

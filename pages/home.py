@@ -19,13 +19,14 @@ from ui.labels import label
 from ui.reads import cached_read
 from ui.field_widgets import business_settings
 from ui.session import require_viewer
+from ui.tables import dataframe
 
 
 def _events_table(events, tz) -> None:
     if not events:
         st.caption(_("No events in the next 7 days."))
         return
-    st.dataframe(
+    dataframe(
         [{_("Event"): e.title, _("Starts"): when(e.starts_at, tz), _("Venue"): e.venue or "", _("Ends"): when(e.ends_at, tz),
           _("Campaign"): e.campaign, _("Territory"): e.territory, _("Status"): label(e.status, EventStatus)} for e in events],
         hide_index=True, width="stretch")
@@ -73,8 +74,8 @@ def _admin(viewer, settings) -> None:
     cols[1].metric(_("Disabled users"), day.disabled_users)
     cols[2].metric(_("Usernames locked out now"), day.locked_usernames)
     st.subheader(_("Latest audit entries"))
-    st.dataframe([{_("When"): when(r[0], settings.tz), _("User"): r[1] or "", _("Action"): r[2], _("Entity"): r[3],
-                   _("Key"): r[4] or ""} for r in day.recent_audit], hide_index=True, width="stretch")
+    dataframe([{_("When"): when(r[0], settings.tz), _("User"): r[1] or "", _("Action"): r[2], _("Entity"): r[3],
+                _("Key"): r[4] or ""} for r in day.recent_audit], hide_index=True, width="stretch")
 
 
 def render() -> None:

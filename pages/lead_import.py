@@ -20,6 +20,7 @@ from ui.format import when
 from ui.field_widgets import business_settings
 from ui.reads import fresh_read
 from ui.session import require_viewer
+from ui.tables import dataframe
 from i18n import _, ngettext
 
 MARKETING = (Role.marketer, Role.admin)
@@ -129,8 +130,8 @@ def _last_result(viewer) -> None:
     _rejects_download(result, filename, "imp_rejects_result")
     _routing_summary(result)
     page = fresh_read(marketing.leads_of_batch, viewer, result.batch_id, limit=100)
-    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
-                   _("Assigned to"): r.rep or _("unassigned")} for r in page.rows], hide_index=True, width="stretch")
+    dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Territory"): r.territory or "—",
+                _("Assigned to"): r.rep or _("unassigned")} for r in page.rows], hide_index=True, width="stretch")
     if page.total > len(page.rows):
         st.caption(ngettext("First {shown} of {n:,} lead.", "First {shown} of {n:,} leads.", page.total).format(
             shown=len(page.rows), n=page.total))
@@ -142,9 +143,9 @@ def _batches(viewer, tz) -> None:
     if not page.rows:
         st.caption(_("No imports yet."))
         return
-    st.dataframe([{_("Batch"): b.id, _("Campaign"): b.campaign, _("Event"): b.event or "", _("File"): b.filename,
-                   _("Imported"): when(b.created_at, tz), _("By"): b.created_by or "", _("Leads"): b.row_count,
-                   _("Undone"): when(b.undone_at, tz)} for b in page.rows], hide_index=True, width="stretch")
+    dataframe([{_("Batch"): b.id, _("Campaign"): b.campaign, _("Event"): b.event or "", _("File"): b.filename,
+                _("Imported"): when(b.created_at, tz), _("By"): b.created_by or "", _("Leads"): b.row_count,
+                _("Undone"): when(b.undone_at, tz)} for b in page.rows], hide_index=True, width="stretch")
     open_batches = {b.id: ngettext("Batch {id} · {file} ({n} lead)", "Batch {id} · {file} ({n} leads)", b.row_count).format(
         id=b.id, file=b.filename, n=b.row_count) for b in page.rows if not b.undone_at}
     if not open_batches:

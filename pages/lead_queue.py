@@ -24,6 +24,7 @@ from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import when
 from ui.session import require_viewer
 from ui.labels import label, labeller, reason_text
+from ui.tables import dataframe
 from models.enums import ActivityKind
 from i18n import N_, _
 
@@ -229,8 +230,8 @@ def _work_panel(viewer, lead_id: int, tz) -> None:
         _status_form(viewer, lead)
     if detail.activities:
         st.markdown(_("**Activity on this lead**"))
-        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): label(a[1], ActivityKind), _("By"): a[2], _("Notes"): a[3] or ""}
-                      for a in detail.activities], hide_index=True, width="stretch")
+        dataframe([{_("When"): when(a[0], tz), _("Kind"): label(a[1], ActivityKind), _("By"): a[2], _("Notes"): a[3] or ""}
+                   for a in detail.activities], hide_index=True, width="stretch")
 
 
 def _open_linked_lead(viewer) -> None:

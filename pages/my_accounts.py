@@ -13,6 +13,7 @@ from ui.field_widgets import business_settings, page_offset, pager, rep_filter
 from ui.format import money, when
 from ui.session import require_viewer
 from ui.labels import label
+from ui.tables import dataframe
 from models.enums import Segment, Stage
 from i18n import N_, _
 
@@ -20,9 +21,9 @@ PAGE_SIZE = 20
 
 
 def _deals_table(deals, currency) -> None:
-    st.dataframe([{_("Deal"): d.code, _("Name"): d.name, _("Stage"): label(d.stage, Stage), _("Amount"): money(d.amount, currency),
-                   _("Owner"): d.owner or "", _("Opened"): d.opened_on, _("Expected close"): d.expected_close_on,
-                   _("Closed"): d.closed_on} for d in deals], hide_index=True, width="stretch")
+    dataframe([{_("Deal"): d.code, _("Name"): d.name, _("Stage"): label(d.stage, Stage), _("Amount"): money(d.amount, currency),
+                _("Owner"): d.owner or "", _("Opened"): d.opened_on, _("Expected close"): d.expected_close_on,
+                _("Closed"): d.closed_on} for d in deals], hide_index=True, width="stretch")
 
 
 def _detail(viewer, account_id: int, settings) -> None:
@@ -44,30 +45,30 @@ def _detail(viewer, account_id: int, settings) -> None:
             st.caption(_("None in your scope."))
     st.markdown(_("**Leads**"))
     if detail.leads:
-        st.dataframe([{_("Lead"): lead[0], _("Contact"): lead[1] or "", _("Status"): lead[2], _("Campaign"): lead[3],
-                       _("Created"): when(lead[4], tz), _("First touch"): when(lead[5], tz)} for lead in detail.leads],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Lead"): lead[0], _("Contact"): lead[1] or "", _("Status"): lead[2], _("Campaign"): lead[3],
+                    _("Created"): when(lead[4], tz), _("First touch"): when(lead[5], tz)} for lead in detail.leads],
+                  hide_index=True, width="stretch")
     else:
         st.caption(_("None in your scope."))
     st.markdown(_("**Recent activity**"))
     if detail.activities:
-        st.dataframe([{_("When"): when(a[0], tz), _("Kind"): a[1], _("By"): a[2], _("Notes"): a[3] or ""}
-                      for a in detail.activities], hide_index=True, width="stretch")
+        dataframe([{_("When"): when(a[0], tz), _("Kind"): a[1], _("By"): a[2], _("Notes"): a[3] or ""}
+                   for a in detail.activities], hide_index=True, width="stretch")
     else:
         st.caption(_("None yet."))
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Campaigns that touched it**"))
         if detail.campaigns:
-            st.dataframe([{_("Campaign"): c[1], _("Code"): c[0], _("From"): c[2], _("To"): c[3]} for c in detail.campaigns],
-                         hide_index=True, width="stretch")
+            dataframe([{_("Campaign"): c[1], _("Code"): c[0], _("From"): c[2], _("To"): c[3]} for c in detail.campaigns],
+                      hide_index=True, width="stretch")
         else:
             st.caption(_("None."))
     with right:
         st.markdown(_("**Events that touched it**"))
         if detail.events:
-            st.dataframe([{_("Event"): e[1], _("When"): when(e[2], tz), _("Venue"): e[3] or "", _("Status"): e[4]}
-                          for e in detail.events], hide_index=True, width="stretch")
+            dataframe([{_("Event"): e[1], _("When"): when(e[2], tz), _("Venue"): e[3] or "", _("Status"): e[4]}
+                       for e in detail.events], hide_index=True, width="stretch")
         else:
             st.caption(_("None."))
 
@@ -89,10 +90,10 @@ def render() -> None:
     if not result.rows:
         st.info(_("No accounts match."))
         return
-    st.dataframe([{_("Account"): a.name, _("Sector"): a.sector or "", _("Segment"): label(a.segment, Segment), _("Territory"): a.territory,
-                   _("Owner"): a.owner or "", _("Open deals"): a.open_deals,
-                   _("Open pipeline"): money(a.open_pipeline, settings.currency)} for a in result.rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Account"): a.name, _("Sector"): a.sector or "", _("Segment"): label(a.segment, Segment), _("Territory"): a.territory,
+                _("Owner"): a.owner or "", _("Open deals"): a.open_deals,
+                _("Open pipeline"): money(a.open_pipeline, settings.currency)} for a in result.rows],
+              hide_index=True, width="stretch")
     pager(result, "acc_page", N_("accounts"))
     rows = {a.id: a.name for a in result.rows}
     choice = st.selectbox(_("Open an account"), list(rows), index=None, placeholder=_("Choose an account of this page"),

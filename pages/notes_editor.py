@@ -20,6 +20,7 @@ from ui.field_widgets import business_settings
 from ui.reads import fresh_read
 from ui.session import require_viewer
 from ui.labels import label
+from ui.tables import dataframe
 
 MARKETING = (Role.marketer, Role.admin)
 
@@ -77,13 +78,13 @@ def _readers(viewer, published, tz) -> None:
     labels = {n.id: f"v{n.version} — {n.title} ({when(n.published_at, tz)})" for n in published}
     note_id = st.selectbox(_("Version"), list(labels), format_func=labels.get, key="note_readers_version")
     rates = fresh_read(marketing.note_read_rate_by_territory, viewer, note_id)
-    st.dataframe([{_("Territory"): r.territory, _("Target reps"): r.target_reps, _("Read"): r.read, _("Read rate"): pct(r.rate)}
-                  for r in rates], hide_index=True, width="stretch")
+    dataframe([{_("Territory"): r.territory, _("Target reps"): r.target_reps, _("Read"): r.read, _("Read rate"): pct(r.rate)}
+               for r in rates], hide_index=True, width="stretch")
     unread = fresh_read(marketing.unread_reps, viewer, note_id)
     st.markdown(_("**Target reps who have not read it: {len}**").format(len=len(unread)))
     if unread:
-        st.dataframe([{_("Rep"): u[0], _("Username"): u[1], _("Territory"): u[2]} for u in unread],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Rep"): u[0], _("Username"): u[1], _("Territory"): u[2]} for u in unread],
+                  hide_index=True, width="stretch")
     with st.expander(_("Show this version")):
         note = next(n for n in published if n.id == note_id)
         show_markdown(f"### {md(note.title)}\n\n{note.body_md}")
@@ -101,9 +102,9 @@ def render() -> None:
     versions = fresh_read(marketing.notes_of_campaign, viewer, campaign_id)
     published = [n for n in versions if n.status == NoteStatus.published]
     if versions:
-        st.dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): label(n.status, NoteStatus),
-                       _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
-                     hide_index=True, width="stretch")
+        dataframe([{_("Version"): f"v{n.version}", _("Title"): n.title, _("Status"): label(n.status, NoteStatus),
+                    _("Published"): when(n.published_at, tz), _("Author"): n.author or ""} for n in versions],
+                  hide_index=True, width="stretch")
     edit_tab, diff_tab, read_tab = st.tabs([_("Write"), _("Compare versions"), _("Who has read it")])
     with edit_tab:
         _editor(viewer, campaign_id, versions)

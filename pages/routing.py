@@ -17,6 +17,7 @@ from ui.rejected_queue import rejected_section
 from ui.format import when
 from ui.reads import cached_read, fresh_read
 from ui.session import require_viewer
+from ui.tables import dataframe
 from i18n import N_, _, ngettext
 
 ROUTERS = (Role.marketer, Role.admin, Role.manager)
@@ -86,10 +87,10 @@ def render() -> None:
     if not page.rows:
         st.success(_("Every lead has a rep."))
         return
-    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Email"): r.email or "",
-                   _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
-                   _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Name"): r.contact_name or "", _("Email"): r.email or "",
+                _("Campaign"): r.campaign, _("Event"): r.event or "", _("Territory"): r.territory or "—",
+                _("Account"): r.account or "", _("Created"): when(r.created_at, tz)} for r in page.rows],
+              hide_index=True, width="stretch")
     st.caption(_("Oldest first."))
     pager(page, "rt_page", noun=N_("leads"))
     st.subheader(_("Route by hand"))

@@ -18,6 +18,7 @@ from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, lazy_tabs, page_offset, pager
 from ui.format import when, yes_no
 from ui.session import require_viewer
+from ui.tables import dataframe
 from i18n import N_, ngettext
 
 PAGE_SIZE = 20
@@ -29,9 +30,9 @@ def _rep_choice(reps: dict[int, str], label: str, key: str) -> int | None:
 
 def _team_table(viewer) -> list:
     members = cached_read(team_q.team_load, viewer)
-    st.dataframe([{_("Rep"): m.display_name, _("Active"): yes_no(m.active), _("In this territory"): yes_no(m.in_territory),
-                   _("Open leads"): m.open_leads, _("Overdue untouched"): m.overdue_leads, _("Open deals"): m.open_deals}
-                  for m in members], hide_index=True, width="stretch")
+    dataframe([{_("Rep"): m.display_name, _("Active"): yes_no(m.active), _("In this territory"): yes_no(m.in_territory),
+                _("Open leads"): m.open_leads, _("Overdue untouched"): m.overdue_leads, _("Open deals"): m.open_deals}
+               for m in members], hide_index=True, width="stretch")
     return members
 
 
@@ -97,8 +98,8 @@ def _unassigned(viewer, reps, tz) -> None:
     if not result.rows:
         st.caption(_("No unassigned leads in your territory."))
         return
-    st.dataframe([{_("Lead"): u.code, _("Company"): u.company, _("Contact"): u.contact_name or "", _("Campaign"): u.campaign,
-                   _("Created"): when(u.created_at, tz)} for u in result.rows], hide_index=True, width="stretch")
+    dataframe([{_("Lead"): u.code, _("Company"): u.company, _("Contact"): u.contact_name or "", _("Campaign"): u.campaign,
+                _("Created"): when(u.created_at, tz)} for u in result.rows], hide_index=True, width="stretch")
     pager(result, "tm_un_page", N_("unassigned leads"))
     rows = {u.id: f"{u.code} · {u.company}" for u in result.rows}
     with st.form("tm_route_form"):
@@ -142,10 +143,10 @@ def _team_rejections(viewer, tz) -> None:
     if not rows:
         st.caption(_("Nobody in your team has rejected a lead."))
         return
-    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign, _("Rep"): r.rep,
-                   _("Reason"): reason_label(r.reason), _("Note"): r.note or "",
-                   _("Rejected"): when(r.rejected_at, tz), _("Now"): r.status} for r in rows],
-                 hide_index=True, width="stretch", key="tm_rejections")
+    dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign, _("Rep"): r.rep,
+                _("Reason"): reason_label(r.reason), _("Note"): r.note or "",
+                _("Rejected"): when(r.rejected_at, tz), _("Now"): r.status} for r in rows],
+              hide_index=True, width="stretch", key="tm_rejections")
 
 
 if __name__ == "__main__":  # run by st.navigation: see ui/standalone.py

@@ -29,6 +29,7 @@ from ui.format import day, when
 from ui.markdown import show_markdown
 from ui.labels import label, labeller
 from ui.session import require_viewer
+from ui.tables import dataframe
 
 PAGE_SIZE = 10
 ALL_CAMPAIGNS = N_("All campaigns")
@@ -114,19 +115,25 @@ def _without_event(viewer, campaign_id, tz) -> None:
 
 
 def _ics_download(viewer, territory: str, time_zone: str) -> None:
-    feed = cached_read(events_q.calendar_feed, viewer)
-    # Built when the button is pressed, not on every rerun (folding every event's lines was the
-    # page's largest own cost). The click does not rerun the page (on_click="ignore"): the file is
-    # built on a thread beside any rerun, and a rerun racing it lost the download under load.
-    data = lambda: calendar_feed.build_calendar(feed, now=utcnow(), name=calendar_feed.calendar_name(territory),  # noqa: E731
-                                                time_zone=time_zone)
+    size = cached_read(events_q.calendar_feed_size, viewer)
+
+    def data() -> str:
+        # Read and built when the button is pressed, not on every rerun: folding every event's
+        # lines was the page's largest own cost, and then reading the cached feed back (up to 500
+        # events with their notes) on every rerun was (bench/README.md). The click does not rerun
+        # the page (on_click="ignore"): the file is built on a thread beside any rerun, and a
+        # rerun racing it lost the download under load.
+        feed = fresh_read(events_q.calendar_feed, viewer)
+        return calendar_feed.build_calendar(feed, now=utcnow(), name=calendar_feed.calendar_name(territory),
+                                            time_zone=time_zone)
+
     st.download_button(_("Add to my calendar (.ics)"), data=data, file_name="onevoice-territory-events.ics",
                        mime="text/calendar", icon=":material/calendar_add_on:", key="ev_ics", on_click="ignore",
                        help=ngettext("{n} upcoming event of {territory}, cancelled ones included so your calendar "
                                      "removes it. A one-time copy: subscribe below to stay up to date.",
                                      "{n} upcoming events of {territory}, cancelled ones included so your calendar "
                                      "removes them. A one-time copy: subscribe below to stay up to date.",
-                                     len(feed)).format(n=len(feed), territory=md(territory)))
+                                     size).format(n=size, territory=md(territory)))
 
 
 def _subscription(viewer) -> None:
@@ -172,9 +179,9 @@ def _account_registrations(viewer, tz) -> None:
     if not rows:
         st.caption(_("Nobody from your accounts has registered for your territory's recent or upcoming events."))
         return
-    st.dataframe([{_("Event"): r.event_title, _("Starts"): when(r.starts_at, tz), _("Account"): r.account,
-                   _("Name"): r.contact_name or "", _("E-mail"): r.email, _("Status"): label(r.status, RegistrationStatus)} for r in rows],
-                 hide_index=True, width="stretch")
+    dataframe([{_("Event"): r.event_title, _("Starts"): when(r.starts_at, tz), _("Account"): r.account,
+                _("Name"): r.contact_name or "", _("E-mail"): r.email, _("Status"): label(r.status, RegistrationStatus)} for r in rows],
+              hide_index=True, width="stretch")
 
 
 def render() -> None:

@@ -170,16 +170,27 @@ def event_for(viewer: Viewer, event_id: int, *, session: Session) -> TerritoryEv
     return _to_event(row)
 
 
+def _calendar_select(viewer: Viewer, now: datetime | None, horizon_days: int):
+    require_field(viewer)
+    now = now or utcnow()
+    return _event_select(viewer).where(Event.ends_at >= now, Event.starts_at < now + timedelta(days=horizon_days))
+
+
 def calendar_feed(viewer: Viewer, *, session: Session, now: datetime | None = None,
                   horizon_days: int = 365, limit: int = CALENDAR_LIMIT) -> list[TerritoryEvent]:
     """Upcoming events of the territory for the .ics download, cancelled ones included so that
     calendars which imported them earlier remove them."""
-    require_field(viewer)
-    now = now or utcnow()
-    stmt = _event_select(viewer)
-    stmt = stmt.where(Event.ends_at >= now, Event.starts_at < now + timedelta(days=horizon_days))
+    stmt = _calendar_select(viewer, now, horizon_days)
     rows = session.exec(stmt.order_by(Event.starts_at, Event.id).limit(limit)).all()
     return [_to_event(r) for r in rows]
+
+
+def calendar_feed_size(viewer: Viewer, *, session: Session, now: datetime | None = None,
+                       horizon_days: int = 365, limit: int = CALENDAR_LIMIT) -> int:
+    """How many events ``calendar_feed`` holds: what the download button says on every rerun,
+    while the feed itself is read when the button is pressed."""
+    stmt = _calendar_select(viewer, now, horizon_days).limit(limit).subquery()
+    return int(session.exec(select(func.count()).select_from(stmt)).one())
 
 
 def subscription_events(viewer: Viewer, *, session: Session, now: datetime | None = None, past_days: int = 90,

@@ -153,27 +153,27 @@ def sign_in(username: str, password: str, *, session: Session, now: datetime | N
     return SignInResult(False, GENERIC_FAILURE)
 
 
-def session_viewer(username: str, issued_at: datetime, *, session: Session) -> Viewer | None:
-    """The Viewer of a session (cookie or open tab) issued at ``issued_at``, or None when it no
-    longer holds (unknown, disabled, signed out, password or role changed since): the gate's one
-    read of the user per rerun."""
+def session_gate(username: str, issued_at: datetime, *, session: Session) -> tuple[Viewer | None, bool]:
+    """The gate's one read of the user per rerun: the Viewer of a session (cookie or open tab)
+    issued at ``issued_at``, or None when it no longer holds (unknown, disabled, signed out,
+    password or role changed since), and whether an admin's one-time password must be replaced
+    before anything else."""
     user = session.exec(select(User).where(User.username == username)).first()
     if user is None or not user.active or not user.password_hash:
-        return None
+        return None, False
     if user.session_epoch is not None and issued_at < user.session_epoch:
-        return None
-    return Viewer.of(user)
+        return None, False
+    return Viewer.of(user), bool(user.must_change_password)
+
+
+def session_viewer(username: str, issued_at: datetime, *, session: Session) -> Viewer | None:
+    """The Viewer of a session issued at ``issued_at``, or None when it no longer holds."""
+    return session_gate(username, issued_at, session=session)[0]
 
 
 def session_is_valid(username: str, issued_at: datetime, *, session: Session) -> bool:
     """A session issued at ``issued_at`` is still good for this user."""
     return session_viewer(username, issued_at, session=session) is not None
-
-
-def password_change_required(username: str, *, session: Session) -> bool:
-    """An admin's one-time password must be replaced before anything else."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    return bool(user and user.must_change_password)
 
 
 def bump_session_epoch(user: User, *, now: datetime | None = None) -> None:

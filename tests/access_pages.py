@@ -83,11 +83,11 @@ def page_functions() -> dict[str, Any]:
 # on purpose (test_every_page_function_has_an_entry), after deciding it needs no access check.
 NO_VIEWER = {
     "services.auth.change_own_password": "self-service: the signed-in user's own username, current password required",
-    "services.auth.password_change_required": "the signed-in user's own flag",
     "services.auth.sign_in": "the sign-in itself",
     "services.auth.sign_out": "the signed-in user's own session epoch",
     "services.auth.session_is_valid": "session check of the signed-in user",
     "services.auth.session_viewer": "the gate itself: the user of the session being checked, nobody else",
+    "services.auth.session_gate": "the gate itself: the session's user and their own one-time-password flag",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
     "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",

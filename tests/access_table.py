@@ -160,6 +160,8 @@ TABLE: list[Entry] = [
     # queries.territory_events --------------------------------------------------------------------
     E(territory_events.calendar_feed, FIELD, lambda w, v, s: territory_events.calendar_feed(v, session=s), "rep_sel",
       "hide", shows_sel=True),
+    E(territory_events.calendar_feed_size, FIELD, lambda w, v, s: territory_events.calendar_feed_size(v, session=s),
+      "rep_sel", "hide", bsn_check=lambda w, result: result == 1),  # BSN's own upcoming event only, not SEL's too
     E(territory_events.campaigns_without_local_event, FIELD,
       lambda w, v, s: territory_events.campaigns_without_local_event(v, session=s), "rep_sel", "hide",
       foreign_calls=(lambda w, v, s: territory_events.campaigns_without_local_event(v, session=s),

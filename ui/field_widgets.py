@@ -11,15 +11,16 @@ from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import territory_reps
 from queries.paging import ResultPage
 from queries.scope import Viewer
-from ui.reads import fresh_read
+from ui.reads import fresh_read, shared_read
 from i18n import N_, _
 
 ALL_REPS = N_("All reps of my territory")
 
 
 def business_settings() -> BusinessSettings:
-    """The company's SLA hours, time zone and currency, as stored now."""
-    return fresh_read(load_settings, None)
+    """The company's SLA hours, time zone and currency, for display: as stored at this process's
+    last write (another process's change shows within the cache's TTL, as every cached read)."""
+    return shared_read(load_settings)
 
 
 def rep_filter(viewer: Viewer, key: str) -> int | None:

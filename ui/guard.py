@@ -10,6 +10,7 @@ from queries.scope import Viewer
 
 VIEWER_KEY = "ov_viewer"                 # the signed-in Viewer, set by the gate each rerun
 ISSUED_KEY = "ov_session_issued_at"      # when this session's cookie was issued
+MUST_CHANGE_KEY = "ov_must_change_password"   # the gate's read: a one-time password to replace first
 FORGET_COOKIE_KEY = "ov_forget_cookie"   # set by a sign-out until the browser has deleted the cookie
 
 

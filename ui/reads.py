@@ -1,6 +1,8 @@
 """How a page reads data: the one way, in two kinds.
 
 - ``cached_read(query, viewer, **filters)`` — lists, counts and charts: through the cache below.
+- ``shared_read(query, *args)`` — the same cache for reads that do not depend on who asks (the
+  company's settings).
 - ``fresh_read(query, viewer, *args, **kwargs)`` — what must be current at this moment: a record
   opened for editing (its version), the check-in list at the door, a routing rule being changed.
   One short read session around one query.
@@ -54,6 +56,21 @@ def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generatio
     function = getattr(importlib.import_module(module_name), function_name)
     with use_language(language), read_session(app_engine()) as session:
         return function(_viewer, session=session, **dict(filters))
+
+
+@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=256)
+def _cached_shared(query: str, args: tuple, generation: int, database_url: str):
+    module_name, function_name = query.split(":")
+    function = getattr(importlib.import_module(module_name), function_name)
+    with read_session(app_engine()) as session:
+        return function(*args, session=session)
+
+
+def shared_read(query, *args):
+    """``query(*args, session=…)`` through the cache, for reads that do not depend on who asks
+    (the company's settings, which every page's rerun shows): keyed on the arguments, the
+    database and the write generation, like ``cached_read``."""
+    return _cached_shared(f"{query.__module__}:{query.__name__}", args, write_generation(), load_config().database_url)
 
 
 def fresh_read(query, viewer: Viewer | None, *args, **kwargs):

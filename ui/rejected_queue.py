@@ -11,6 +11,7 @@ from services import acceptance
 from ui.actions import run_write_then_rerun
 from ui.format import when
 from ui.reads import fresh_read
+from ui.tables import dataframe
 
 
 def _reason(row) -> str:
@@ -29,10 +30,10 @@ def rejected_section(viewer, territories, tz) -> None:
     if not rows:
         st.caption(_("No lead is waiting: sales accepted every lead handed over, or marketing has answered."))
         return
-    st.dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign,
-                   _("Territory"): r.territory or "—", _("Rejected by"): r.rep or "—", _("Reason"): _reason(r),
-                   _("Note"): r.note or "", _("Rejected"): when(r.rejected_at, tz)} for r in rows],
-                 hide_index=True, width="stretch", key="rj_table")
+    dataframe([{_("Lead"): r.code, _("Company"): r.company, _("Campaign"): r.campaign,
+                _("Territory"): r.territory or "—", _("Rejected by"): r.rep or "—", _("Reason"): _reason(r),
+                _("Note"): r.note or "", _("Rejected"): when(r.rejected_at, tz)} for r in rows],
+              hide_index=True, width="stretch", key="rj_table")
     labels = {r.id: f"{r.code} · {r.company} · {_reason(r)}" for r in rows}
     ids = list(labels)
     preselect = next((i for i, r in enumerate(rows) if r.code == linked), 0)

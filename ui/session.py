@@ -40,14 +40,14 @@ from services import auth
 # The parts of the gate, one module per job; re-exported so pages and app.py import them from here.
 from ui.cookie import COOKIE_NAME, MIN_COOKIE_KEY_LENGTH, cookie_claims, cookie_key, delete_cookie  # noqa: F401
 from ui.engine import app_engine  # noqa: F401
-from ui.guard import FORGET_COOKIE_KEY, ISSUED_KEY, VIEWER_KEY, require_viewer  # noqa: F401
+from ui.guard import FORGET_COOKIE_KEY, ISSUED_KEY, MUST_CHANGE_KEY, VIEWER_KEY, require_viewer  # noqa: F401
 from ui.sign_in import SIGN_IN_BUTTON_KEY, login_form  # noqa: F401
 
 
 def _forget_session() -> None:
     """Drop the signed-in state; ``logout`` stops the library restoring it from the cookie."""
     st.session_state.update({"authentication_status": None, "username": None, "name": None, "logout": True})
-    for key in (VIEWER_KEY, ISSUED_KEY):
+    for key in (VIEWER_KEY, ISSUED_KEY, MUST_CHANGE_KEY):
         st.session_state.pop(key, None)
 
 
@@ -73,15 +73,20 @@ def resolve_viewer() -> Viewer | None:
         viewer = None
     else:
         with read_session(engine) as session:
-            viewer = auth.session_viewer(username, issued, session=session)
+            viewer, must_change = auth.session_gate(username, issued, session=session)
     if viewer is None:
         if state.get("authentication_status"):
             state["ov_notice"] = _("Your session has ended. Please sign in again.")
         _forget_session()
         return None
     state.update({"authentication_status": True, "username": viewer.username, "name": viewer.display_name,
-                  VIEWER_KEY: viewer})
+                  VIEWER_KEY: viewer, MUST_CHANGE_KEY: must_change})
     return viewer
+
+
+def must_change_password() -> bool:
+    """The signed-in user must replace a one-time password first: read by this rerun's gate."""
+    return bool(st.session_state.get(MUST_CHANGE_KEY))
 
 
 def make_authenticator():

@@ -223,8 +223,11 @@ def test_a_shared_pass_is_computed_once_across_threads(engine):
     assert results == [42] * 4 and runs == [1]
 
 
-def test_the_slowest_first_order_names_kpis_that_exist():
+def test_the_slowest_first_order_names_kpis_that_exist_and_the_lock_wait_is_what_sqlite_is_told():
+    import models.db
+
     assert set(kpis_module.SLOWEST_FIRST) <= set(KPIS)
+    assert models.db._SNAPSHOT_WAIT_PRAGMA == f"PRAGMA busy_timeout={SNAPSHOT_LOCK_WAIT_MS}"
 
 
 def test_postgres_workers_run_without_gather_workers_and_leave_the_pool_as_it_was(pg_template_url):
