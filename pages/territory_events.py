@@ -36,15 +36,19 @@ ALL_CAMPAIGNS = N_("All campaigns")
 
 
 def _event_card(event, tz) -> None:
+    # One markdown block for the card's text (title, kind and campaign, when, venue, capacity)
+    # instead of a caption, three columns and three writes: a page of ten cards drew ~120
+    # elements, and every element is a message to the browser on every rerun (bench/README.md).
     with st.container(border=True):
         cancelled = event.status == "cancelled"
         cancelled_mark = _("CANCELLED")
-        st.markdown(f"**{md(event.title)}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else ""))
-        st.caption(f"{label(event.kind, EventKind)} · {md(event.campaign_name)} ({md(event.campaign_code)})")
-        cols = st.columns(3)
-        cols[0].write(_("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)))
-        cols[1].write(_("**Venue** {venue}").format(venue=md(event.venue or '—')))
-        cols[2].write(_("**Capacity** {value}").format(value=event.capacity if event.capacity is not None else '—'))
+        details = " · ".join((
+            _("**When** {starts_at} – {ends_at}").format(starts_at=when(event.starts_at, tz), ends_at=when(event.ends_at, tz)),
+            _("**Venue** {venue}").format(venue=md(event.venue or '—')),
+            _("**Capacity** {value}").format(value=event.capacity if event.capacity is not None else '—')))
+        st.markdown(f"**{md(event.title)}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else "") + "  \n"
+                    + f":small[:gray[{label(event.kind, EventKind)} · {md(event.campaign_name)} ({md(event.campaign_code)})]]"
+                    + "  \n" + details)
         _latest_note(event.note, tz)
 
 
