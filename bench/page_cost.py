@@ -13,6 +13,10 @@ moves between pages meets (the app's caches warm, as on a live server).
 
     python bench/page_cost.py --db URL [--rounds 10]
 
+Each page's ``deltas`` (and the floor's) is how many elements and blocks its rerun drew: every one
+is a message to the browser, built, serialised and queued on every rerun, which is what the floor
+costs per element here and what a page's ratio grows with.
+
 Target (issue 18): every role's main pages' median rerun cost <= 3x the floor's median.
 """
 from __future__ import annotations
@@ -46,10 +50,10 @@ FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 FLOOR_RATIO = 3.0
 
 
-async def _rerun(ws, page: str, timeout: float) -> tuple[float, str | None]:
+async def _rerun(ws, page: str, timeout: float, deltas: list | None = None) -> tuple[float, str | None]:
     started = time.perf_counter()
     await ws.send(rerun_message(page))
-    problem = await wait_finished(ws, timeout)
+    problem = await wait_finished(ws, timeout, deltas)
     return time.perf_counter() - started, problem
 
 
@@ -62,6 +66,7 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
     pages: dict[str, list[float]] = {}
     floor: list[float] = []
     errors: list[str] = []
+    deltas: dict[str, int] = {}   # elements and blocks drawn by the last rerun of each page
     async with connect(f"ws://127.0.0.1:{floor_port}/_stcore/stream", **opts) as floor_ws:
         clients = {}
         try:
@@ -72,11 +77,14 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
             for round_no in range(0 if warmup else 1, rounds + 1):   # round 0: warm-up, not timed
                 for role, ws in clients.items():
                     for page in ROLE_PAGES[role]:
-                        took, problem = await _rerun(ws, page, timeout)
-                        floor_took, floor_problem = await _rerun(floor_ws, "my-day", timeout)
+                        page_deltas, floor_deltas = [], []
+                        took, problem = await _rerun(ws, page, timeout, page_deltas)
+                        floor_took, floor_problem = await _rerun(floor_ws, "my-day", timeout, floor_deltas)
                         if problem or floor_problem:
                             errors.append(f"{role} {page}: {problem or 'floor: ' + floor_problem}")
                             continue
+                        deltas[f"{role}:{page}"] = len(page_deltas)
+                        deltas["floor"] = len(floor_deltas)
                         if round_no:
                             pages.setdefault(f"{role}:{page}", []).append(took)
                             floor.append(floor_took)
@@ -88,8 +96,8 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
     for key, samples in pages.items():
         s = summary(samples)
         out_pages[key] = {**s, "ratio_to_floor": round(s["median_ms"] / floor_summary["median_ms"], 2)
-                          if floor_summary["median_ms"] else None}
-    return {"floor": floor_summary, "pages": out_pages, "errors": errors}
+                          if floor_summary["median_ms"] else None, "deltas": deltas.get(key)}
+    return {"floor": {**floor_summary, "deltas": deltas.get("floor")}, "pages": out_pages, "errors": errors}
 
 
 def run(db_url: str, *, rounds: int = 10, workdir: Path | None = None, timeout: float = 120.0,
@@ -113,8 +121,8 @@ def run(db_url: str, *, rounds: int = 10, workdir: Path | None = None, timeout: 
         for s in servers:
             s.stop()
     result.update({"rounds": rounds, "warmup": warmup, "users": users, "goal_ratio": FLOOR_RATIO})
-    log(f"    floor p50 {result['floor']['median_ms']} ms; " + ", ".join(
-        f"{k} {v['median_ms']} ms ({v['ratio_to_floor']}x)" for k, v in result["pages"].items())
+    log(f"    floor p50 {result['floor']['median_ms']} ms, {result['floor']['deltas']} elements; " + ", ".join(
+        f"{k} {v['median_ms']} ms ({v['ratio_to_floor']}x, {v['deltas']} elements)" for k, v in result["pages"].items())
         + (f"; errors {len(result['errors'])}" if result["errors"] else ""))
     return result
 

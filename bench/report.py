@@ -133,13 +133,17 @@ def measurements(result: dict) -> list[dict]:
                              "warm p50 ms": f"{fc['warm']['median_ms']:.0f}"})
         pc = r.get("page_cost")
         if pc:
+            def drawn(summary: dict) -> str:   # result files before the tenth session have no count
+                return f", {summary['deltas']} elements" if summary.get("deltas") is not None else ""
+
             rows.append({"database": dialect, "measure": "rerun, trivial app (floor)",
                          "cold p50 / p95 ms": "",
-                         "warm p50 ms": f"{_ms(pc['floor']['median_ms'])} (p95 {_ms(pc['floor']['p95_ms'])})"})
+                         "warm p50 ms": f"{_ms(pc['floor']['median_ms'])} (p95 {_ms(pc['floor']['p95_ms'])})"
+                                        + drawn(pc["floor"])})
             for key, page in pc["pages"].items():
                 rows.append({"database": dialect, "measure": f"rerun, {key} (x floor)", "cold p50 / p95 ms": "",
                              "warm p50 ms": f"{_ms(page['median_ms'])} (p95 {_ms(page['p95_ms'])}), "
-                                            f"{page['ratio_to_floor']}x"})
+                                            f"{page['ratio_to_floor']}x" + drawn(page)})
         for run in r.get("load", {}).get("runs", []):
             rows.append({"database": dialect,
                          "measure": f"load {run['users']} users x {run['processes']} proc, GC "

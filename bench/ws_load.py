@@ -187,8 +187,9 @@ def rerun_message(page: str) -> bytes:
     return msg.SerializeToString()
 
 
-async def wait_finished(ws, timeout: float) -> str | None:
-    """None when the run finished cleanly, else what went wrong."""
+async def wait_finished(ws, timeout: float, deltas: list | None = None) -> str | None:
+    """None when the run finished cleanly, else what went wrong. ``deltas``: one entry appended
+    per delta message of the run (an element or block drawn), for bench/page_cost.py's counts."""
     from streamlit.proto.Alert_pb2 import Alert
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -203,6 +204,8 @@ async def wait_finished(ws, timeout: float) -> str | None:
             continue
         fm = ForwardMsg.FromString(data)
         kind = fm.WhichOneof("type")
+        if kind == "delta" and deltas is not None:
+            deltas.append(fm.delta.WhichOneof("type"))
         if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
             element = fm.delta.new_element
             which = element.WhichOneof("type")

@@ -42,6 +42,8 @@ class AppConfig(BaseSettings):
     max_unzipped_mb: int = 2000
     # Other processes see another process's writes within this many seconds.
     cache_ttl_seconds: int = Field(default=60, validation_alias="ONEVOICE_CACHE_TTL")
+    # Connections one KPI set is computed on at once (queries.kpis.all_kpis); unset = min(2, cores).
+    kpi_workers: int | None = Field(default=None, ge=1, le=16)
     # The escalation sweep's interval in each portal process (ui.background); 0 = off.
     sweep_seconds: float = Field(default=60, ge=0)
     # Where people open the portal: links in e-mails and calendar feeds.

@@ -24,6 +24,7 @@ from ui.reads import cached_read, prefetch
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
+from ui.phone import TILES_KEY
 from ui.session import require_viewer
 
 EARLIEST = date(2016, 1, 1)
@@ -32,7 +33,11 @@ PRESETS = ("Last 30 days", "This month", "This quarter", "This year", "Last 12 m
 PRESET_LABELS = {"Last 30 days": N_("Last 30 days"), "This month": N_("This month"),
                  "This quarter": N_("This quarter"), "This year": N_("This year"),
                  "Last 12 months": N_("Last 12 months"), "Custom": N_("Custom")}
-TILES_PER_ROW = 4  # six to a row cut the titles at 1400 px ("Target attain…")
+# A section's tiles are one wrapping row of tiles of one width (a horizontal container) rather
+# than rows of four columns: 4 blocks instead of ~45 on every rerun (bench/README.md). Four to a
+# row on a wide screen (six cut the titles at 1400 px, "Target attain…"); full width on a phone,
+# as the stacked columns were (ui/phone.py, by the containers' key).
+TILE_WIDTH_PX = 190
 # Four to a row still cut the longest English title ("Marketing-sourced revenue share") at 1400 px,
 # and a translation may be longer: a tile's title wraps onto a second line rather than being cut
 # (st.metric truncates its label with an ellipsis). A constant, no user input.
@@ -158,13 +163,11 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
         if section == CUSTOMERS:
             _ltv_tiles(data, currency)
             continue
-        for row_start in range(0, len(keys), TILES_PER_ROW):
-            cols = st.columns(TILES_PER_ROW)
-            for col, key in zip(cols, keys[row_start:row_start + TILES_PER_ROW]):
-                kpi = KPIS[key]
-                col.metric(kpi.label(), fmt_value(key, data["now"][key], currency),
-                           **tile_delta(key, data["now"][key], data["before"][key], currency),
-                           help=_exact_help(key, data["now"][key], currency), border=True)
+        with st.container(horizontal=True, gap="small", key=f"{TILES_KEY}_{section.lower()}"):
+            for key in keys:
+                st.metric(KPIS[key].label(), fmt_value(key, data["now"][key], currency),
+                          **tile_delta(key, data["now"][key], data["before"][key], currency),
+                          help=_exact_help(key, data["now"][key], currency), border=True, width=TILE_WIDTH_PX)
 
 
 def _exact_help(key: str, value, currency: str) -> str:
@@ -180,11 +183,12 @@ def _ltv_tiles(data: dict, currency: str) -> None:
     if not now:
         st.caption(_("No account with a segment has a won deal yet."))
         return
-    cols = st.columns(max(len(now), 3))
-    for col, (segment, value) in zip(cols, now.items()):
-        col.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
-                   **tile_delta("ltv_by_segment", value, before.get(segment), currency),
-                   help=money(value, currency) + "\n\n" + KPIS["ltv_by_segment"].help(), border=True)
+    with st.container(horizontal=True, gap="small", key=f"{TILES_KEY}_ltv"):
+        for segment, value in now.items():
+            st.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
+                      **tile_delta("ltv_by_segment", value, before.get(segment), currency),
+                      help=money(value, currency) + "\n\n" + KPIS["ltv_by_segment"].help(), border=True,
+                      width=TILE_WIDTH_PX)
 
 
 # -- charts -----------------------------------------------------------------------------------

@@ -49,16 +49,20 @@ def _event_card(event, tz) -> None:
         st.markdown(f"**{md(event.title)}**" + (f"  ·  :red[{cancelled_mark}]" if cancelled else "") + "  \n"
                     + f":small[:gray[{label(event.kind, EventKind)} · {md(event.campaign_name)} ({md(event.campaign_code)})]]"
                     + "  \n" + details)
-        _latest_note(event.note, tz)
+        _latest_note(event.note, tz, key=f"ev_note_{event.id}")
 
 
-def _latest_note(note, tz) -> None:
+def _latest_note(note, tz, key: str) -> None:
     if note is None:
         st.caption(_("No published note for this campaign yet."))
         return
-    with st.expander(_("Latest note: {title} (v{version}, {published_at})").format(
-            title=md(note.title), version=note.version, published_at=when(note.published_at, tz))):
-        show_markdown(note.body_md)
+    # Lazy (on_change="rerun"): a closed note's body is neither rendered nor sent on every rerun.
+    note_box = st.expander(_("Latest note: {title} (v{version}, {published_at})").format(
+        title=md(note.title), version=note.version, published_at=when(note.published_at, tz)),
+        key=key, on_change="rerun")
+    if note_box.open:
+        with note_box:
+            show_markdown(note.body_md)
 
 
 def _filters(viewer):
@@ -115,7 +119,7 @@ def _without_event(viewer, campaign_id, tz) -> None:
             st.caption(_("{channel} · {status} · {start} – {end} · no event in your territory").format(
                 channel=label(c.channel, Channel), status=label(c.status, CampaignStatus),
                 start=day(c.start_date), end=day(c.end_date)))
-            _latest_note(c.note, tz)
+            _latest_note(c.note, tz, key=f"ev_cnote_{c.id}")
 
 
 def _ics_download(viewer, territory: str, time_zone: str) -> None:

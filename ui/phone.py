@@ -36,15 +36,19 @@ _SCRIPT = """<script>
 </script>"""
 
 
+# The dashboard's rows of KPI tiles (st.container keys starting with this): full width on a phone.
+TILES_KEY = "ov_tiles"
 # Narrow screens: less empty space above the title, a smaller title and smaller metric numbers,
-# so the first screen shows content rather than padding.
+# so the first screen shows content rather than padding; the dashboard's tiles one to a line.
 _STYLE = """<style>
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMain"] h1 { font-size: 1.9rem; }
   [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  [class*="st-key-TILES"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
+  [class*="st-key-TILES"] [data-testid="stMetric"] { width: 100% !important; }
 }
-</style>"""
+</style>""".replace("TILES", TILES_KEY)
 
 
 def close_sidebar_after_navigation() -> None:

@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timezone
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from models.config import load_config
 from models.db import snapshot_sessions
 
 from models.enums import Segment
@@ -39,13 +40,14 @@ def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session, keys: tuple[str,
     """Every KPI for this filter, keys exactly as in KPIS.md and in its order (``keys``: only those,
     in KPIS.md's order).
 
-    The passes run on ``workers`` connections at once (default ``WORKERS``), one thread each, all
-    reading one snapshot (``models.db.snapshot_sessions``), as DuckDB's baseline uses the cores.
+    The passes run on ``workers`` connections at once (default ``default_workers()``), one thread
+    each, all reading one snapshot (``models.db.snapshot_sessions``), as DuckDB's baseline uses
+    the cores.
     A session already in a transaction may hold writes the others cannot see, so its KPIs are
     computed on it alone, as they are where no shared snapshot can be had.
     """
     wanted = [key for key in KPIS if keys is None or key in keys]
-    n = min(WORKERS if workers is None else workers, len(wanted))
+    n = min(default_workers() if workers is None else workers, len(wanted))
     bind = session.get_bind()
     if n > 1 and isinstance(bind, Engine) and not session.in_transaction():
         with snapshot_sessions(bind, n) as sessions:
@@ -57,8 +59,10 @@ def all_kpis(viewer: Viewer, f: KpiFilter, *, session: Session, keys: tuple[str,
     return {key: KPIS[key].compute(p, session=session) for key in wanted}
 
 
-# Two workers: the product's machines have two cores (DESIGN.md), and DuckDB's baseline uses both.
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+def default_workers() -> int:
+    """``ONEVOICE_KPI_WORKERS``, else two where there are two cores: the product's machines have two
+    (DESIGN.md), and DuckDB's baseline uses both. 1 computes every KPI set on its own session."""
+    return load_config().kpi_workers or max(1, min(2, os.cpu_count() or 1))
 # The KPIs whose passes cost most at scale, slowest first (bench/README.md, "Round 2, tenth
 # session"): started first so that the workers finish together; the rest follow in KPIS.md's order.
 SLOWEST_FIRST = ("median_first_touch_hours", "note_read_rate", "ltv_by_segment", "leads_created",
@@ -111,4 +115,4 @@ def lifetime_kpis(viewer: Viewer, *, session: Session, territory_id: int | None 
 
 
 __all__ = ["KPIS", "KPI_KEYS", "SECTIONS", "SALES", "MARKETING", "HANDOFF", "CUSTOMERS", "Kpi", "KpiFilter",
-           "ResolvedFilter", "resolve", "all_kpis", "WORKERS", "lifetime_kpis", "PERIOD_KEYS", "LIFETIME_KEYS"]
+           "ResolvedFilter", "resolve", "all_kpis", "default_workers", "lifetime_kpis", "PERIOD_KEYS", "LIFETIME_KEYS"]

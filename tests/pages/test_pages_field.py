@@ -14,7 +14,7 @@ from queries import lead_queue
 from queries.accounts import accounts_for, linkable_accounts
 from queries.field_common import territory_reps
 from models.settings_store import load_settings
-from queries.territory_events import month_events, territory_campaigns
+from queries.territory_events import events_for, month_events, territory_campaigns
 from queries.scope import load_viewer
 from tests.apptest_support import all_text, html_text, open_page, registered_titles, signed_in
 from tests.factories import Builder
@@ -64,7 +64,14 @@ def test_territory_events_shows_only_the_reps_territory_with_notes_and_ics(db):
     text = all_text(at)
     assert "Marketing in Seoul 서울" in text
     assert "— Seoul" in text and "— Busan" not in text  # demo event titles end with their territory
-    assert "Key messages" in text  # the campaign's latest published note
+    # Each card's latest note is a closed expander, its body drawn once it is opened.
+    notes = [e for e in at.expander if e.proto.label.startswith("Latest note:")]
+    assert notes and "Key messages" not in text
+    with read_session(db) as s:
+        shown = events_for(viewer(db, "minjun.kim"), session=s, limit=10).rows   # the page's first 10
+    at.session_state[f"ev_note_{next(e.id for e in shown if e.note is not None)}"] = True
+    at.run()
+    assert "Key messages" in all_text(at)  # the campaign's latest published note
     # Only the chosen tab is drawn: the list, not the month calendar.
     assert not [h for h in at.get("html") if 'class="ov-cal"' in h.value]
     at.session_state["ev_tab"] = "Month calendar"

@@ -249,3 +249,23 @@ def test_postgres_workers_run_without_gather_workers_and_leave_the_pool_as_it_wa
         after = [setting(a), setting(b), a.execute(text("SHOW transaction_isolation")).scalar_one()]
     assert inside == ["0", "0"] and levels == ["repeatable read"] * 2
     assert after == [default, default, "read committed"] and default != "0"
+
+
+def test_the_number_of_workers_is_a_setting(engine, monkeypatch):
+    from models.config import reload_config
+
+    build(engine)
+    monkeypatch.setenv("ONEVOICE_KPI_WORKERS", "1")
+    reload_config()
+    try:
+        with Session(engine) as s:
+            one, connections, _ = _connections_and_threads(engine, lambda: all_kpis(ADMIN, F, session=s))
+        assert len(connections) == 1 and kpis_module.default_workers() == 1
+        monkeypatch.setenv("ONEVOICE_KPI_WORKERS", "2")
+        reload_config()
+        with Session(engine) as s:
+            two, connections, _ = _connections_and_threads(engine, lambda: all_kpis(ADMIN, F, session=s))
+        assert len(connections) == 2 and two == one
+    finally:
+        monkeypatch.delenv("ONEVOICE_KPI_WORKERS")
+        reload_config()
