@@ -11,6 +11,7 @@ start-up turns Nagle's algorithm off on the listening socket (``routes/server_so
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from pathlib import Path
 
 import streamlit as st
@@ -111,7 +112,21 @@ if __name__ == "__main__":
 else:
     # ``streamlit run app.py`` finds this st.App and serves it with uvicorn: the portal (this
     # script) plus the routes of routes/ (the calendar feed) in the same server process.
+    from streamlit.runtime.pages_manager import PagesManager
+
     from routes import portal_routes
     from routes.server_socket import lifespan
 
+    # The portal registers its pages with st.navigation. Until a process's first st.navigation
+    # call, the pages/ folder beside this file would make Streamlit run each new session's script
+    # in its old folder-based multipage mode: glob pages/, send a navigation of the file names and
+    # a "page not found" for a deep link (a toast in the browser), then run this script
+    # (tests/test_server_first_runs.py). The flag is what that first call sets; set it before any.
+    PagesManager.uses_pages_directory = False
+    # The data layer (no Streamlit in it) is imported here, once, on the server's thread: imported
+    # first by two script threads at once after a start, its circular package imports met Python's
+    # import-lock deadlock check (_DeadlockError in queries.kpis, seen under the 200-user load).
+    for package in ("i18n", "models", "queries", "services"):
+        for module in pkgutil.walk_packages(importlib.import_module(package).__path__, package + "."):
+            importlib.import_module(module.name)
     app = st.App(__file__, routes=portal_routes(), lifespan=lifespan)

@@ -276,6 +276,22 @@ async def drive(ports: list[int], users: list[tuple[str, str]], seconds: float, 
     return rec, time.monotonic() - started
 
 
+async def warm_up(ports: list[int], users: list[tuple[str, str]], timeout: float) -> None:
+    """Every page of each user's role once on every process, one rerun at a time (until
+    2026-12-03 the warm-up gave the first four reps half a second: the other roles' pages met
+    their first imports under the load)."""
+    from websockets.asyncio.client import connect
+
+    for port in ports:
+        for username, role in users:
+            async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                               additional_headers={"Cookie": f"{COOKIE_NAME}={cookie_for(username)}"},
+                               max_size=None, open_timeout=60, ping_interval=None, close_timeout=5) as ws:
+                for page in ROLE_PAGES[role]:
+                    await ws.send(rerun_message(page))
+                    await wait_finished(ws, timeout)
+
+
 def load_run(db_url: str, *, users: int, seconds: float, processes: int = 1, post_script_gc: bool = False,
              file_watcher: str = "none", think: float = 2.0, timeout: float = 300.0, workdir: Path | None = None,
              warmup: bool = True, auth_fix: bool = False, burst: bool = False, log=print) -> dict:
@@ -287,8 +303,8 @@ def load_run(db_url: str, *, users: int, seconds: float, processes: int = 1, pos
     try:
         chosen = pick_users(db_url, users)
         if warmup:   # first run of each page per process imports its modules: not a user's rerun
-            warm = [(u, r) for r in ROLE_PAGES for u, rr in chosen if rr == r][:len(ROLE_PAGES)]
-            asyncio.run(drive([s.port for s in servers], warm * processes, 0.5, 0.0, timeout))
+            warm = list({r: (u, r) for u, r in reversed(chosen)}.values())   # the first user of each role
+            asyncio.run(warm_up([s.port for s in servers], warm, timeout))
         sampler = RssSampler([s.process.pid for s in servers])
         sampler.start()
         rec, elapsed = asyncio.run(drive([s.port for s in servers], chosen, seconds, think, timeout, burst=burst))
