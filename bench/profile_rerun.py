@@ -11,7 +11,9 @@ look-ups, charts, dataframes) and the top functions by own time. The parts overl
 also inside the page); each is the share of the rerun spent inside it. ``--cold`` clears the
 pages' caches (``st.cache_data`` and the dashboard's figures) before each rerun: a first visit.
 Only the script thread is profiled; reads the page prefetches (``ui.reads.prefetch``) run on
-other threads and show here as the script's waits for them.
+other threads and show here as the script's waits for them. AppTest is not the server: it
+compiles every script again and resets Streamlit's multipage mode on each run, costs a served
+rerun does not have (bench/README.md, tenth session, sampled the server itself instead).
 """
 from __future__ import annotations
 
