@@ -162,8 +162,8 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
 
 # How long a snapshot waits for SQLite's write lock before its reads fall back to one session:
 # the portal's own writes hold it for milliseconds; an import holds it for seconds.
-SNAPSHOT_LOCK_WAIT_MS = 100
-_SNAPSHOT_WAIT_PRAGMA = "PRAGMA busy_timeout=100"   # the same, as SQL (a test holds them equal)
+_SNAPSHOT_WAIT_PRAGMA = "PRAGMA busy_timeout=100"
+SNAPSHOT_LOCK_WAIT_MS = int(_SNAPSHOT_WAIT_PRAGMA.rsplit("=", 1)[1])
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")
 
 

@@ -49,28 +49,34 @@ def scope_key(viewer: Viewer, *, scope_only: bool = False) -> tuple:
     return (None if scope_only else viewer.id, viewer.role.value, viewer.territory_id)
 
 
+def _query_name(query) -> str:
+    """A query function as the caches key it (and find it again): ``module:function``."""
+    return f"{query.__module__}:{query.__name__}"
+
+
+def _query_function(name: str):
+    module_name, function_name = name.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
 @st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=5000)
 def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generation: int, database_url: str,
             language: str):
-    module_name, function_name = query.split(":")
-    function = getattr(importlib.import_module(module_name), function_name)
     with use_language(language), read_session(app_engine()) as session:
-        return function(_viewer, session=session, **dict(filters))
+        return _query_function(query)(_viewer, session=session, **dict(filters))
 
 
 @st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=256)
 def _cached_shared(query: str, args: tuple, generation: int, database_url: str):
-    module_name, function_name = query.split(":")
-    function = getattr(importlib.import_module(module_name), function_name)
     with read_session(app_engine()) as session:
-        return function(*args, session=session)
+        return _query_function(query)(*args, session=session)
 
 
 def shared_read(query, *args):
     """``query(*args, session=…)`` through the cache, for reads that do not depend on who asks
     (the company's settings, which every page's rerun shows): keyed on the arguments, the
     database and the write generation, like ``cached_read``."""
-    return _cached_shared(f"{query.__module__}:{query.__name__}", args, write_generation(), load_config().database_url)
+    return _cached_shared(_query_name(query), args, write_generation(), load_config().database_url)
 
 
 def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
@@ -85,7 +91,7 @@ def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
 def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
     ``queries/``; filters must be hashable values (tuples, not lists)."""
-    name = f"{query.__module__}:{query.__name__}"
+    name = _query_name(query)
     # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
     return _cached(name, scope_key(viewer, scope_only=getattr(query, "scope_only", False)), viewer, tuple(sorted(filters.items())), write_generation(),
                    load_config().database_url, current_language())

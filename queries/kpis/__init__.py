@@ -23,7 +23,6 @@ from sqlmodel import Session
 
 from models.config import load_config
 from models.db import snapshot_sessions
-
 from models.enums import Segment
 
 from queries.scope import Viewer, scope_only
@@ -63,6 +62,8 @@ def default_workers() -> int:
     """``ONEVOICE_KPI_WORKERS``, else two where there are two cores: the product's machines have two
     (DESIGN.md), and DuckDB's baseline uses both. 1 computes every KPI set on its own session."""
     return load_config().kpi_workers or max(1, min(2, os.cpu_count() or 1))
+
+
 # The KPIs whose passes cost most at scale, slowest first (bench/README.md, "Round 2, tenth
 # session"): started first so that the workers finish together; the rest follow in KPIS.md's order.
 SLOWEST_FIRST = ("median_first_touch_hours", "note_read_rate", "ltv_by_segment", "leads_created",
