@@ -10,13 +10,14 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
@@ -104,8 +105,39 @@ def make_engine(url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     # JIT compilation costs ~0.1 s per large aggregate and gains nothing at this data size (bench/).
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800,
-                         connect_args={"options": "-c jit=off"})
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800,
+                           connect_args={"options": "-c jit=off"})
+    ping_when_idle(engine)
+    return engine
+
+
+# A pooled PostgreSQL connection is pinged before use only when it has been idle this long.
+# SQLAlchemy's pool_pre_ping pings on every checkout: a round trip before every read session, two
+# or three per page rerun (13% of a served lead queue rerun on PostgreSQL: bench/README.md, eleventh
+# session). A connection returned to the pool seconds ago is alive unless the server went away in
+# those seconds; then the statement fails once, SQLAlchemy sees the disconnect and drops the pool.
+PING_AFTER_IDLE_SECONDS = 5.0
+_monotonic = time.monotonic   # tests move it
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> None:
+    """Before a pooled connection idle for ``idle_seconds`` or more is handed out, ping it; a dead
+    one is discarded and the pool connects afresh (``DisconnectionError`` makes the pool retry)."""
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        record.info["returned_at"] = _monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or _monotonic() - returned < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:   # noqa: BLE001 - any failure of the ping means: not this connection
+            raise DisconnectionError(f"pooled connection idle {_monotonic() - returned:.0f} s is gone: {exc}") from exc
+        if alive is False:
+            raise DisconnectionError("pooled connection failed its ping")
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -20,7 +20,7 @@ from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
 from ui.dashboard_charts import lifetime_filters, lifetime_read
-from ui.reads import cached_read, prefetch
+from ui.reads import cached_read, prefetch, spinner_unless_warm
 from ui.field_widgets import business_settings
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
@@ -102,7 +102,9 @@ def _filters(viewer: Viewer, tz) -> KpiFilter | None:
 def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
     """The period's KPIs, the previous period's, and the lifetime ones once for both (a lifetime
     KPI is the same for every period: KPIS.md), as two dicts in KPIS.md's keys."""
-    with st.spinner(_("Computing KPIs…")):
+    reads = [(all_kpis, {"f": f, "keys": PERIOD_KEYS}), (all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}),
+             (lifetime_kpis, lifetime_filters(f))]
+    with spinner_unless_warm(_("Computing KPIs…"), reads, viewer):
         now = cached_read(all_kpis, viewer, f=f, keys=PERIOD_KEYS)
         before = cached_read(all_kpis, viewer, f=f.shifted_back(), keys=PERIOD_KEYS)
         lifetime = lifetime_read(viewer, f)
@@ -246,7 +248,8 @@ def _drilldown(viewer: Viewer, f: KpiFilter, data: dict, currency: str) -> None:
     if key is None:
         st.caption(_("The records behind any tile, with CSV and XLSX downloads."))
         return
-    with st.spinner(_("Loading records…")):
+    with spinner_unless_warm(_("Loading records…"), [(drilldown, {"f": f, "key": key, "limit": DRILL_ROWS, "names": True})],
+                             viewer):
         dd = cached_read(drilldown, viewer, f=f, key=key, limit=DRILL_ROWS, names=True)
     records, frame, truncated = dd.records, dd.frame, dd.truncated
     total = None if truncated else measure_value(dd)

@@ -6,14 +6,15 @@ Tiles show the short form with the exact amount (``money``) on hover; exports us
 """
 from __future__ import annotations
 
-from models.timefmt import fmt_duration
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from i18n import _, current_language
+from models.timefmt import fmt_duration
 
 DATE_PATTERNS = {"ko": "y년 M월 d일 (E)", "en": "EEE, MMM d, y"}
 DATETIME_PATTERNS = {"ko": "y년 M월 d일 (E) HH:mm", "en": "EEE, MMM d, y HH:mm"}
@@ -84,18 +85,31 @@ def day(value: date | datetime | None, tz=None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(tz).date() if tz is not None else value.date()
-    return format_date(value, DATE_PATTERNS[_locale()], locale=_locale())
+    return _formatted_date(value, DATE_PATTERNS[_locale()], _locale())
 
 
 def short_day(value: date | None) -> str:
-    return "" if value is None else format_date(value, SHORT_DATE_PATTERNS[_locale()], locale=_locale())
+    return "" if value is None else _formatted_date(value, SHORT_DATE_PATTERNS[_locale()], _locale())
 
 
 def when(moment: datetime | None, tz) -> str:
     """2026년 12월 4일 (금) 14:00 / Fri, Dec 4, 2026 14:00 — in the company time zone."""
     if moment is None:
         return ""
-    return format_datetime(moment.astimezone(tz), DATETIME_PATTERNS[_locale()], tzinfo=tz, locale=_locale())
+    return _formatted_moment(moment, tz, _locale())
+
+
+# Babel parses and applies its pattern on every call (~0.1 ms), and a page shows the same moments
+# on every rerun (a lead queue's 50 times were 6% of its rerun: bench/README.md, eleventh
+# session); the texts depend only on the value, the zone and the language.
+@lru_cache(maxsize=8192)
+def _formatted_moment(moment: datetime, tz, language: str) -> str:
+    return format_datetime(moment.astimezone(tz), DATETIME_PATTERNS[language], tzinfo=tz, locale=language)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value: date, pattern: str, language: str) -> str:
+    return format_date(value, pattern, locale=language)
 
 
 def clock(moment: datetime | None, tz) -> str:

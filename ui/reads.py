@@ -29,9 +29,11 @@ import contextvars
 import importlib
 import logging
 import threading
-from collections import deque
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
@@ -88,13 +90,52 @@ def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
         return query(viewer, *args, session=session, **kwargs)
 
 
+def _cache_key(query, viewer: Viewer, filters: dict) -> tuple:
+    # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
+    return (_query_name(query), scope_key(viewer, scope_only=getattr(query, "scope_only", False)),
+            tuple(sorted(filters.items())), write_generation(), load_config().database_url, current_language())
+
+
 def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
     ``queries/``; filters must be hashable values (tuples, not lists)."""
-    name = _query_name(query)
-    # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
-    return _cached(name, scope_key(viewer, scope_only=getattr(query, "scope_only", False)), viewer, tuple(sorted(filters.items())), write_generation(),
-                   load_config().database_url, current_language())
+    name, scope, items, generation, url, language = key = _cache_key(query, viewer, filters)
+    value = _cached(name, scope, viewer, items, generation, url, language)
+    with _WARM_LOCK:
+        _WARM[key] = time.monotonic()
+        _WARM.move_to_end(key)
+        while len(_WARM) > _WARM_ENTRIES:
+            _WARM.popitem(last=False)
+    return value
+
+
+# The keys this process has read through the cache lately, and when: so a page can tell a read that
+# will be served from the cache (a rerun) from one that will be computed (a first visit, a new
+# filter), and show a spinner only for the latter. Streamlit's spinner starts a timer thread on
+# every use, whose start waits for the GIL: 11% of a warm dashboard rerun (bench/README.md,
+# eleventh session). A key read longer ago than the cache's lifetime counts as cold.
+_WARM: OrderedDict = OrderedDict()
+_WARM_LOCK = threading.Lock()
+_WARM_ENTRIES = 5000
+
+
+def is_warm(query, viewer: Viewer, **filters) -> bool:
+    """``cached_read(query, viewer, **filters)`` was read in this process within the cache's
+    lifetime, so it is (most likely) answered from the cache: no spinner is needed for it."""
+    with _WARM_LOCK:
+        read_at = _WARM.get(_cache_key(query, viewer, filters))
+    return read_at is not None and time.monotonic() - read_at < load_config().cache_ttl_seconds
+
+
+@contextmanager
+def spinner_unless_warm(text: str, reads: Iterable[tuple[Callable, dict]], viewer: Viewer):
+    """``st.spinner(text)`` around reads some of which may be computed; nothing when every one of
+    ``reads`` (query, filters) is warm."""
+    if all(is_warm(query, viewer, **filters) for query, filters in reads):
+        yield
+        return
+    with st.spinner(text):
+        yield
 
 
 log = logging.getLogger(__name__)

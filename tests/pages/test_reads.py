@@ -125,3 +125,17 @@ def test_scope_only_queries_are_shared_by_role_and_territory_and_nothing_else(w,
     # Personal queries keep one entry per person (the test above) and are not marked.
     assert not getattr(lead_queue.lead_queue, "scope_only", False)
     assert not getattr(territory_events.events_for, "scope_only", False)
+
+
+def test_a_read_is_warm_once_read_and_cold_again_after_a_write_or_for_someone_else(w, engine):
+    from ui.reads import is_warm
+    filters = dict(search=None, status="all", rep_id=None, limit=25, offset=0)
+    assert not is_warm(lead_queue.lead_queue, w.v_rep, **filters)
+    cached_read(lead_queue.lead_queue, w.v_rep, **filters)
+    assert is_warm(lead_queue.lead_queue, w.v_rep, **filters)
+    assert not is_warm(lead_queue.lead_queue, w.v_rep2, **filters)   # another person's key
+    assert not is_warm(lead_queue.lead_queue, w.v_rep, **{**filters, "status": "open"})
+    with write_session(engine) as s:   # the write generation moves: the cached value is stale
+        leads.move_status(w.v_rep, w.lead_fresh.id, "working", expected_version=1, session=s,
+                          now=NOW + timedelta(minutes=1))
+    assert not is_warm(lead_queue.lead_queue, w.v_rep, **filters)
