@@ -170,10 +170,28 @@ def is_sqlite(engine_or_session) -> bool:
     return bind.dialect.name == "sqlite"
 
 
+# PostgreSQL read sessions run in autocommit: each SELECT is its own statement, without the BEGIN
+# and ROLLBACK round trips around it (two of a read session's three; the sign-in gate's read is on
+# every rerun of every page: bench/README.md, eleventh session). What a read sees is unchanged: at
+# READ COMMITTED every statement of a transaction takes its own snapshot anyway, as every SQLite
+# read outside a write does here. Reads that must share one snapshot ask for it
+# (``snapshot_sessions``, whose REPEATABLE READ overrides this per connection).
+def _read_bind(engine: Engine) -> Engine:
+    """The engine with autocommit on PostgreSQL (made once per engine, kept on it: same pool)."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    bind = getattr(engine, "_onevoice_read_bind", None)
+    if bind is None:
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+        engine._onevoice_read_bind = bind
+    return bind
+
+
 @contextmanager
 def read_session(engine: Engine | None = None) -> Iterator[Session]:
-    """A session for reads; objects stay usable after it closes."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    """A session for reads; objects stay usable after it closes. Not for writes (write_session):
+    on PostgreSQL every statement commits on its own."""
+    with Session(_read_bind(engine or get_engine()), expire_on_commit=False) as session:
         yield session
 
 

@@ -17,7 +17,7 @@ from services.markdown_safety import escape_markdown as md
 from ui.actions import run_write_then_rerun, show_flash
 from ui.field_widgets import business_settings, page_offset, pager
 from ui.format import day, money, when
-from ui.reads import fresh_read
+from ui.reads import cached_read, fresh_read, shared_read
 from ui.session import require_viewer
 from ui.labels import label
 from ui.tables import dataframe
@@ -124,9 +124,9 @@ def _event_form(key: str, campaign_targets: list[int], territories, tz) -> Event
                       capacity=None if capacity is None else int(capacity))
 
 
-def _events_section(viewer, campaign, territories, settings) -> None:
+def _events_section(viewer, campaign, targets, territories, settings) -> None:
     st.subheader(_("Events of {name}").format(name=md(campaign.name)))
-    events = fresh_read(marketing.events_of_campaign, viewer, campaign.id)
+    events = cached_read(marketing.events_of_campaign, viewer, campaign_id=campaign.id)
     if events:
         dataframe([{_("Code"): e.code, _("Title"): e.title, _("Kind"): label(e.kind, EventKind), _("Territory"): e.territory,
                     _("Venue"): e.venue or "", _("Starts"): when(e.starts_at, settings.tz),
@@ -136,7 +136,6 @@ def _events_section(viewer, campaign, territories, settings) -> None:
         st.caption(_("No events yet."))
     if campaign.status == CampaignStatus.cancelled:
         return
-    targets = fresh_read(marketing.campaign_target_ids, None, campaign.id)
     data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
     if data is not None:
         run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
@@ -187,9 +186,8 @@ def _edit_section(viewer, page, territories, owners, settings) -> None:
     elif st.session_state.get("cmp_open") not in labels:
         st.session_state.pop("cmp_open", None)
     chosen = st.selectbox(_("Open a campaign"), list(labels), format_func=labels.get, key="cmp_open")
-    # Fresh, not cached: the edit form starts from the campaign's current version.
-    campaign = fresh_read(marketing.campaign_row, viewer, chosen)
-    targets = fresh_read(marketing.campaign_target_ids, None, campaign.id)
+    # Fresh, not cached: the edit form starts from the campaign's current version (and its targets).
+    campaign, targets = fresh_read(marketing.campaign_for_edit, viewer, chosen)
     if campaign.status == CampaignStatus.cancelled:
         st.warning(_("Campaign {code} is cancelled; it can no longer be edited.").format(code=md(campaign.code)))
     else:
@@ -198,7 +196,7 @@ def _edit_section(viewer, page, territories, owners, settings) -> None:
         if edit.open:   # a closed form is not drawn (on_change="rerun": opening it reruns the page)
             with edit:
                 _edit_form(viewer, campaign, targets, territories, owners, settings)
-    _events_section(viewer, campaign, territories, settings)
+    _events_section(viewer, campaign, targets, territories, settings)
 
 
 def _new_campaign(viewer, territories, owners, settings) -> None:
@@ -217,15 +215,17 @@ def render() -> None:
     st.title(_("Campaigns & events"))
     show_flash()
     settings = business_settings()
-    territories = fresh_read(marketing.territories, None)
-    owners = fresh_read(marketing.campaign_owners, viewer)
+    # The choices and the list come through the cache (this process's writes show at once, other
+    # processes' within the cache's lifetime); what the edit form starts from is read fresh.
+    territories = shared_read(marketing.territories)
+    owners = cached_read(marketing.campaign_owners, viewer)
     new = st.expander(_("New campaign"), expanded=False, key="cmp_new_open", on_change="rerun")
     if new.open:        # drawn only while open: a closed form cost every rerun of the page its widgets
         with new:
             _new_campaign(viewer, territories, owners, settings)
     filters = _filters(territories)
     offset = page_offset("cmp_page", tuple(filters.items()), CAMPAIGN_PAGE)
-    page = fresh_read(marketing.list_campaigns, viewer, limit=CAMPAIGN_PAGE, offset=offset, **filters)
+    page = cached_read(marketing.list_campaigns, viewer, limit=CAMPAIGN_PAGE, offset=offset, **filters)
     _campaign_table(page, settings.currency)
     _edit_section(viewer, page, territories, owners, settings)
 

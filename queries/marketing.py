@@ -127,6 +127,13 @@ def campaign_target_ids(campaign_id: int, *, session: Session) -> list[int]:
                                   .where(CampaignTerritory.campaign_id == campaign_id)).scalars().all())
 
 
+def campaign_for_edit(viewer: Viewer, campaign_id: int, *, session: Session) -> tuple[CampaignRow | None, list[int]]:
+    """The campaign as it is now (its version, for the edit form) and its target territories, in one
+    read: what the campaigns page opens, read fresh on every rerun of it."""
+    row = campaign_row(viewer, campaign_id, session=session)
+    return row, ([] if row is None else campaign_target_ids(campaign_id, session=session))
+
+
 @dataclass(frozen=True)
 class EventRow:
     id: int

@@ -117,6 +117,8 @@ TABLE: list[Entry] = [
     E(marketing.campaign_choices, ROUTING, lambda w, v, s: marketing.campaign_choices(v, session=s), "marketer",
       "hide", shows_sel=True),
     E(marketing.campaign_owners, MARKETING, lambda w, v, s: marketing.campaign_owners(v, session=s), "marketer"),
+    E(marketing.campaign_for_edit, MARKETING,
+      lambda w, v, s: marketing.campaign_for_edit(v, w.camp_sel.id, session=s), "marketer", shows_sel=True),
     E(marketing.campaign_row, MARKETING, lambda w, v, s: marketing.campaign_row(v, w.camp_sel.id, session=s),
       "marketer", shows_sel=True),
     E(marketing.event_choices, MARKETING, lambda w, v, s: marketing.event_choices(v, w.camp_sel.id, session=s),

@@ -1,6 +1,8 @@
-"""PostgreSQL's pooled connections are pinged only after sitting idle (models/db.ping_when_idle):
-a connection the server dropped while it sat in the pool is replaced before anyone reads on it,
-and a connection returned a moment ago is handed out without a round trip."""
+"""PostgreSQL's connections (models/db.py). Pooled connections are pinged only after sitting idle
+(``ping_when_idle``): one the server dropped while it sat in the pool is replaced before anyone
+reads on it, and one returned a moment ago is handed out without a round trip. Read sessions run
+in autocommit (no BEGIN/ROLLBACK around their statements); write sessions are transactions still,
+on the same pooled connections."""
 import pytest
 import sqlalchemy as sa
 
@@ -51,3 +53,31 @@ def test_an_idle_live_connection_is_pinged_and_kept(pg_engine):
     clock["now"] += db.PING_AFTER_IDLE_SECONDS + 1
     assert _backend_pid(engine) == first
     assert pings == [1]
+
+
+def test_a_read_session_runs_in_autocommit_and_a_write_session_after_it_is_a_transaction(pg_template_url):
+    from sqlmodel import select
+
+    from models.tables import Territory
+    engine = db.get_engine(pg_template_url)
+    with db.read_session(engine) as session:
+        session.execute(sa.text("SELECT 1"))
+        assert session.connection().connection.dbapi_connection.autocommit is True
+        # outside a transaction block the server has nothing to roll back
+        assert session.execute(sa.text("SELECT now() = statement_timestamp()")).scalar_one() is True
+    with db.write_session(engine) as session:
+        assert session.connection().connection.dbapi_connection.autocommit is False
+        session.add(Territory(code="PGT", name="Transaction test"))
+        session.flush()
+    try:
+        with db.write_session(engine) as session:
+            session.add(Territory(code="PGR", name="Rolled back"))
+            session.flush()
+            raise RuntimeError("roll back")
+    except RuntimeError:
+        pass
+    with db.read_session(engine) as session:
+        codes = set(session.exec(select(Territory.code)).all())
+    assert "PGT" in codes and "PGR" not in codes
+    with db.write_session(engine) as session:
+        session.execute(sa.delete(Territory).where(Territory.code == "PGT"))
