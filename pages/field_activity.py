@@ -126,8 +126,16 @@ def _pipeline(viewer, rep_id, tz, currency) -> None:
         _edit_opportunity(viewer, fresh_read(activity_q.opportunity_for, viewer, choice), tz)
 
 
+NEW_OPP_OPEN = "fa_new_open"
+
+
 def _new_opportunity(viewer, tz) -> None:
-    with st.expander(_("New opportunity (not from a lead)")):
+    # Drawn only while open (on_change="rerun": opening it reruns the page): closed, its account
+    # search and seven fields cost every rerun of the page ~12 elements (bench/README.md, eleventh session).
+    new = st.expander(_("New opportunity (not from a lead)"), key=NEW_OPP_OPEN, on_change="rerun")
+    if not new.open:
+        return
+    with new:
         accounts = _account_choices(viewer, "fa_new_account")
         with st.form("fa_new_opp", clear_on_submit=True):
             name = st.text_input(_("Name"), max_chars=300, key="fa_new_name")

@@ -144,11 +144,24 @@ def _ics_download(viewer, territory: str, time_zone: str) -> None:
                                      size).format(n=size, territory=md(territory)))
 
 
+FEED_OPEN = "ev_feed_open"
+
+
 def _subscription(viewer) -> None:
     """The private calendar address: shown with copy and webcal:// buttons, rotated on confirmation."""
+    # Drawn only while open (on_change="rerun"), and only then is the address read fresh: closed, its
+    # seven elements and a read session cost every rerun of the page (bench/README.md, eleventh
+    # session). Someone without an address yet finds it open.
+    # The open state lives in the session (not in ``expanded``, which is part of the widget's identity:
+    # the panel would close when the address it was opened for is created).
+    if FEED_OPEN not in st.session_state:
+        st.session_state[FEED_OPEN] = cached_read(calendar_feed.current_token, viewer) is None
+    panel = st.expander(_("Subscribe in Google Calendar, Outlook or Apple Calendar"), icon=":material/event_repeat:",
+                        key=FEED_OPEN, on_change="rerun")
+    if not panel.open:
+        return
     token = fresh_read(calendar_feed.current_token, viewer)
-    with st.expander(_("Subscribe in Google Calendar, Outlook or Apple Calendar"), icon=":material/event_repeat:",
-                     expanded=token is None or st.session_state.get("ev_rotate_confirm", False)):
+    with panel:
         if token is None:
             st.caption(_("Your calendar app then shows your territory's events and updates them when they "
                          "move or are cancelled."))

@@ -131,6 +131,12 @@ def test_territory_events_calendar_address_is_created_shown_and_rotated_on_confi
         assert new != token and calendar_feed.viewer_for_token(token, session=s) is None
         assert s.exec(select(func.count()).select_from(CalendarToken)).one() == 1
     assert [c.value for c in at.code] == [f"http://localhost:8501/calendar/{new}.ics"]
+    # The next visit finds the panel closed (an address exists), its contents not drawn until opened.
+    later = open_page(field_app("minjun.kim"), "Territory events")
+    assert [c.value for c in later.code] == []
+    later.session_state["ev_feed_open"] = True
+    later.run()
+    assert [c.value for c in later.code] == [f"http://localhost:8501/calendar/{new}.ics"]
 
 
 def test_campaign_notes_read_receipt_is_written_once(db):
@@ -259,6 +265,26 @@ def test_field_activity_edits_an_owned_opportunity(db):
         saved = s.get(Opportunity, opp_id)
     tz_today = local_date(utcnow(), __import__("zoneinfo").ZoneInfo("Asia/Seoul"))
     assert (saved.stage, saved.closed_on) == ("won", tz_today)
+
+
+def test_field_activity_creates_an_opportunity_from_the_form_drawn_only_while_open(db):
+    at = open_page(field_app("minjun.kim"), "Field activity")
+    assert "fa_new_name" not in {w.key for w in at.text_input}    # closed: not drawn
+    at.session_state["fa_new_open"] = True                        # the rep opens it
+    at.run()
+    with read_session(db) as s:
+        account_id = linkable_accounts(viewer(db, "minjun.kim"), session=s)[0][0]
+    kim = viewer(db, "minjun.kim")
+    before = count(db, Opportunity, Opportunity.owner_id == kim.id)
+    at.text_input(key="fa_new_name").input("Field-found line upgrade")
+    at.selectbox(key="fa_new_account_id").select(account_id)
+    at.text_input(key="fa_new_amount").input("12,500,000")
+    button(at, "Create opportunity").click().run()
+    assert not at.exception, at.exception
+    assert count(db, Opportunity, Opportunity.owner_id == kim.id) == before + 1
+    with read_session(db) as s:
+        made = s.exec(select(Opportunity).where(Opportunity.name == "Field-found line upgrade")).one()
+    assert (made.owner_id, made.account_id) == (kim.id, account_id)
 
 
 def test_my_accounts_search_and_detail(db):
