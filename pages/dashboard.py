@@ -21,7 +21,7 @@ from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_
 from ui import dashboard_charts, handoff_widgets
 from ui.dashboard_charts import lifetime_filters, lifetime_read
 from ui.reads import cached_read, prefetch, spinner_unless_warm
-from ui.field_widgets import business_settings
+from ui.field_widgets import business_settings, lazy_tabs
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
 from ui.phone import TILES_KEY
@@ -195,8 +195,24 @@ def _ltv_tiles(data: dict, currency: str) -> None:
 
 # -- charts -----------------------------------------------------------------------------------
 
-def _charts(viewer: Viewer, f: KpiFilter, currency: str) -> None:
-    figs = dashboard_charts.figures(viewer, f, currency)   # built once per data and language
+CHARTS_KEY = "dash_charts"
+
+
+def _charts(viewer: Viewer, f: KpiFilter, currency: str, tz) -> None:
+    """The charts and the scorecard in tabs of which only the open one is drawn and sent (a tab click
+    reruns the page): all of them on every rerun were 7 charts, a 300-row table and ~20 more
+    elements that most reruns (a filter change, a drill-down) do not look at (bench/README.md,
+    eleventh session). The figures are built once per data and language, whichever tab is open."""
+    figs = dashboard_charts.figures(viewer, f, currency)
+    lazy_tabs(CHARTS_KEY, {
+        _("Funnel and revenue"): lambda: _funnel_and_revenue(figs),
+        _("Territories"): lambda: _territories(figs),
+        _("Campaigns and response"): lambda: _campaigns_and_response(figs),
+        _("Lifetime value"): lambda: _lifetime_value(figs),
+        _("Scorecard"): lambda: handoff_widgets.scorecard(viewer, tz=tz, key="dash_scorecard")})
+
+
+def _funnel_and_revenue(figs: dict) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Funnel** — leads created in the period, followed down"))
@@ -204,10 +220,16 @@ def _charts(viewer: Viewer, f: KpiFilter, currency: str) -> None:
     with right:
         st.markdown(_("**Won revenue vs target vs forecast** — per month"))
         st.plotly_chart(figs["chart_monthly"], key="chart_monthly")
+
+
+def _territories(figs: dict) -> None:
     st.markdown(_("**Territory comparison** — the territory filter is ignored here; the others apply"))
     left, right = st.columns([2, 1])
     left.plotly_chart(figs["chart_territories"], key="chart_territories")
     right.plotly_chart(figs["chart_untouched"], key="chart_untouched")
+
+
+def _campaigns_and_response(figs: dict) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown(_("**Campaign ROI** — cost vs attributed won revenue, bubble = leads"))
@@ -218,6 +240,9 @@ def _charts(viewer: Viewer, f: KpiFilter, currency: str) -> None:
     with right:
         st.markdown(_("**Response time** — assigned → first touch, SLA {sla:g} h").format(sla=figs["sla_hours"]))
         st.plotly_chart(figs["chart_response"], key="chart_response")
+
+
+def _lifetime_value(figs: dict) -> None:
     st.markdown(_("**Lifetime value by segment**"))
     if figs["chart_ltv"] is None:
         st.caption(_("No account with a segment has a won deal."))
@@ -286,13 +311,12 @@ def render() -> None:
     # Everything below the first KPI set is independent of it: read it on the prefetch threads while
     # this run computes the period's KPIs and draws the tiles (ui.reads.prefetch).
     prefetch(viewer, [(all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}), (lifetime_kpis, lifetime_filters(f)),
-                      *dashboard_charts.chart_reads(viewer, f), handoff_widgets.scorecard_read(tz=settings.tz)])
+                      *dashboard_charts.chart_reads(viewer, f)])
     data = _numbers(viewer, f)
     st.html(TILE_TITLE_STYLE)
     _tiles(data, f, settings.currency)
     st.divider()
-    _charts(viewer, f, settings.currency)
-    handoff_widgets.scorecard(viewer, tz=settings.tz, key="dash_scorecard")
+    _charts(viewer, f, settings.currency, settings.tz)
     st.divider()
     _drilldown(viewer, f, data, settings.currency)
 
