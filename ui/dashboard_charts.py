@@ -85,7 +85,9 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
                      go.Scatter(x=monthly["month"], y=monthly["forecast"], name=_("Forecast"), mode="lines+markers",
                                 line={"dash": "dot"})])
     fig.update_layout(yaxis_title=currency)
-    fig.update_xaxes(tickformat="%Y-%m")  # numeric months: no English month names on the axis
+    # numeric months (no English month names on the axis), one tick per month: with two or three months
+    # plotly put a tick every two weeks, so "2026-11" stood under the axis three times
+    fig.update_xaxes(tickformat="%Y-%m", dtick="M1")
     figs["chart_monthly"] = fig
 
     terr = _floats(cached_read(series.territory_comparison, viewer, f=comparison_filter(viewer, f)),
