@@ -46,22 +46,34 @@ def _due_cell(row, now) -> str:
     return f"{OVERDUE_MARK} {text}" if row.is_overdue(now) else text
 
 
+OVERDUE_COLOUR, DUE_COLOUR = "#b42318", "#eef0f4"
+
+
 def _queue_frame(rows, now, tz):
-    """The table, Status and Due first (a phone shows them without scrolling sideways), overdue
-    rows' Due marked ●. An Arrow table (ui/tables.py): the red tint the rows once had was a pandas
-    Styler, whose styles Streamlit renders to CSS on every rerun, 10-14 ms for 25 rows against
-    0.1 ms for the table itself (bench/README.md, eleventh session)."""
-    return arrow_rows(
-        [{_("Status"): label(r.status, LeadStatus), _("Due"): _due_cell(r, now), _("Company"): r.company,
+    """The table, Status and Due first (a phone shows them without scrolling sideways), and its
+    column settings: Due is a one-label column, red for an overdue lead (marked ● too), grey
+    otherwise. An Arrow table (ui/tables.py), coloured by its column's options, not a pandas Styler
+    tinting the rows: Streamlit renders a Styler's styles to CSS on every rerun, 10-14 ms for 25
+    rows against 0.1 ms for the table (bench/README.md, eleventh session)."""
+    due = [_due_cell(r, now) for r in rows]
+    table = arrow_rows(
+        [{_("Status"): label(r.status, LeadStatus), _("Due"): [text], _("Company"): r.company,
           _("Lead"): r.code, _("Contact"): r.contact_name or "", _("Deadline"): when(r.deadline, tz),
-          _("Assigned"): when(r.assigned_at, tz), _("Rep"): r.rep or "—", _("Campaign"): r.campaign} for r in rows])
+          _("Assigned"): when(r.assigned_at, tz), _("Rep"): r.rep or "—", _("Campaign"): r.campaign}
+         for r, text in zip(rows, due)])
+    colours = {text: OVERDUE_COLOUR if r.is_overdue(now) else DUE_COLOUR for r, text in zip(rows, due)}
+    config = {_("Due"): st.column_config.MultiselectColumn(
+        options=list(colours), color=list(colours.values()),
+        help=_("● overdue: not touched by the response deadline"))}
+    return table, config
 
 
 @st.fragment(run_every=60)
 def _queue_table(rows, tz) -> None:
     """Re-drawn every minute so "due in / overdue by" stays live. Selecting a row opens that lead
     (a whole-app rerun: the work panel is outside this fragment)."""
-    event = st.dataframe(_queue_frame(rows, utcnow(), tz), hide_index=True, width="stretch", on_select="rerun",
+    table, config = _queue_frame(rows, utcnow(), tz)
+    event = st.dataframe(table, column_config=config, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="single-row", key=TABLE_KEY)
     picked = tuple(event.selection.rows) if event is not None else ()
     # Act on a new selection only: after a write the rows shift under an unchanged selection.

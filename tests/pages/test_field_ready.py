@@ -182,11 +182,15 @@ def test_the_overdue_filter_shows_only_overdue_leads_each_marked(app):
     assert "overdue" in at.selectbox(key="lq_status").options
     table = at.dataframe[0].value
     assert list(table.columns)[:2] == ["Status", "Due"]  # what matters first (and on a phone)
-    for code, due in zip(table["Lead"], table["Due"]):
+    import json
+    due_column = json.loads(at.dataframe[0].proto.columns)["Due"]["type_config"]
+    colour = {o["value"]: o["color"] for o in due_column["options"]}
+    for code, (due,) in zip(table["Lead"], table["Due"]):   # Due: one label per row, red when overdue
         assert due.startswith("●") == (code in overdue_codes), (code, due)
+        assert colour[due] == ("#b42318" if code in overdue_codes else "#eef0f4"), (code, due)
     at.selectbox(key="lq_status").select("overdue").run()
     assert set(_queue_codes(at)) == overdue_codes
-    assert all(d.startswith("● overdue by") for d in at.dataframe[0].value["Due"])
+    assert all(d.startswith("● overdue by") for (d,) in at.dataframe[0].value["Due"])
 
 
 def test_a_lead_is_worked_by_selecting_its_row_and_converting_gives_the_deal_an_account(app):

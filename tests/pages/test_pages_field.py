@@ -175,7 +175,7 @@ def select_lead_row(at, code: str):
 def test_lead_queue_works_an_overdue_lead_to_converted(db):
     lead = _overdue_lead(db, "minjun.kim")
     at = open_page(field_app("minjun.kim"), "Lead queue")
-    due = list(at.dataframe[0].value["Due"])
+    due = [cell[0] for cell in at.dataframe[0].value["Due"]]
     assert due[0].startswith("● overdue by")  # the most urgent lead comes first, marked
     select_lead_row(at, lead.code)
     assert lead.code in all_text(at)
