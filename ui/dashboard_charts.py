@@ -23,6 +23,7 @@ from models.enums import Segment
 from queries import dashboard_series as series
 from queries.kpis import KPIS, KpiFilter, lifetime_kpis
 from queries.scope import Viewer
+from ui.figures import shared
 from ui.reads import cached_read, scope_key
 from ui.labels import label
 
@@ -146,7 +147,8 @@ def _build(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
         figs["chart_ltv"] = go.Figure(
             go.Bar(x=ltv["segment"], y=ltv["ltv"], hovertemplate=_hover(None, "%{x}", "%{y:,}")),
             layout=_layout(_("Segment"), _("LTV ({currency})").format(currency=currency)))
-    return figs
+    # Finished: each figure's dict form is computed once, not on every rerun (ui/figures.py).
+    return {key: shared(value) if isinstance(value, go.Figure) else value for key, value in figs.items()}
 
 
 # Plotly graph objects, not plotly express: express built the same bars and bubbles in ~10× the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from i18n import _, current_language, use_language
@@ -13,6 +14,7 @@ from models.db import write_generation
 from models.types import local_today
 from queries import handoff_answers
 from queries.reject_reasons import reason_label
+from ui.figures import shared
 from ui.reads import cached_read, scope_key
 
 
@@ -33,7 +35,7 @@ def rejection_reasons_chart(viewer, *, key: str) -> None:
 @st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
 def _rejections_figure(scope: tuple, generation: int, database_url: str, language: str, _viewer) -> go.Figure | None:
     with use_language(language):
-        return rejection_reasons_figure(cached_read(handoff_answers.rejection_reasons_by_campaign, _viewer))
+        return shared(rejection_reasons_figure(cached_read(handoff_answers.rejection_reasons_by_campaign, _viewer)))
 
 
 def rejection_reasons_figure(frame) -> go.Figure | None:
@@ -53,6 +55,23 @@ def rejection_reasons_figure(frame) -> go.Figure | None:
     return fig
 
 
+# The table as shown (headers in the reader's language), made once per scope, period, language and
+# write generation: an Arrow table is immutable, so one object serves every rerun (st.cache_resource,
+# no copy), where the cached frame was unpickled, renamed and converted to Arrow on each (~1 ms for
+# its 300 rows at large; the scorecard was a quarter of a black-hole rerun: bench/README.md).
+@st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
+def _scorecard_table(scope: tuple, filters: tuple, generation: int, database_url: str, language: str,
+                     _viewer) -> pa.Table | None:
+    with use_language(language):
+        frame = cached_read(handoff_answers.scorecard, _viewer, **dict(filters))
+        if frame.empty:
+            return None
+        return pa.Table.from_pandas(frame.rename(columns={
+            "territory": _("Territory"), "code": _("Code"), "month": _("Month"), "promised": _("Promised"),
+            "handed_over": _("Handed over"), "accepted": _("Accepted"), "rejected": _("Rejected"),
+            "within_sla": _("Within SLA"), "overdue": _("Overdue")}), preserve_index=False)
+
+
 def _month_starts(today: date, months: int) -> date:
     y, m = today.year, today.month - (months - 1)
     while m < 1:
@@ -68,14 +87,12 @@ def scorecard_read(*, tz, months: int = 3) -> tuple:
 def scorecard(viewer, *, tz, key: str, months: int = 3) -> None:
     """Per territory and month: what marketing promised and handed over, how sales answered."""
     st.markdown(_("**Scorecard: marketing's promise and sales' answer**, per territory and month"))
-    query, filters = scorecard_read(tz=tz, months=months)
-    frame = cached_read(query, viewer, **filters)
-    if frame.empty:
+    filters = scorecard_read(tz=tz, months=months)[1]
+    table = _scorecard_table(scope_key(viewer, scope_only=True), tuple(sorted(filters.items())), write_generation(),
+                             load_config().database_url, current_language(), viewer)
+    if table is None:
         st.caption(_("No territory yet."))
         return
-    st.dataframe(frame.rename(columns={
-        "territory": _("Territory"), "code": _("Code"), "month": _("Month"), "promised": _("Promised"),
-        "handed_over": _("Handed over"), "accepted": _("Accepted"), "rejected": _("Rejected"),
-        "within_sla": _("Within SLA"), "overdue": _("Overdue")}), hide_index=True, width="stretch", key=key)
+    st.dataframe(table, hide_index=True, width="stretch", key=key)
     st.caption(_("Promised = the month's lead commitment (admin: targets); handed over = leads assigned that month; "
                  "within SLA = first touch by the stored deadline; overdue = untouched past it."))

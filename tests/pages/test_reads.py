@@ -139,3 +139,14 @@ def test_a_read_is_warm_once_read_and_cold_again_after_a_write_or_for_someone_el
         leads.move_status(w.v_rep, w.lead_fresh.id, "working", expected_version=1, session=s,
                           now=NOW + timedelta(minutes=1))
     assert not is_warm(lead_queue.lead_queue, w.v_rep, **filters)
+
+
+def test_a_shared_figure_gives_the_dict_of_the_figure_once_computed():
+    import plotly.graph_objects as go
+
+    from ui.figures import SharedFigure, shared
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2], name="n"), layout={"title": {"text": "t"}})
+    frozen = shared(fig)
+    assert isinstance(frozen, SharedFigure) and shared(None) is None
+    assert frozen.to_dict() == fig.to_dict()
+    assert frozen.to_dict() is frozen.to_dict()      # computed once, then the same dict
