@@ -173,9 +173,10 @@ def is_sqlite(engine_or_session) -> bool:
 # PostgreSQL read sessions run in autocommit: each SELECT is its own statement, without the BEGIN
 # and ROLLBACK round trips around it (two of a read session's three; the sign-in gate's read is on
 # every rerun of every page: bench/README.md, eleventh session). What a read sees is unchanged: at
-# READ COMMITTED every statement of a transaction takes its own snapshot anyway, as every SQLite
-# read outside a write does here. Reads that must share one snapshot ask for it
-# (``snapshot_sessions``, whose REPEATABLE READ overrides this per connection).
+# READ COMMITTED, the isolation these sessions had, every statement of a transaction took its own
+# snapshot anyway. (SQLite's read sessions stay one deferred transaction, see _configure_sqlite.)
+# Reads that must share one snapshot ask for it (``snapshot_sessions``, whose REPEATABLE READ
+# overrides this per connection).
 def _read_bind(engine: Engine) -> Engine:
     """The engine with autocommit on PostgreSQL (made once per engine, kept on it: same pool)."""
     if engine.dialect.name != "postgresql":
