@@ -34,7 +34,6 @@ if __name__ == "__main__":
                             sign_out)
     from ui.standalone import through_navigation
 
-HERE = Path(__file__).resolve().parent
 NAV_PAGES_KEY = "ov_nav_pages"   # ((role, language), sections, pages by address) of this session
 _PAGES: dict[str, st.Page] = {}
 
@@ -42,7 +41,10 @@ _PAGES: dict[str, st.Page] = {}
 def _page(spec, default: bool = False) -> st.Page:
     """A page *file* (pages/<module>.py): Streamlit runs it for its address, and its last line
     hands over to its render() only in a run that came through this navigation."""
-    return st.Page(HERE / spec.script, title=_(spec.title), url_path=spec.url_path,
+    # The folder is resolved here, once per session's pages, not at the top of the file: this file
+    # runs as __main__ on every rerun, and resolving the path was ~4% of the script's samples on a
+    # rep's My day (bench/README.md, eleventh session).
+    return st.Page(Path(__file__).resolve().parent / spec.script, title=_(spec.title), url_path=spec.url_path,
                    icon=spec.icon or None, default=default or spec.url_path == DEFAULT_URL_PATH)
 
 
@@ -76,12 +78,12 @@ def main() -> None:
     # font server, which fails (console errors) on a network without Internet access. "auto" keeps
     # the sidebar closed on phones at first; ui.phone closes it again after each navigation.
     st.set_page_config(page_title="OneVoice", page_icon="📣", layout="wide", initial_sidebar_state="auto")
-    phone_style()
     try:
         viewer = resolve_viewer()
         apply_language(viewer)
         nav = _navigation_for(viewer)
         if viewer is None:
+            phone_style()    # signed in, the sidebar's script element carries the style
             viewer = login_form(make_authenticator())
             if viewer is None:
                 st.stop()
@@ -90,6 +92,7 @@ def main() -> None:
             importlib.import_module("pages.home").render()
             return
     except (DatabaseUnavailable, ConfigurationError) as exc:
+        phone_style()
         st.error(_("OneVoice cannot start: {problem}").format(problem=exc))
         st.stop()
 

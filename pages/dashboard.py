@@ -36,17 +36,9 @@ PRESET_LABELS = {"Last 30 days": N_("Last 30 days"), "This month": N_("This mont
 # A section's tiles are one wrapping row of tiles of one width (a horizontal container) rather
 # than rows of four columns: 4 blocks instead of ~45 on every rerun (bench/README.md). Four to a
 # row on a wide screen (six cut the titles at 1400 px, "Target attain…"); full width on a phone,
-# as the stacked columns were (ui/phone.py, by the containers' key).
+# as the stacked columns were (ui/phone.py, by the containers' key). A tile's title wraps rather
+# than being cut (ui/phone.py's style).
 TILE_WIDTH_PX = 190
-# Four to a row still cut the longest English title ("Marketing-sourced revenue share") at 1400 px,
-# and a translation may be longer: a tile's title wraps onto a second line rather than being cut
-# (st.metric truncates its label with an ellipsis). A constant, no user input.
-TILE_TITLE_STYLE = """<style>
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
-}
-[data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
-</style>"""
 DRILL_ROWS = 20_000
 
 
@@ -313,7 +305,6 @@ def render() -> None:
     prefetch(viewer, [(all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}), (lifetime_kpis, lifetime_filters(f)),
                       *dashboard_charts.chart_reads(viewer, f)])
     data = _numbers(viewer, f)
-    st.html(TILE_TITLE_STYLE)
     _tiles(data, f, settings.currency)
     st.divider()
     _charts(viewer, f, settings.currency, settings.tz)

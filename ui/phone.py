@@ -38,9 +38,15 @@ _SCRIPT = """<script>
 
 # The dashboard's rows of KPI tiles (st.container keys starting with this): full width on a phone.
 TILES_KEY = "ov_tiles"
+# A metric's title wraps onto a second line rather than being cut (st.metric truncates its label
+# with an ellipsis: "Target attain…" on the dashboard's 190-px tiles, and a translation may be longer).
 # Narrow screens: less empty space above the title, a smaller title and smaller metric numbers,
 # so the first screen shows content rather than padding; the dashboard's tiles one to a line.
 _STYLE = """<style>
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stMetricLabel"] { height: auto !important; min-height: 1.5rem; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMain"] h1 { font-size: 1.9rem; }
@@ -52,10 +58,12 @@ _STYLE = """<style>
 
 
 def close_sidebar_after_navigation() -> None:
-    """Call once per run, inside ``st.sidebar``."""
-    st.html(_SCRIPT % {"narrow": NARROW_PX}, unsafe_allow_javascript=True)
+    """Call once per run of a signed-in page, inside ``st.sidebar``: the script, with the portal's
+    style (``phone_style``) in the same element — every element is a message on every rerun."""
+    st.html(_STYLE + _SCRIPT % {"narrow": NARROW_PX}, unsafe_allow_javascript=True)
 
 
 def phone_style() -> None:
-    """Call once per run (the style goes to Streamlit's event container and takes no space)."""
+    """The portal's style alone, for a run without the sidebar (signed out): the style goes to
+    Streamlit's event container and takes no space."""
     st.html(_STYLE)
