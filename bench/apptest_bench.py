@@ -76,10 +76,12 @@ def open_page(at, title: str):
 
 def clear_page_caches() -> None:
     import streamlit as st
+    from ui.reads import clear_caches as clear_read_caches
 
     from ui import dashboard_charts, handoff_widgets
 
     st.cache_data.clear()
+    clear_read_caches()
     dashboard_charts._figures.clear()
     handoff_widgets._rejections_figure.clear()
 
@@ -106,12 +108,14 @@ def filter_changes(at, url: str, repeats: int) -> dict:
 
 def run(url: str, repeats: int, timeout: float = 900) -> dict:
     import streamlit as st
+    from ui.reads import clear_caches as clear_read_caches
 
     out = {}
     with app_env(url):
         for role, title in MAIN_PAGES.items():
             username = user_of(url, role)
             st.cache_data.clear()
+            clear_read_caches()
             st.cache_resource.clear()
             at = open_page(signed_in(username, timeout), title)
             at.run()     # first run of the page imports its modules: not counted
@@ -129,5 +133,6 @@ def run(url: str, repeats: int, timeout: float = 900) -> dict:
             if title == "Executive dashboard":
                 out[role]["filter_change"] = filter_changes(at, url, repeats)
         st.cache_data.clear()
+        clear_read_caches()
         st.cache_resource.clear()
     return out

@@ -54,6 +54,7 @@ def app_kpis(url: str, f: KpiFilter) -> dict:
 def warm_timings(url: str, fs: dict[str, KpiFilter], repeats: int) -> dict:
     """The dashboard's own cached reads (both periods' KPIs and the lifetime ones), filled then hit."""
     import streamlit as st
+    from ui.reads import clear_caches as clear_read_caches
 
     from bench.rep_bench import app_database
 
@@ -62,12 +63,14 @@ def warm_timings(url: str, fs: dict[str, KpiFilter], repeats: int) -> dict:
         from pages.dashboard import _numbers
 
         st.cache_data.clear()
+        clear_read_caches()
         st.cache_resource.clear()
         for label, f in fs.items():
             fill, _ = timed(_numbers, EXECUTIVE, f)
             hits = [timed(_numbers, EXECUTIVE, f)[0] for _ in range(repeats)]
             out[label] = {"fill_ms": round(fill * 1000, 1), **summary(hits)}
         st.cache_data.clear()
+        clear_read_caches()
         st.cache_resource.clear()
     return out
 

@@ -78,12 +78,14 @@ def app_database(url: str):
 
 def warm_timings(url: str, viewers: list[Viewer], now: datetime, repeats: int) -> dict:
     import streamlit as st
+    from ui.reads import clear_caches as clear_read_caches
 
     from ui.reads import cached_read
 
     out = {}
     with app_database(url):
         st.cache_data.clear()
+        clear_read_caches()
         st.cache_resource.clear()
         for name, (fn, filters) in rep_queries(now).items():
             for viewer in viewers:
@@ -91,6 +93,7 @@ def warm_timings(url: str, viewers: list[Viewer], now: datetime, repeats: int) -
             seconds = [timed(cached_read, fn, viewer, **filters)[0] for _ in range(repeats) for viewer in viewers]
             out[name] = summary(seconds)
         st.cache_data.clear()
+        clear_read_caches()
         st.cache_resource.clear()
     return out
 

@@ -12,7 +12,7 @@ Either way a page holds no database session while it draws widgets: it reads, th
 ``prefetch(viewer, reads)`` starts cached reads a page will make further down on two worker
 threads, so independent reads run while the page computes and draws what comes first (the
 dashboard's tiles while its charts' data is read). The page still calls ``cached_read`` for each:
-it gets the value, or waits for the computation in progress (``st.cache_data`` holds one lock per
+it gets the value, or waits for the computation in progress (``ReadCache`` holds one lock per
 key), so nothing is computed twice and what the page shows is exactly what it would read itself.
 
 A cached result is keyed on who is asking (id, role, territory), every filter, the database, and
@@ -26,8 +26,8 @@ share one computation of the same dashboard instead of one each.
 from __future__ import annotations
 
 import contextvars
-import importlib
 import logging
+import pickle
 import threading
 import time
 from collections import OrderedDict, deque
@@ -36,7 +36,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from i18n import current_language, use_language
 from models.config import load_config
@@ -56,29 +55,97 @@ def _query_name(query) -> str:
     return f"{query.__module__}:{query.__name__}"
 
 
-def _query_function(name: str):
-    module_name, function_name = name.split(":")
-    return getattr(importlib.import_module(module_name), function_name)
+class ReadCache:
+    """Results by key, for ``ttl`` seconds, the ``max_entries`` most recently used; each stored
+    pickled and unpickled for every reader, so no reader can change what another gets (as
+    ``st.cache_data``, which this replaces: its hit cost 180-300 µs of hashing the arguments and
+    inspecting the function's signature, on every read of every rerun, against ~2 µs for a key
+    lookup and the unpickling; bench/README.md, eleventh session). One computation per key at a
+    time: a reader arriving while a key is being computed waits for it (the prefetch relies on this).
+    A failed computation is not kept."""
+
+    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic):
+        self.max_entries = max_entries
+        self._clock = clock
+        self._entries: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
+        self._computing: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def _fresh(self, key: tuple, ttl: float) -> bytes | None:
+        """The stored value if it is younger than ``ttl`` (the caller holds ``_lock``)."""
+        entry = self._entries.get(key)
+        if entry is None or self._clock() - entry[0] >= ttl:
+            return None
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def get(self, key: tuple, compute: Callable[[], object], ttl: float):
+        with self._lock:
+            stored = self._fresh(key, ttl)
+            if stored is None:
+                key_lock = self._computing.setdefault(key, threading.Lock())
+        if stored is not None:
+            return pickle.loads(stored)
+        with key_lock:
+            with self._lock:   # computed while this reader waited for the key?
+                stored = self._fresh(key, ttl)
+            if stored is not None:
+                return pickle.loads(stored)
+            try:
+                value = compute()
+                stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                with self._lock:
+                    self._entries[key] = (self._clock(), stored)
+                    self._entries.move_to_end(key)
+                    while len(self._entries) > self.max_entries:
+                        self._entries.popitem(last=False)
+            finally:
+                with self._lock:
+                    if self._computing.get(key) is key_lock:
+                        del self._computing[key]
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=5000)
-def _cached(query: str, scope: tuple, _viewer: Viewer, filters: tuple, generation: int, database_url: str,
-            language: str):
-    with use_language(language), read_session(app_engine()) as session:
-        return _query_function(query)(_viewer, session=session, **dict(filters))
+_READS = ReadCache(max_entries=5000)
+_SHARED_READS = ReadCache(max_entries=256)
 
 
-@st.cache_data(ttl=load_config().cache_ttl_seconds, show_spinner=False, max_entries=256)
-def _cached_shared(query: str, args: tuple, generation: int, database_url: str):
-    with read_session(app_engine()) as session:
-        return _query_function(query)(*args, session=session)
+def clear_caches() -> None:
+    """Forget every cached read (tests and benchmarks that want a first visit)."""
+    _READS.clear()
+    _SHARED_READS.clear()
+    with _WARM_LOCK:
+        _WARM.clear()
+
+
+def _hashable(items: tuple) -> tuple | bytes:
+    """The filters as a key: themselves, or (a list or dict among them) their pickled form."""
+    try:
+        hash(items)
+    except TypeError:
+        return pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL)
+    return items
 
 
 def shared_read(query, *args):
     """``query(*args, session=…)`` through the cache, for reads that do not depend on who asks
     (the company's settings, which every page's rerun shows): keyed on the arguments, the
     database and the write generation, like ``cached_read``."""
-    return _cached_shared(_query_name(query), args, write_generation(), load_config().database_url)
+    config = load_config()
+    name = _query_name(query)
+
+    def compute():
+        with read_session(app_engine()) as session:
+            return query(*args, session=session)
+    return _SHARED_READS.get((name, _hashable(args), write_generation(), config.database_url), compute,
+                             config.cache_ttl_seconds)
 
 
 def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
@@ -93,14 +160,20 @@ def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
 def _cache_key(query, viewer: Viewer, filters: dict) -> tuple:
     # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
     return (_query_name(query), scope_key(viewer, scope_only=getattr(query, "scope_only", False)),
-            tuple(sorted(filters.items())), write_generation(), load_config().database_url, current_language())
+            _hashable(tuple(sorted(filters.items()))), write_generation(), load_config().database_url,
+            current_language())
 
 
 def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
-    ``queries/``; filters must be hashable values (tuples, not lists)."""
-    name, scope, items, generation, url, language = key = _cache_key(query, viewer, filters)
-    value = _cached(name, scope, viewer, items, generation, url, language)
+    ``queries/``; filters should be hashable values (tuples, not lists)."""
+    key = _cache_key(query, viewer, filters)
+    language = key[-1]
+
+    def compute():
+        with use_language(language), read_session(app_engine()) as session:
+            return query(viewer, session=session, **filters)
+    value = _READS.get(key, compute, load_config().cache_ttl_seconds)
     with _WARM_LOCK:
         _WARM[key] = time.monotonic()
         _WARM.move_to_end(key)
@@ -148,15 +221,11 @@ _RECENT: deque = deque(maxlen=64)   # the last prefetches' futures: tests wait f
 def prefetch(viewer: Viewer, reads: Iterable[tuple[Callable, dict]]) -> None:
     """Start ``cached_read(query, viewer, **filters)`` for each (query, filters) in the background,
     in the reader's language. A read that fails here is left to the page's own call to raise."""
-    script_ctx = get_script_run_ctx()
     for query, filters in reads:
-        _RECENT.append(_PREFETCH.submit(contextvars.copy_context().run, _prefetch_one, script_ctx, query, viewer,
-                                        filters))
+        _RECENT.append(_PREFETCH.submit(contextvars.copy_context().run, _prefetch_one, query, viewer, filters))
 
 
-def _prefetch_one(script_ctx, query, viewer: Viewer, filters: dict) -> None:
-    if script_ctx is not None:   # st.cache_data reads the script's context for its messages
-        add_script_run_ctx(threading.current_thread(), script_ctx)
+def _prefetch_one(query, viewer: Viewer, filters: dict) -> None:
     try:
         cached_read(query, viewer, **filters)
     except Exception:  # noqa: BLE001 - the page's own cached_read raises it where it is shown

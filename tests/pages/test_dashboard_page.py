@@ -176,6 +176,7 @@ def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monk
     from concurrent.futures import wait
 
     import streamlit as st
+    from ui.reads import clear_caches as clear_read_caches
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -188,6 +189,7 @@ def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monk
 
     def cold_run(at):
         st.cache_data.clear()
+        clear_read_caches()
         dashboard_charts._figures.clear()
         seen.clear()
         event.listen(Engine, "before_cursor_execute", count)

@@ -150,3 +150,62 @@ def test_a_shared_figure_gives_the_dict_of_the_figure_once_computed():
     assert isinstance(frozen, SharedFigure) and shared(None) is None
     assert frozen.to_dict() == fig.to_dict()
     assert frozen.to_dict() is frozen.to_dict()      # computed once, then the same dict
+
+
+def test_the_read_cache_copies_expires_keeps_one_computation_per_key_and_forgets_failures():
+    import threading
+    import time as time_module
+
+    from ui import reads
+    clock = [1000.0]
+    cache = reads.ReadCache(max_entries=2, clock=lambda: clock[0])
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"rows": [1, 2]}
+    first = cache.get(("k",), compute, ttl=60)
+    again = cache.get(("k",), compute, ttl=60)
+    assert first == again == {"rows": [1, 2]} and len(calls) == 1
+    again["rows"].append(3)                                  # a reader's change stays its own
+    assert cache.get(("k",), compute, ttl=60) == {"rows": [1, 2]}
+    clock[0] += 59
+    cache.get(("k",), compute, ttl=60)
+    assert len(calls) == 1
+    clock[0] += 2                                            # past the lifetime: computed again
+    cache.get(("k",), compute, ttl=60)
+    assert len(calls) == 2
+    cache.get(("a",), compute, ttl=60)
+    cache.get(("b",), compute, ttl=60)                       # the least recently used goes
+    assert len(cache) == 2 and ("k",) not in cache._entries
+
+    def fails():
+        raise RuntimeError("refused")
+    with pytest.raises(RuntimeError):
+        cache.get(("bad",), fails, ttl=60)
+    assert cache.get(("bad",), compute, ttl=60) == {"rows": [1, 2]}   # a failure is not kept
+
+    started, release, slow_calls = threading.Event(), threading.Event(), []
+
+    def slow():
+        slow_calls.append(1)
+        started.set()
+        release.wait(5)
+        return "done"
+    results = []
+    first_reader = threading.Thread(target=lambda: results.append(cache.get(("slow",), slow, ttl=60)))
+    first_reader.start()
+    started.wait(5)
+    second_reader = threading.Thread(target=lambda: results.append(cache.get(("slow",), slow, ttl=60)))
+    second_reader.start()
+    time_module.sleep(0.05)
+    release.set()
+    first_reader.join(5)
+    second_reader.join(5)
+    assert results == ["done", "done"] and slow_calls == [1]   # the second waited for the first's
+
+
+def test_unhashable_filters_are_keyed_by_their_content(w):
+    from ui.reads import _hashable
+    assert _hashable((("kinds", ("a",)),)) == (("kinds", ("a",)),)
+    assert _hashable((("kinds", ["a"]),)) == _hashable((("kinds", ["a"]),)) != _hashable((("kinds", ["b"]),))
