@@ -153,12 +153,20 @@ def sign_in(username: str, password: str, *, session: Session, now: datetime | N
     return SignInResult(False, GENERIC_FAILURE)
 
 
-def session_gate(username: str, issued_at: datetime, *, session: Session) -> tuple[Viewer | None, bool]:
+# The gate reads the columns it needs as a Core statement (no ORM entity), so that it can run on
+# a bare connection (models.db.read_connection) as well as in a session.
+_GATE = sa.select(User.id, User.username, User.display_name, User.role, User.territory_id, User.language,
+                  User.active, User.password_hash, User.session_epoch, User.must_change_password
+                  ).where(User.username == sa.bindparam("username"))
+
+
+def session_gate(username: str, issued_at: datetime, *,
+                 session: Session | sa.Connection) -> tuple[Viewer | None, bool]:
     """The gate's one read of the user per rerun: the Viewer of a session (cookie or open tab)
     issued at ``issued_at``, or None when it no longer holds (unknown, disabled, signed out,
     password or role changed since), and whether an admin's one-time password must be replaced
-    before anything else."""
-    user = session.exec(select(User).where(User.username == username)).first()
+    before anything else. ``session``: a Session or a Connection."""
+    user = session.execute(_GATE, {"username": username}).first()
     if user is None or not user.active or not user.password_hash:
         return None, False
     if user.session_epoch is not None and issued_at < user.session_epoch:

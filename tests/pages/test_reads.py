@@ -60,12 +60,12 @@ def test_a_write_in_this_process_is_seen_at_once_and_no_session_stays_open(w, en
 
 
 def _opened_sessions(path: Path) -> list[str]:
-    """Calls of read_session/write_session/Session in a module, as 'file:line name'."""
+    """Calls of read_session/read_connection/Session in a module, as 'file:line name'."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call):
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name in {"read_session", "Session"}:
+            if name in {"read_session", "read_connection", "Session"}:
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     return found
 

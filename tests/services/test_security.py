@@ -208,3 +208,23 @@ def test_sql_text_is_never_built_from_values():
     # The bulk loader and the post-upgrade ANALYZE (index names from sqlite_master) format quoted
     # identifiers only.
     assert set(offenders) <= {"services/bundle/load.py", "models/migrate.py"}
+
+
+def test_the_gate_on_a_bare_connection_as_the_server_runs_it(engine, people):
+    """ui.session reads the gate on models.db.read_connection (no ORM session): the same answers."""
+    from models.db import read_connection
+
+    issued = utcnow() - timedelta(minutes=5)
+    with read_connection(engine) as conn:
+        viewer, must_change = auth.session_gate("rep1", issued, session=conn)
+        assert (viewer.username, viewer.role, must_change) == ("rep1", Role.rep, False)
+        assert auth.session_gate("ghost", issued, session=conn) == (None, False)
+    with write_session(engine) as s:
+        auth.sign_out("rep1", session=s)
+    with read_connection(engine) as conn:
+        assert auth.session_gate("rep1", issued, session=conn) == (None, False)
+        assert auth.session_gate("rep1", utcnow() + timedelta(seconds=1), session=conn)[0].username == "rep1"
+    with write_session(engine) as s:
+        admin.disable_user(people["admin"], "rep1", session=s)
+    with read_connection(engine) as conn:
+        assert auth.session_gate("rep1", utcnow() + timedelta(days=1), session=conn) == (None, False)
