@@ -105,6 +105,12 @@ class ReadCache:
                         del self._computing[key]
         return value
 
+    def holds(self, key: tuple, ttl: float) -> bool:
+        """A value younger than ``ttl`` is kept for ``key`` (a read of it will not compute)."""
+        with self._lock:
+            entry = self._entries.get(key)
+        return entry is not None and self._clock() - entry[0] < ttl
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
@@ -121,8 +127,6 @@ def clear_caches() -> None:
     """Forget every cached read (tests and benchmarks that want a first visit)."""
     _READS.clear()
     _SHARED_READS.clear()
-    with _WARM_LOCK:
-        _WARM.clear()
 
 
 def _hashable(items: tuple) -> tuple | bytes:
@@ -173,31 +177,15 @@ def cached_read(query, viewer: Viewer, **filters):
     def compute():
         with use_language(language), read_session(app_engine()) as session:
             return query(viewer, session=session, **filters)
-    value = _READS.get(key, compute, load_config().cache_ttl_seconds)
-    with _WARM_LOCK:
-        _WARM[key] = time.monotonic()
-        _WARM.move_to_end(key)
-        while len(_WARM) > _WARM_ENTRIES:
-            _WARM.popitem(last=False)
-    return value
-
-
-# The keys this process has read through the cache lately, and when: so a page can tell a read that
-# will be served from the cache (a rerun) from one that will be computed (a first visit, a new
-# filter), and show a spinner only for the latter. Streamlit's spinner starts a timer thread on
-# every use, whose start waits for the GIL: 11% of a warm dashboard rerun (bench/README.md,
-# eleventh session). A key read longer ago than the cache's lifetime counts as cold.
-_WARM: OrderedDict = OrderedDict()
-_WARM_LOCK = threading.Lock()
-_WARM_ENTRIES = 5000
+    return _READS.get(key, compute, load_config().cache_ttl_seconds)
 
 
 def is_warm(query, viewer: Viewer, **filters) -> bool:
-    """``cached_read(query, viewer, **filters)`` was read in this process within the cache's
-    lifetime, so it is (most likely) answered from the cache: no spinner is needed for it."""
-    with _WARM_LOCK:
-        read_at = _WARM.get(_cache_key(query, viewer, filters))
-    return read_at is not None and time.monotonic() - read_at < load_config().cache_ttl_seconds
+    """``cached_read(query, viewer, **filters)`` will be answered from the cache, not computed: a
+    page shows a spinner only for reads that are not (Streamlit's spinner starts a timer thread on
+    every use, whose start waits for the GIL: 11% of a warm dashboard rerun, bench/README.md,
+    eleventh session)."""
+    return _READS.holds(_cache_key(query, viewer, filters), load_config().cache_ttl_seconds)
 
 
 @contextmanager
