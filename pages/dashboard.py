@@ -19,7 +19,7 @@ from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, PERIOD_KEYS, SECTIONS, KpiFi
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
-from ui.dashboard_charts import lifetime_filters, lifetime_read
+from ui.dashboard_charts import lifetime_filters
 from ui.reads import cached_read, prefetch, spinner_unless_warm
 from ui.field_widgets import business_settings, lazy_tabs
 from ui.format import day, money, number, pct, short_money, when
@@ -97,9 +97,7 @@ def _numbers(viewer: Viewer, f: KpiFilter) -> dict:
     reads = [(all_kpis, {"f": f, "keys": PERIOD_KEYS}), (all_kpis, {"f": f.shifted_back(), "keys": PERIOD_KEYS}),
              (lifetime_kpis, lifetime_filters(f))]
     with spinner_unless_warm(_("Computing KPIs…"), reads, viewer):
-        now = cached_read(all_kpis, viewer, f=f, keys=PERIOD_KEYS)
-        before = cached_read(all_kpis, viewer, f=f.shifted_back(), keys=PERIOD_KEYS)
-        lifetime = lifetime_read(viewer, f)
+        now, before, lifetime = (cached_read(query, viewer, **filters) for query, filters in reads)
     return {"now": {k: now[k] if k in now else lifetime[k] for k in KPI_KEYS},
             "before": {k: before[k] if k in before else lifetime[k] for k in KPI_KEYS}}
 
