@@ -1,6 +1,6 @@
 """A full rerun of each role's main page through Streamlit's AppTest (app.py, signed in through
 the form as a real user of the generated data): cold = the pages' caches cleared before the
-rerun (``st.cache_data`` and the dashboard's figures: a first visit), warm = the same rerun again
+rerun (the read cache, ``ui.reads``, and the dashboard's figures: a first visit), warm = the same rerun again
 with its caches filled. For the executive dashboard also a filter change: the territory filter
 set to one of the biggest territories, a new one each sample (its numbers cold, the rest of the
 page as a person who just opened it has it), then the same filter again (warm)."""
@@ -75,12 +75,10 @@ def open_page(at, title: str):
 
 
 def clear_page_caches() -> None:
-    import streamlit as st
     from ui.reads import clear_caches as clear_read_caches
 
     from ui import dashboard_charts, handoff_widgets
 
-    st.cache_data.clear()
     clear_read_caches()
     dashboard_charts._figures.clear()
     handoff_widgets._rejections_figure.clear()
@@ -114,7 +112,6 @@ def run(url: str, repeats: int, timeout: float = 900) -> dict:
     with app_env(url):
         for role, title in MAIN_PAGES.items():
             username = user_of(url, role)
-            st.cache_data.clear()
             clear_read_caches()
             st.cache_resource.clear()
             at = open_page(signed_in(username, timeout), title)
@@ -132,7 +129,6 @@ def run(url: str, repeats: int, timeout: float = 900) -> dict:
                          "errors": errors[:3]}
             if title == "Executive dashboard":
                 out[role]["filter_change"] = filter_changes(at, url, repeats)
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
     return out

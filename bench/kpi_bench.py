@@ -62,14 +62,12 @@ def warm_timings(url: str, fs: dict[str, KpiFilter], repeats: int) -> dict:
     with app_database(url):
         from pages.dashboard import _numbers
 
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
         for label, f in fs.items():
             fill, _ = timed(_numbers, EXECUTIVE, f)
             hits = [timed(_numbers, EXECUTIVE, f)[0] for _ in range(repeats)]
             out[label] = {"fill_ms": round(fill * 1000, 1), **summary(hits)}
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
     return out

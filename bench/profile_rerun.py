@@ -6,10 +6,10 @@ user of the generated data), grouped by the part of the app the time is spent un
 
 For each page: the median wall time of ``--reruns`` warm reruns, then the cumulative time under
 each part (the sign-in gate ``ui.session.resolve_viewer``, the cookie component
-``make_authenticator`` — drawn only while nobody is signed in, so 0 for a signed-in rerun —, navigation, the page's ``render``, SQL execution, ``st.cache_data``
-look-ups, charts, dataframes) and the top functions by own time. The parts overlap (SQL is
+``make_authenticator`` — drawn only while nobody is signed in, so 0 for a signed-in rerun —, navigation, the page's ``render``, SQL execution, the read cache's
+look-ups (``ui.reads.cached_read``), charts, dataframes) and the top functions by own time. The parts overlap (SQL is
 also inside the page); each is the share of the rerun spent inside it. ``--cold`` clears the
-pages' caches (``st.cache_data`` and the dashboard's figures) before each rerun: a first visit.
+pages' caches (the read cache and the dashboard's figures) before each rerun: a first visit.
 Only the script thread is profiled; reads the page prefetches (``ui.reads.prefetch``) run on
 other threads and show here as the script's waits for them. AppTest is not the server: it
 compiles every script again and resets Streamlit's multipage mode on each run, costs a served
@@ -40,7 +40,8 @@ PARTS = {
     "navigation (st.navigation)": ("app.py", "_navigation_for"),
     "page run (nav.run)": ("streamlit/navigation/page.py", "run"),
     "SQL execute": ("sqlalchemy/engine/base.py", "_execute_context"),
-    "st.cache_data/resource wrapper": ("streamlit/runtime/caching/cache_utils.py", "__call__"),
+    "read cache (ui.reads.cached_read)": ("ui/reads.py", "cached_read"),
+    "st.cache_resource wrapper": ("streamlit/runtime/caching/cache_utils.py", "__call__"),
     "plotly_chart": ("streamlit/elements/plotly_chart.py", "plotly_chart"),
     "plotly figure build (express)": ("plotly/express/_core.py", "make_figure"),
     "dataframe": ("streamlit/elements/arrow.py", "dataframe"),

@@ -84,7 +84,6 @@ def warm_timings(url: str, viewers: list[Viewer], now: datetime, repeats: int) -
 
     out = {}
     with app_database(url):
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
         for name, (fn, filters) in rep_queries(now).items():
@@ -92,7 +91,6 @@ def warm_timings(url: str, viewers: list[Viewer], now: datetime, repeats: int) -
                 cached_read(fn, viewer, **filters)
             seconds = [timed(cached_read, fn, viewer, **filters)[0] for _ in range(repeats) for viewer in viewers]
             out[name] = summary(seconds)
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
     return out

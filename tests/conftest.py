@@ -108,7 +108,6 @@ def _clear_streamlit_caches():
         import streamlit as st
         from ui.reads import clear_caches as clear_read_caches
 
-        st.cache_data.clear()
         clear_read_caches()
         st.cache_resource.clear()
     except Exception:  # noqa: BLE001 - streamlit not importable: nothing to clear

@@ -175,8 +175,6 @@ def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monk
     twice, would add some) and shows the same numbers."""
     from concurrent.futures import wait
 
-    import streamlit as st
-    from ui.reads import clear_caches as clear_read_caches
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -188,8 +186,7 @@ def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monk
         seen.append(1)
 
     def cold_run(at):
-        st.cache_data.clear()
-        clear_read_caches()
+        reads.clear_caches()
         dashboard_charts._figures.clear()
         seen.clear()
         event.listen(Engine, "before_cursor_execute", count)
