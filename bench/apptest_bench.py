@@ -82,6 +82,7 @@ def clear_page_caches() -> None:
     clear_read_caches()
     dashboard_charts._figures.clear()
     handoff_widgets._rejections_figure.clear()
+    handoff_widgets._scorecard_table.clear()
 
 
 def biggest_territories(url: str, n: int) -> list[int]:
