@@ -44,6 +44,9 @@ class AppConfig(BaseSettings):
     cache_ttl_seconds: int = Field(default=60, validation_alias="ONEVOICE_CACHE_TTL")
     # Connections one KPI set is computed on at once (queries.kpis.all_kpis); unset = min(2, cores).
     kpi_workers: int | None = Field(default=None, ge=1, le=16)
+    # PostgreSQL: keep the gate's user rows per process, emptied by the database's NOTIFY
+    # (models.user_rows); false = read the row on every rerun (e.g. behind a transaction pooler).
+    user_row_cache: bool = True
     # The escalation sweep's interval in each portal process (ui.background); 0 = off.
     sweep_seconds: float = Field(default=60, ge=0)
     # Where people open the portal: links in e-mails and calendar feeds.

@@ -22,6 +22,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, create_engine
 
 from .config import load_config
+from .user_rows import CHANGED_USERS_KEY, collect_user_changes, forget_users, stop_user_rows
 
 _engines: dict[str, Engine] = {}
 # How long a SQLite statement waits for another connection's lock (PRAGMA busy_timeout, ms).
@@ -152,6 +153,7 @@ def get_engine(url: str | None = None) -> Engine:
 def dispose_engines() -> None:
     with _lock:
         for engine in _engines.values():
+            stop_user_rows(engine)
             engine.dispose()
         _engines.clear()
 
@@ -214,9 +216,15 @@ def write_session(engine: Engine | None = None) -> Iterator[Session]:
         conn.info["write"] = True
         try:
             with Session(bind=conn, expire_on_commit=False) as session:
+                event.listen(session, "before_flush", collect_user_changes)
                 with session.begin():
                     yield session
+                changed = session.info.pop(CHANGED_USERS_KEY, None)
             bump_write_generation()
+            if changed:
+                # The gate of this process sees its own change of a user on the next rerun,
+                # without waiting for the database's notification (models.user_rows).
+                forget_users(engine, changed)
         finally:
             conn.info.pop("write", None)
 

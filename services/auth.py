@@ -166,7 +166,25 @@ def session_gate(username: str, issued_at: datetime, *,
     issued at ``issued_at``, or None when it no longer holds (unknown, disabled, signed out,
     password or role changed since), and whether an admin's one-time password must be replaced
     before anything else. ``session``: a Session or a Connection."""
-    user = session.execute(_GATE, {"username": username}).first()
+    return _judged(session.execute(_GATE, {"username": username}).first(), issued_at)
+
+
+def served_gate(username: str, issued_at: datetime, *, engine) -> tuple[Viewer | None, bool]:
+    """``session_gate`` as the server runs it on every rerun: the user's row is this process's kept
+    row where the database tells the process when one changes (PostgreSQL: ``models.user_rows``),
+    else one read on a bare connection (``models.db.read_connection``)."""
+    from models.db import read_connection
+    from models.user_rows import user_rows
+
+    def fetch():
+        with read_connection(engine) as connection:
+            return connection.execute(_GATE, {"username": username}).first()
+
+    rows = user_rows(engine)
+    return _judged(fetch() if rows is None else rows.row(username, fetch), issued_at)
+
+
+def _judged(user, issued_at: datetime) -> tuple[Viewer | None, bool]:
     if user is None or not user.active or not user.password_hash:
         return None, False
     if user.session_epoch is not None and issued_at < user.session_epoch:

@@ -33,7 +33,7 @@ import streamlit_authenticator as stauth
 
 from i18n import _
 from models.config import load_config
-from models.db import read_connection, write_session
+from models.db import write_session
 from models.errors import ConfigurationError  # noqa: F401  (app.py catches it from here)
 from queries.scope import Viewer
 from services import auth
@@ -72,8 +72,7 @@ def resolve_viewer() -> Viewer | None:
     if issued is None:
         viewer = None
     else:
-        with read_connection(engine) as connection:
-            viewer, must_change = auth.session_gate(username, issued, session=connection)
+        viewer, must_change = auth.served_gate(username, issued, engine=engine)
     if viewer is None:
         if state.get("authentication_status"):
             state["ov_notice"] = _("Your session has ended. Please sign in again.")
