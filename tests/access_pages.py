@@ -88,6 +88,7 @@ NO_VIEWER = {
     "services.auth.session_is_valid": "session check of the signed-in user",
     "services.auth.session_viewer": "the gate itself: the user of the session being checked, nobody else",
     "services.auth.session_gate": "the gate itself: the session's user and their own one-time-password flag",
+    "services.auth.served_gate": "the gate itself, served from the kept user row: the session's user and their own one-time-password flag",
     "queries.scope.load_viewer": "builds the Viewer from the session's username",
     "services.bootstrap.prepare_database": "the app's database at start (migrate, seed the embedded demo); no data out",
     "services.users.generate_one_time_password": "pure: random text, no data",
