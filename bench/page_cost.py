@@ -15,7 +15,11 @@ moves between pages meets (the app's caches warm, as on a live server).
 
 Each page's ``deltas`` (and the floor's) is how many elements and blocks its rerun drew: every one
 is a message to the browser, built, serialised and queued on every rerun, which is what the floor
-costs per element here and what a page's ratio grows with.
+costs per element here and what a page's ratio grows with. So after each page's floor sample the
+floor is rerun once more drawing as many elements as the page did (one-line markdowns,
+``floor_app.py?elements=N``): ``matched_floor`` is what Streamlit alone costs for that many
+elements, and ``own_ms`` (page median - matched floor median) what the page's own work (sign-in
+gate, reads, formatting, the widgets' state) adds to it.
 
 Target (issue 18): every role's main pages' median rerun cost <= 3x the floor's median.
 """
@@ -50,9 +54,10 @@ FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
 FLOOR_RATIO = 3.0
 
 
-async def _rerun(ws, page: str, timeout: float, deltas: list | None = None) -> tuple[float, str | None]:
+async def _rerun(ws, page: str, timeout: float, deltas: list | None = None,
+                 query_string: str = "") -> tuple[float, str | None]:
     started = time.perf_counter()
-    await ws.send(rerun_message(page))
+    await ws.send(rerun_message(page, query_string))
     problem = await wait_finished(ws, timeout, deltas)
     return time.perf_counter() - started, problem
 
@@ -65,6 +70,7 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
             "close_timeout": 5}
     pages: dict[str, list[float]] = {}
     floor: list[float] = []
+    matched: dict[str, list[float]] = {}   # the floor drawing as many elements as each page
     errors: list[str] = []
     deltas: dict[str, int] = {}   # elements and blocks drawn by the last rerun of each page
     async with connect(f"ws://127.0.0.1:{floor_port}/_stcore/stream", **opts) as floor_ws:
@@ -80,14 +86,20 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
                         page_deltas, floor_deltas = [], []
                         took, problem = await _rerun(ws, page, timeout, page_deltas)
                         floor_took, floor_problem = await _rerun(floor_ws, "my-day", timeout, floor_deltas)
-                        if problem or floor_problem:
-                            errors.append(f"{role} {page}: {problem or 'floor: ' + floor_problem}")
+                        matched_deltas: list = []
+                        matched_took, matched_problem = await _rerun(
+                            floor_ws, "my-day", timeout, matched_deltas, query_string=f"elements={len(page_deltas)}")
+                        if problem or floor_problem or matched_problem:
+                            errors.append(f"{role} {page}: {problem or 'floor: ' + (floor_problem or matched_problem)}")
                             continue
-                        deltas[f"{role}:{page}"] = len(page_deltas)
+                        key = f"{role}:{page}"
+                        deltas[key] = len(page_deltas)
                         deltas["floor"] = len(floor_deltas)
+                        deltas[f"matched:{key}"] = len(matched_deltas)
                         if round_no:
-                            pages.setdefault(f"{role}:{page}", []).append(took)
+                            pages.setdefault(key, []).append(took)
                             floor.append(floor_took)
+                            matched.setdefault(key, []).append(matched_took)
         finally:
             for ws in clients.values():
                 await ws.close()
@@ -95,8 +107,12 @@ async def _measure(app_port: int, floor_port: int, users: dict[str, str], rounds
     out_pages = {}
     for key, samples in pages.items():
         s = summary(samples)
+        m = summary(matched[key])
         out_pages[key] = {**s, "ratio_to_floor": round(s["median_ms"] / floor_summary["median_ms"], 2)
-                          if floor_summary["median_ms"] else None, "deltas": deltas.get(key)}
+                          if floor_summary["median_ms"] else None, "deltas": deltas.get(key),
+                          "matched_floor": {**m, "deltas": deltas.get(f"matched:{key}")},
+                          "ratio_to_matched_floor": round(s["median_ms"] / m["median_ms"], 2) if m["median_ms"] else None,
+                          "own_ms": round(s["median_ms"] - m["median_ms"], 3)}
     return {"floor": {**floor_summary, "deltas": deltas.get("floor")}, "pages": out_pages, "errors": errors}
 
 
@@ -122,7 +138,8 @@ def run(db_url: str, *, rounds: int = 10, workdir: Path | None = None, timeout: 
             s.stop()
     result.update({"rounds": rounds, "warmup": warmup, "users": users, "goal_ratio": FLOOR_RATIO})
     log(f"    floor p50 {result['floor']['median_ms']} ms, {result['floor']['deltas']} elements; " + ", ".join(
-        f"{k} {v['median_ms']} ms ({v['ratio_to_floor']}x, {v['deltas']} elements)" for k, v in result["pages"].items())
+        f"{k} {v['median_ms']} ms ({v['ratio_to_floor']}x, {v['deltas']} elements; floor with as many "
+        f"{v['matched_floor']['median_ms']} ms)" for k, v in result["pages"].items())
         + (f"; errors {len(result['errors'])}" if result["errors"] else ""))
     return result
 

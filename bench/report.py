@@ -136,6 +136,11 @@ def measurements(result: dict) -> list[dict]:
             def drawn(summary: dict) -> str:   # result files before the tenth session have no count
                 return f", {summary['deltas']} elements" if summary.get("deltas") is not None else ""
 
+            def matched(page: dict) -> str:   # result files before the thirteenth session have none
+                m = page.get("matched_floor")
+                return (f"; floor drawing as many {_ms(m['median_ms'])}, page's own work {_ms(page['own_ms'])}"
+                        if m else "")
+
             rows.append({"database": dialect, "measure": "rerun, trivial app (floor)",
                          "cold p50 / p95 ms": "",
                          "warm p50 ms": f"{_ms(pc['floor']['median_ms'])} (p95 {_ms(pc['floor']['p95_ms'])})"
@@ -143,7 +148,7 @@ def measurements(result: dict) -> list[dict]:
             for key, page in pc["pages"].items():
                 rows.append({"database": dialect, "measure": f"rerun, {key} (x floor)", "cold p50 / p95 ms": "",
                              "warm p50 ms": f"{_ms(page['median_ms'])} (p95 {_ms(page['p95_ms'])}), "
-                                            f"{page['ratio_to_floor']}x" + drawn(page)})
+                                            f"{page['ratio_to_floor']}x" + drawn(page) + matched(page)})
         for run in r.get("load", {}).get("runs", []):
             rows.append({"database": dialect,
                          "measure": f"load {run['users']} users x {run['processes']} proc, GC "

@@ -176,11 +176,11 @@ class Record:
     per_page: dict[str, list[float]] = field(default_factory=dict)
 
 
-def rerun_message(page: str) -> bytes:
+def rerun_message(page: str, query_string: str = "") -> bytes:
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     msg = BackMsg()
-    msg.rerun_script.query_string = ""
+    msg.rerun_script.query_string = query_string
     # The default page (My day) is registered with an empty url_pathname.
     msg.rerun_script.page_name = "" if page == DEFAULT_PAGE else page
     msg.rerun_script.page_script_hash = ""

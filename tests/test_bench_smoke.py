@@ -82,6 +82,10 @@ def test_run_smoke_writes_results(tmp_path):
         for page in cost["pages"].values():
             assert page["n"] >= 1
             assert page["ratio_to_floor"] == round(page["median_ms"] / cost["floor"]["median_ms"], 2)
+            # the element-matched floor drew as many elements as the page (the page draws more than 7)
+            assert page["deltas"] > cost["floor"]["deltas"]
+            assert page["matched_floor"]["deltas"] == page["deltas"], page
+            assert page["own_ms"] == round(page["median_ms"] - page["matched_floor"]["median_ms"], 3)
     assert sum(t["target"].endswith("think: p95 (ms)") for t in result["targets"]) == len(result["databases"])
     floor_rows = [t for t in result["targets"] if t["target"].startswith("page rerun ")]
     assert len(floor_rows) == len(result["databases"]) * sum(len(p) for p in ROLE_PAGES.values())
