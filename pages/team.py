@@ -2,6 +2,9 @@
 territory's reps — one at a time or all of a rep's — and routing the territory's unassigned leads."""
 from __future__ import annotations
 
+from types import MappingProxyType
+
+import pyarrow as pa
 import streamlit as st
 
 from i18n import _
@@ -13,12 +16,12 @@ from queries.field_common import territory_reps
 from queries.handoff_answers import team_rejections
 from queries.reject_reasons import reason_label
 from services import reassign
-from ui.reads import cached_read
+from ui.reads import built_read, cached_read
 from ui.actions import run_write, show_flash
 from ui.field_widgets import business_settings, lazy_tabs, page_offset, pager
 from ui.format import when, yes_no
 from ui.session import require_viewer
-from ui.tables import dataframe
+from ui.tables import arrow_rows, dataframe
 from i18n import N_, ngettext
 
 PAGE_SIZE = 20
@@ -28,12 +31,26 @@ def _rep_choice(reps: dict[int, str], label: str, key: str) -> int | None:
     return st.selectbox(label, list(reps), index=None, placeholder=_("Choose a rep"), format_func=reps.get, key=key)
 
 
-def _team_table(viewer) -> list:
-    members = cached_read(team_q.team_load, viewer)
-    dataframe([{_("Rep"): m.display_name, _("Active"): yes_no(m.active), _("In this territory"): yes_no(m.in_territory),
-                _("Open leads"): m.open_leads, _("Overdue untouched"): m.overdue_leads, _("Open deals"): m.open_deals}
-               for m in members], hide_index=True, width="stretch")
-    return members
+def _team_rows(members) -> pa.Table | list:
+    """The team table as shown, made once per read and language (``built_read``): its ~700 rows were
+    unpickled, rebuilt and their headers translated on every rerun."""
+    rep, active, here = _("Rep"), _("Active"), _("In this territory")
+    leads, overdue, deals = _("Open leads"), _("Overdue untouched"), _("Open deals")
+    words = {True: yes_no(True), False: yes_no(False)}
+
+    def said(value) -> str:
+        return "" if value is None else words[bool(value)]
+    return arrow_rows([{rep: m.display_name, active: said(m.active), here: said(m.in_territory),
+                        leads: m.open_leads, overdue: m.overdue_leads, deals: m.open_deals} for m in members])
+
+
+def _rep_names(reps) -> MappingProxyType:
+    """The territory's active reps by id, for the forms' rep choices (read-only, kept)."""
+    return MappingProxyType({r.id: r.display_name for r in reps})
+
+
+def _team_table(viewer) -> None:
+    st.dataframe(built_read(_team_rows, team_q.team_load, viewer), hide_index=True, width="stretch")
 
 
 def _one_lead(viewer, reps) -> None:
@@ -126,15 +143,15 @@ def render() -> None:
     st.caption(_("Your territory's reps and their open work. Reassigning an untouched lead is a new hand-over "
                  "with a new response deadline; a touched lead keeps its own."))
     show_flash()
-    members = _team_table(viewer)
-    reps = {r.id: r.display_name for r in cached_read(territory_reps, viewer)}
+    _team_table(viewer)
+    reps = built_read(_rep_names, territory_reps, viewer)
     # Only the chosen tab runs and is sent: all five, with their forms and tables, were drawn on
     # every rerun.
     lazy_tabs("tm_tab", {
         _("Route unassigned leads"): lambda: _unassigned(viewer, reps, tz),
         _("Reassign a lead"): lambda: _one_lead(viewer, reps),
         _("Reassign an opportunity"): lambda: _one_opportunity(viewer, reps),
-        _("All of a rep's work"): lambda: _all_of_a_rep(viewer, reps, members),
+        _("All of a rep's work"): lambda: _all_of_a_rep(viewer, reps, cached_read(team_q.team_load, viewer)),
         _("Rejected by the team"): lambda: _team_rejections(viewer, tz)})
 
 

@@ -1,13 +1,11 @@
 """The escalation sweep runs by itself in every portal process: one daemon thread per process,
-started once (st.cache_resource) when app.py first runs. The sweep is idempotent across
+started once per database when app.py first runs (then a dictionary lookup on every rerun). The sweep is idempotent across
 processes, so several portal processes sweeping the same database never notify twice.
 ``ONEVOICE_SWEEP_SECONDS`` sets the interval (default 60; 0 = off, e.g. for tests)."""
 from __future__ import annotations
 
 import logging
 import threading
-
-import streamlit as st
 
 from models.config import load_config
 
@@ -28,13 +26,24 @@ def _loop(engine, interval: float, stop: threading.Event) -> None:
             log.exception("escalation sweep failed")
 
 
-@st.cache_resource(show_spinner=False)
-def start_background_sweep(database_url: str) -> threading.Event | None:
-    interval = load_config().sweep_seconds
-    if interval <= 0:
-        return None
-    from ui.session import app_engine
+_started: dict[str, threading.Event | None] = {}
+_lock = threading.Lock()
 
-    stop = threading.Event()
-    threading.Thread(target=_loop, args=(app_engine(), interval, stop), name="onevoice-sweep", daemon=True).start()
-    return stop
+
+def start_background_sweep(database_url: str) -> threading.Event | None:
+    """Start this process's sweep of ``database_url`` unless it runs (its stop event; None: off)."""
+    if database_url in _started:
+        return _started[database_url]
+    with _lock:
+        if database_url in _started:
+            return _started[database_url]
+        interval = load_config().sweep_seconds
+        stop = None
+        if interval > 0:
+            from ui.session import app_engine
+
+            stop = threading.Event()
+            threading.Thread(target=_loop, args=(app_engine(), interval, stop), name="onevoice-sweep",
+                             daemon=True).start()
+        _started[database_url] = stop
+        return stop

@@ -4,7 +4,7 @@ language, currency) and shared by every rerun and session that asks for the same
 Building the seven Plotly figures (then with plotly.express, its validators and deep copies) was
 ~68% of a warm dashboard rerun (bench/README.md "Where a click goes") although they depend only on
 data that was already cached. They are graph objects now (express took ~10× as long to build the
-same bars and bubbles: ~0.5 s of a cold paint at large), and are kept with ``st.cache_resource`` (no copy per rerun:
+same bars and bubbles: ~0.5 s of a cold paint at large), and are kept with ``ui.reads.kept`` (no copy per rerun:
 ``st.plotly_chart`` serialises a figure without changing it) and expire with the data cache's TTL,
 so other processes' writes show as soon as in the numbers.
 """
@@ -14,7 +14,6 @@ from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
 from i18n import _, current_language, use_language
 from models.config import load_config
@@ -24,7 +23,7 @@ from queries import dashboard_series as series
 from queries.kpis import KPIS, KpiFilter, lifetime_kpis
 from queries.scope import Viewer
 from ui.figures import shared
-from ui.reads import cached_read, scope_key
+from ui.reads import cached_read, kept, scope_key
 from ui.labels import label
 
 
@@ -66,7 +65,7 @@ def figures(viewer: Viewer, f: KpiFilter, currency: str) -> dict:
                     currency, viewer)
 
 
-@st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
+@kept(max_entries=500)
 def _figures(scope: tuple, f: KpiFilter, generation: int, database_url: str, language: str, currency: str,
              _viewer: Viewer) -> dict:
     with use_language(language):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -11,7 +12,7 @@ from models.settings_store import BusinessSettings, load_settings
 from queries.field_common import territory_reps
 from queries.paging import ResultPage
 from queries.scope import Viewer
-from ui.reads import cached_read, shared_read
+from ui.reads import built_read, shared_read
 from i18n import N_, _
 
 ALL_REPS = N_("All reps of my territory")
@@ -27,13 +28,17 @@ def rep_filter(viewer: Viewer, key: str) -> int | None:
     """A manager chooses one rep (or all); a rep sees only their own work and gets no widget."""
     if viewer.role is not Role.manager:
         return None
-    # Through the cache: the list of a territory's reps (~50 at large) read fresh was 40% of a
-    # manager's lead queue rerun (bench/README.md, eleventh session); a rep added or disabled in
-    # this process shows at once, from another process within the cache's lifetime.
-    reps = cached_read(territory_reps, viewer, include_inactive=True)
-    labels = {_(ALL_REPS): None} | {(r.display_name if r.active else _("{name} (disabled)").format(name=r.display_name)): r.id
-                                    for r in reps}
-    return labels[st.selectbox(_("Rep"), list(labels), key=key)]
+    # Through the cache: the list of a territory's reps read fresh was 40% of a manager's lead
+    # queue rerun (bench/README.md, eleventh session), and the ~700 choices unpickled and labelled
+    # again on every rerun were 0.4 ms more (thirteenth): they are kept as built. A rep added or
+    # disabled in this process shows at once, from another process within the cache's lifetime.
+    labels = built_read(_rep_filter_choices, territory_reps, viewer, include_inactive=True)
+    return labels[st.selectbox(_("Rep"), tuple(labels), key=key)]
+
+
+def _rep_filter_choices(reps) -> MappingProxyType:
+    return MappingProxyType({_(ALL_REPS): None} | {
+        (r.display_name if r.active else _("{name} (disabled)").format(name=r.display_name)): r.id for r in reps})
 
 
 def page_offset(key: str, signature: tuple, page_size: int) -> int:

@@ -2,7 +2,7 @@
 
 ``st.plotly_chart`` turns a figure into its dict form on every call (``Figure.to_dict``: a deep
 copy of every trace and the layout, numpy arrays re-encoded as base64), then serialises that. The
-portal's figures are built once per data and language and kept in ``st.cache_resource``
+portal's figures are built once per data and language and kept (``ui.reads.kept``)
 (``ui/dashboard_charts.py``, ``ui/handoff_widgets.py``) and never changed afterwards, so their
 dict form is computed once too: the rejection chart's was 13% of a black-hole rerun
 (bench/README.md, eleventh session).

@@ -15,7 +15,7 @@ from models.types import local_today
 from queries import handoff_answers
 from queries.reject_reasons import reason_label
 from ui.figures import shared
-from ui.reads import cached_read, scope_key
+from ui.reads import cached_read, kept, scope_key
 
 
 def rejection_reasons_chart(viewer, *, key: str) -> None:
@@ -29,10 +29,10 @@ def rejection_reasons_chart(viewer, *, key: str) -> None:
 
 
 # Built once per scope (role and territory: the query is scope_only), language and write
-# generation and kept (st.cache_resource: no copy per rerun; st.plotly_chart serialises a figure
+# generation and kept (``ui.reads.kept``: no copy per rerun; st.plotly_chart serialises a figure
 # without changing it), as the dashboard's figures are; graph objects, not plotly express, which
 # took ~70 ms per rerun to build these bars.
-@st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
+@kept(max_entries=500)
 def _rejections_figure(scope: tuple, generation: int, database_url: str, language: str, _viewer) -> go.Figure | None:
     with use_language(language):
         return shared(rejection_reasons_figure(cached_read(handoff_answers.rejection_reasons_by_campaign, _viewer)))
@@ -56,10 +56,10 @@ def rejection_reasons_figure(frame) -> go.Figure | None:
 
 
 # The table as shown (headers in the reader's language), made once per scope, period, language and
-# write generation: an Arrow table is immutable, so one object serves every rerun (st.cache_resource,
+# write generation: an Arrow table is immutable, so one object serves every rerun (``ui.reads.kept``,
 # no copy), where the cached frame was unpickled, renamed and converted to Arrow on each (~1 ms for
 # its 300 rows at large; the scorecard was a quarter of a black-hole rerun: bench/README.md).
-@st.cache_resource(ttl=load_config().cache_ttl_seconds, max_entries=500, show_spinner=False)
+@kept(max_entries=500)
 def _scorecard_table(scope: tuple, filters: tuple, generation: int, database_url: str, language: str,
                      _viewer) -> pa.Table | None:
     with use_language(language):

@@ -26,6 +26,8 @@ share one computation of the same dashboard instead of one each.
 from __future__ import annotations
 
 import contextvars
+import functools
+import inspect
 import logging
 import pickle
 import threading
@@ -64,36 +66,40 @@ class ReadCache:
     time: a reader arriving while a key is being computed waits for it (the prefetch relies on this).
     A failed computation is not kept."""
 
-    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, max_entries: int, clock: Callable[[], float] = time.monotonic, *, copies: bool = True):
         self.max_entries = max_entries
         self._clock = clock
+        # copies=False (``kept``): the object itself is kept and handed to every reader, for values
+        # nobody changes after they are built (figures, Arrow tables).
+        self._dumps = (lambda value: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)) if copies else (lambda v: v)
+        self._loads = pickle.loads if copies else (lambda v: v)
         self._entries: OrderedDict[tuple, tuple[float, bytes]] = OrderedDict()
         self._computing: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def _fresh(self, key: tuple, ttl: float) -> bytes | None:
-        """The stored value if it is younger than ``ttl`` (the caller holds ``_lock``)."""
+    def _fresh(self, key: tuple, ttl: float) -> tuple | None:
+        """``(stored,)`` if a value younger than ``ttl`` is kept, else None (the caller holds ``_lock``)."""
         entry = self._entries.get(key)
         if entry is None or self._clock() - entry[0] >= ttl:
             return None
         self._entries.move_to_end(key)
-        return entry[1]
+        return (entry[1],)
 
     def get(self, key: tuple, compute: Callable[[], object], ttl: float):
         with self._lock:
-            stored = self._fresh(key, ttl)
-            if stored is None:
+            hit = self._fresh(key, ttl)
+            if hit is None:
                 key_lock = self._computing.setdefault(key, threading.Lock())
-        if stored is not None:
-            return pickle.loads(stored)
+        if hit is not None:
+            return self._loads(hit[0])
         with key_lock:
             with self._lock:   # computed while this reader waited for the key?
-                stored = self._fresh(key, ttl)
-            if stored is not None:
-                return pickle.loads(stored)
+                hit = self._fresh(key, ttl)
+            if hit is not None:
+                return self._loads(hit[0])
             try:
                 value = compute()
-                stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                stored = self._dumps(value)
                 with self._lock:
                     self._entries[key] = (self._clock(), stored)
                     self._entries.move_to_end(key)
@@ -121,12 +127,42 @@ class ReadCache:
 
 _READS = ReadCache(max_entries=5000)
 _SHARED_READS = ReadCache(max_entries=256)
+_KEPT: list[ReadCache] = []
 
 
 def clear_caches() -> None:
-    """Forget every cached read (tests and benchmarks that want a first visit)."""
+    """Forget every cached read and kept object, and which databases this process prepared (tests
+    and benchmarks that want a first visit)."""
+    from ui.engine import forget_prepared
+
     _READS.clear()
     _SHARED_READS.clear()
+    _BUILT_READS.clear()
+    for cache in _KEPT:
+        cache.clear()
+    forget_prepared()
+
+
+def kept(max_entries: int = 500):
+    """Keep what the decorated function returns, the object itself, per its arguments (those whose
+    name starts with ``_`` are not part of the key, as with ``st.cache_resource``, which this
+    replaces: its hit hashed every argument and inspected the signature, 0.2-0.4 ms a call, where
+    this is a key lookup: bench/README.md, thirteenth session). For values never changed after they
+    are built (figures, Arrow tables); they live ``cache_ttl_seconds``, one computation per key at a
+    time, a failure not kept. Positional arguments only. ``fn.clear()`` forgets them."""
+    def wrap(fn):
+        cache = ReadCache(max_entries, copies=False)
+        _KEPT.append(cache)
+        keyed = tuple(not name.startswith("_") for name in inspect.signature(fn).parameters)
+        name = _query_name(fn)
+
+        @functools.wraps(fn)
+        def kept_fn(*args):
+            key = (name, _hashable(tuple(a for a, k in zip(args, keyed) if k)))
+            return cache.get(key, lambda: fn(*args), load_config().cache_ttl_seconds)
+        kept_fn.clear = cache.clear
+        return kept_fn
+    return wrap
 
 
 def _hashable(items: tuple) -> tuple | bytes:
@@ -161,23 +197,48 @@ def fresh_read(query, viewer: Viewer | None, *args, **kwargs):
         return query(viewer, *args, session=session, **kwargs)
 
 
-def _cache_key(query, viewer: Viewer, filters: dict) -> tuple:
+def _cache_key(query, viewer: Viewer, filters: dict, database_url: str) -> tuple:
     # Keyed on the language too: some results carry words ("company-wide") in the reader's language.
     return (_query_name(query), scope_key(viewer, scope_only=getattr(query, "scope_only", False)),
-            _hashable(tuple(sorted(filters.items()))), write_generation(), load_config().database_url,
-            current_language())
+            _hashable(tuple(sorted(filters.items()))), write_generation(), database_url, current_language())
 
 
 def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
     ``queries/``; filters should be hashable values (tuples, not lists)."""
-    key = _cache_key(query, viewer, filters)
+    config = load_config()
+    key = _cache_key(query, viewer, filters, config.database_url)
     language = key[-1]
 
     def compute():
         with use_language(language), read_session(app_engine()) as session:
             return query(viewer, session=session, **filters)
-    return _READS.get(key, compute, load_config().cache_ttl_seconds)
+    return _READS.get(key, compute, config.cache_ttl_seconds)
+
+
+_BUILT_READS = ReadCache(max_entries=2000, copies=False)
+
+
+def built_read(build: Callable, query, viewer: Viewer, **filters):
+    """``build(query(viewer, session=…, **filters))``, kept as the built object itself, keyed as
+    ``cached_read`` keys the read (who asks, every filter, the database, the write generation, the
+    language) plus ``build``; it lives ``cache_ttl_seconds`` from the read, as a cached read does.
+
+    For what a page makes of a large read on every rerun: the Team page's 719-row table and the
+    manager's 700-rep choices were unpickled (1.1 and 0.4 ms) and rebuilt row by row, their words
+    translated per row, on every rerun (bench/README.md, thirteenth session). ``build`` is a named
+    function of the page (its name is part of the key) and returns something nobody changes: an
+    Arrow table, a tuple, a ``MappingProxyType``."""
+    if build.__name__ == "<lambda>":
+        raise TypeError("built_read needs a named build function: its name is part of the key")
+    config = load_config()
+    key = (_query_name(build), *_cache_key(query, viewer, filters, config.database_url))
+    language = key[-1]
+
+    def compute():
+        with use_language(language), read_session(app_engine()) as session:
+            return build(query(viewer, session=session, **filters))
+    return _BUILT_READS.get(key, compute, config.cache_ttl_seconds)
 
 
 def is_warm(query, viewer: Viewer, **filters) -> bool:
@@ -185,7 +246,8 @@ def is_warm(query, viewer: Viewer, **filters) -> bool:
     page shows a spinner only for reads that are not (Streamlit's spinner starts a timer thread on
     every use, whose start waits for the GIL: 11% of a warm dashboard rerun, bench/README.md,
     eleventh session)."""
-    return _READS.holds(_cache_key(query, viewer, filters), load_config().cache_ttl_seconds)
+    config = load_config()
+    return _READS.holds(_cache_key(query, viewer, filters, config.database_url), config.cache_ttl_seconds)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ from models.db import write_session
 from queries import lead_queue, territory_events
 from services import leads
 from tests.field_world import NOW, build_world
-from ui.reads import cached_read, fresh_read
+from ui.reads import built_read, cached_read, fresh_read
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +45,15 @@ def test_two_reps_of_one_territory_never_share_cached_leads(w):
     assert manager.total == 4
 
 
-@pytest.mark.parametrize("reader", [cached_read, fresh_read], ids=["cached", "fresh"])
+def _as_read(result):
+    return result
+
+
+def _built(query, viewer, **filters):
+    return built_read(_as_read, query, viewer, **filters)
+
+
+@pytest.mark.parametrize("reader", [cached_read, fresh_read, _built], ids=["cached", "fresh", "built"])
 def test_a_write_in_this_process_is_seen_at_once_and_no_session_stays_open(w, engine, reader):
     def status_of_fresh():
         page = reader(lead_queue.lead_queue, w.v_rep, search="L-FRESH", status="all", rep_id=None, limit=5, offset=0)
@@ -79,6 +87,21 @@ def test_pages_and_widgets_read_only_through_ui_reads():
     opened = [hit for path in files if str(path.relative_to(ROOT)) not in allowed for hit in _opened_sessions(path)]
     assert opened == []
     assert _opened_sessions(ROOT / "ui" / "reads.py"), "the scan must see the reader's own session"
+
+
+def test_no_rerun_goes_through_streamlit_caches():
+    """st.cache_data and st.cache_resource hash their arguments on every hit (0.1-0.4 ms a call):
+    the pages, widgets and app.py use ui.reads (cached_read, shared_read, kept) instead."""
+    files = [*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]
+    used = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("cache_data", "cache_resource") \
+                    and isinstance(node.value, ast.Name) and node.value.id == "st":
+                used.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert used == []
+    probe = ast.parse("@st.cache_resource\ndef f(): pass")
+    assert any(isinstance(n, ast.Attribute) and n.attr == "cache_resource" for n in ast.walk(probe))
 
 
 def test_scope_only_queries_are_shared_by_role_and_territory_and_nothing_else(w, engine):
@@ -209,3 +232,85 @@ def test_unhashable_filters_are_keyed_by_their_content(w):
     from ui.reads import _hashable
     assert _hashable((("kinds", ("a",)),)) == (("kinds", ("a",)),)
     assert _hashable((("kinds", ["a"]),)) == _hashable((("kinds", ["a"]),)) != _hashable((("kinds", ["b"]),))
+
+
+def test_kept_objects_are_the_same_object_per_key_expire_and_are_forgotten(monkeypatch):
+    from ui import reads
+    monkeypatch.setenv("ONEVOICE_CACHE_TTL_SECONDS", "60")
+    built = []
+
+    @reads.kept(max_entries=10)
+    def figure(scope, period, _viewer):
+        built.append((scope, period, _viewer))
+        if period == "bad":
+            raise RuntimeError("no data")
+        return {"scope": scope, "period": period}
+
+    first = figure(("rep", 1), "2026-11", "viewer A")
+    assert figure(("rep", 1), "2026-11", "viewer B") is first       # not a copy; _viewer not in the key
+    assert figure(("rep", 2), "2026-11", "viewer A") is not first    # another scope, another object
+    assert len(built) == 2
+    with pytest.raises(RuntimeError):
+        figure(("rep", 1), "bad", "viewer A")
+    with pytest.raises(RuntimeError):                                # a failure is not kept
+        figure(("rep", 1), "bad", "viewer A")
+    assert len(built) == 4
+    figure.clear()
+    assert figure(("rep", 1), "2026-11", "viewer A") is not first and len(built) == 5
+    reads.clear_caches()                                             # what the tests and benchmarks call
+    figure(("rep", 1), "2026-11", "viewer A")
+    assert len(built) == 6
+
+
+def test_a_kept_object_lives_as_long_as_a_cached_read():
+    from ui import reads
+    clock = [0.0]
+    cache = reads.ReadCache(max_entries=5, clock=lambda: clock[0], copies=False)
+    value = {"rows": [1]}
+    assert cache.get(("k",), lambda: value, ttl=60) is value
+    clock[0] += 59
+    assert cache.get(("k",), lambda: {"other": 1}, ttl=60) is value
+    clock[0] += 2
+    assert cache.get(("k",), lambda: {"other": 1}, ttl=60) == {"other": 1}
+
+
+def test_the_database_is_prepared_once_per_process_however_many_sessions_ask(engine, db_url, monkeypatch, tmp_path):
+    import threading
+
+    import services.bootstrap
+    from ui import engine as ui_engine
+    prepared = []
+    real = services.bootstrap.prepare_database
+
+    def counting(url):
+        prepared.append(url)
+        return real(url)
+    monkeypatch.setattr(services.bootstrap, "prepare_database", counting)
+    monkeypatch.setenv("DATABASE_URL", db_url)   # migrated by the fixture; SQLite and PostgreSQL
+    monkeypatch.setenv("ONEVOICE_DATA_DIR", str(tmp_path / "data"))
+    ui_engine.forget_prepared()
+    engines = []
+    threads = [threading.Thread(target=lambda: engines.append(ui_engine.app_engine())) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(engines) == 8 and len({id(e) for e in engines}) == 1 and len(prepared) == 1
+    ui_engine.forget_prepared()
+    assert ui_engine.app_engine() is engines[0] and len(prepared) == 2   # prepared again, same pooled engine
+
+
+def test_built_reads_are_kept_per_reader_scope_and_need_a_named_build(w):
+    from queries.field_common import territory_reps
+
+    def names(reps):
+        return tuple(r.display_name for r in reps)
+    seoul = built_read(names, territory_reps, w.v_rep)
+    assert built_read(names, territory_reps, w.v_rep) is seoul            # the built object itself
+    busan = built_read(names, territory_reps, w.v_rep_b)
+    assert seoul != busan and set(seoul).isdisjoint(busan)                # never another scope's
+    def other(reps):
+        return len(reps)
+    assert built_read(other, territory_reps, w.v_rep) == len(seoul)       # another build, its own entry
+    with pytest.raises(TypeError, match="named build"):
+        built_read(lambda reps: reps, territory_reps, w.v_rep)

@@ -80,3 +80,22 @@ def test_dataframes_are_relabelled_not_shown_as_codes():
         shown = relabel(frame, {"stage": enums.Stage})
     assert list(shown["stage"][:2]) == ["수주", "제안"] and shown["stage"].isna()[2]
     assert list(frame["stage"][:2]) == ["won", "proposal"]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_kept_number_texts_are_what_babel_writes_for_every_value(language):
+    """ui.format keeps the texts of the numbers it formats: each is what Babel writes for that value,
+    -0.0 and 0, 1.0 and 1, NaN and infinity included."""
+    import random
+
+    from babel.numbers import format_decimal
+    rng = random.Random(7)
+    values = [0, -0.0, 0.0, 1, 1.0, -1.5, 2.675, 1e-7, 123456789.987654, float("nan"), float("inf"),
+              Decimal("1.005"), Decimal("-0"), Decimal("12345678901234567890.123"), 10 ** 20, 0.1 + 0.2]
+    values += [rng.uniform(-1e12, 1e12) for _ in range(300)] + [rng.random() for _ in range(300)]
+    with use_language(language):
+        for _round in range(2):                      # the second round is served from what was kept
+            for value in values:
+                for decimals in (0, 1, 2):
+                    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+                    assert fmt.number(value, decimals) == format_decimal(value, format=pattern, locale=language), value
