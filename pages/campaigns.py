@@ -136,10 +136,20 @@ def _events_section(viewer, campaign, targets, territories, settings) -> None:
         st.caption(_("No events yet."))
     if campaign.status == CampaignStatus.cancelled:
         return
-    data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
-    if data is not None:
-        run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
-                  lambda e: _("Event {code} added.").format(code=e.code))
+    # Drawn only while open (on_change="rerun"): closed, the form's 24 elements were a third of every
+    # rerun of the page (bench/README.md, thirteenth session). A campaign without events yet, a
+    # campaign just created for instance, finds it open. The open state lives in the session, as
+    # the calendar-address panel's (pages/territory_events.py).
+    open_key = f"cmp_new_event_open_{campaign.id}"
+    if open_key not in st.session_state:
+        st.session_state[open_key] = not events
+    panel = st.expander(_("Add an event"), icon=":material/event:", key=open_key, on_change="rerun")
+    if panel.open:
+        with panel:
+            data = _event_form(f"new_event_{campaign.id}", targets, territories, settings.tz)
+        if data is not None:
+            run_write_then_rerun(lambda s: campaigns.create_event(viewer, campaign.id, data, session=s),
+                                 lambda e: _("Event {code} added.").format(code=e.code))
     scheduled = {e.id: f"{e.code} · {e.title} · {when(e.starts_at, settings.tz)}"
                  for e in events if e.status == EventStatus.scheduled}
     if scheduled:

@@ -73,7 +73,8 @@ def campaign_choices(viewer: Viewer, *, session: Session, search: str = "", limi
 # -- campaigns and events --------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CampaignRow(CampaignHead):
+class CampaignEdit(CampaignHead):
+    """A campaign's own fields, what its edit form starts from (no counts of its events and leads)."""
     budget: Decimal | None
     actual_cost: Decimal | None
     target_segment: str | None
@@ -81,16 +82,24 @@ class CampaignRow(CampaignHead):
     owner_id: int | None
     owner: str | None
     version: int
+
+
+@dataclass(frozen=True)
+class CampaignRow(CampaignEdit):
     events: int
     leads: int
+
+
+def _campaign_own_columns():
+    return (Campaign.id, Campaign.code, Campaign.name, Campaign.channel, Campaign.status, Campaign.start_date,
+            Campaign.end_date, Campaign.budget, Campaign.actual_cost, Campaign.target_segment, Campaign.objective,
+            Campaign.owner_id, Author.display_name, Campaign.version)
 
 
 def _campaign_columns():
     events = select(func.count(Event.id)).where(Event.campaign_id == Campaign.id).scalar_subquery()
     leads = select(func.count(Lead.id)).where(Lead.campaign_id == Campaign.id).scalar_subquery()
-    return (Campaign.id, Campaign.code, Campaign.name, Campaign.channel, Campaign.status, Campaign.start_date,
-            Campaign.end_date, Campaign.budget, Campaign.actual_cost, Campaign.target_segment, Campaign.objective,
-            Campaign.owner_id, Author.display_name, Campaign.version, events, leads)
+    return (*_campaign_own_columns(), events, leads)
 
 
 def list_campaigns(viewer: Viewer, *, session: Session, search: str = "", status: CampaignStatus | None = None,
@@ -127,11 +136,17 @@ def campaign_target_ids(campaign_id: int, *, session: Session) -> list[int]:
                                   .where(CampaignTerritory.campaign_id == campaign_id)).scalars().all())
 
 
-def campaign_for_edit(viewer: Viewer, campaign_id: int, *, session: Session) -> tuple[CampaignRow | None, list[int]]:
+def campaign_for_edit(viewer: Viewer, campaign_id: int, *, session: Session) -> tuple[CampaignEdit | None, list[int]]:
     """The campaign as it is now (its version, for the edit form) and its target territories, in one
-    read: what the campaigns page opens, read fresh on every rerun of it."""
-    row = campaign_row(viewer, campaign_id, session=session)
-    return row, ([] if row is None else campaign_target_ids(campaign_id, session=session))
+    read: what the campaigns page opens, read fresh on every rerun of it. Without the counts of its
+    events and leads, which the list above shows (from the cache) and the form does not need:
+    counting them was most of this read's time (bench/README.md, thirteenth session)."""
+    require_role(viewer, *MARKETING_ROLES)
+    row = session.execute(select(*_campaign_own_columns()).outerjoin(Author, Author.id == Campaign.owner_id)
+                          .where(Campaign.id == campaign_id)).first()
+    if row is None:
+        return None, []
+    return CampaignEdit(*row), campaign_target_ids(campaign_id, session=session)
 
 
 @dataclass(frozen=True)

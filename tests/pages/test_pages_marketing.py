@@ -276,3 +276,23 @@ def _values(column):
 
 def _keys(at) -> set:
     return {w.key for w in at.text_input}
+
+
+def test_the_add_event_form_is_drawn_closed_for_a_campaign_with_events_and_opens(app_engine):
+    """A campaign that already has events shows its events and a closed "Add an event" panel (the
+    form is not drawn); opening the panel draws the form. A campaign without events finds it open
+    (the test above adds an event to a new campaign without opening anything)."""
+    with read_session(app_engine) as s:
+        campaign = s.exec(select(Campaign).join(Event, Event.campaign_id == Campaign.id)
+                          .where(Campaign.status != CampaignStatus.cancelled)
+                          .order_by(Campaign.id).limit(1)).first()
+    at = _marketer_on("Campaigns & events")
+    at.text_input(key="cmp_search").input(campaign.code).run()
+    at.selectbox(key="cmp_open").set_value(campaign.id).run()
+    assert not at.exception, at.exception
+    form = f"new_event_{campaign.id}"
+    assert not any((t.key or "").startswith(form) for t in at.text_input)
+    assert any(e.label == "Add an event" for e in at.expander)
+    at.session_state[f"cmp_new_event_open_{campaign.id}"] = True     # the marketer opens it
+    at.run()
+    assert any(t.key == f"{form}_title" for t in at.text_input)
