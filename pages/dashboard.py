@@ -14,17 +14,17 @@ from models.types import local_today, utcnow
 from models.enums import Role, Segment
 from queries import dashboard_series as series
 from queries.drilldown import drilldown, measure_value
-from i18n import N_, _
+from i18n import N_, _, current_language, use_language
 from queries.kpis import CUSTOMERS, KPI_KEYS, KPIS, PERIOD_KEYS, SECTIONS, KpiFilter, all_kpis, lifetime_kpis
 from queries.scope import Viewer
 from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_frame
 from ui import dashboard_charts, handoff_widgets
 from ui.dashboard_charts import lifetime_filters
-from ui.reads import cached_read, prefetch, spinner_unless_warm
+from ui.kpi_tiles import Section, Tile, delta_tone, tiles_html
+from ui.reads import cached_read, kept, prefetch, spinner_unless_warm
 from ui.field_widgets import business_settings, lazy_tabs
 from ui.format import day, money, number, pct, short_money, when
 from ui.labels import label, people_frame
-from ui.phone import TILES_KEY
 from ui.session import require_viewer
 
 EARLIEST = date(2016, 1, 1)
@@ -33,12 +33,7 @@ PRESETS = ("Last 30 days", "This month", "This quarter", "This year", "Last 12 m
 PRESET_LABELS = {"Last 30 days": N_("Last 30 days"), "This month": N_("This month"),
                  "This quarter": N_("This quarter"), "This year": N_("This year"),
                  "Last 12 months": N_("Last 12 months"), "Custom": N_("Custom")}
-# A section's tiles are one wrapping row of tiles of one width (a horizontal container) rather
-# than rows of four columns: 4 blocks instead of ~45 on every rerun (bench/README.md). Four to a
-# row on a wide screen (six cut the titles at 1400 px, "Target attain…"); full width on a phone,
-# as the stacked columns were (ui/phone.py, by the containers' key). A tile's title wraps rather
-# than being cut (ui/phone.py's style).
-TILE_WIDTH_PX = 190
+# The tiles: ui/kpi_tiles.py (one element for all of them).
 DRILL_ROWS = 20_000
 
 
@@ -148,39 +143,56 @@ def tile_delta(key: str, now, before, currency: str) -> dict:
 
 
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
-    before = f.shifted_back()
-    st.caption(_("Change against the previous {value} days ({start} – {end}). Hover a tile's ⓘ for its definition.").format(value=(f.end - f.start).days + 1, start=day(before.start), end=day(before.end)))
-    for section, keys in SECTIONS.items():
-        st.subheader(_(section))
-        if section == CUSTOMERS:
-            _ltv_tiles(data, currency)
-            continue
-        with st.container(horizontal=True, gap="small", key=f"{TILES_KEY}_{section.lower()}"):
-            for key in keys:
-                st.metric(KPIS[key].label(), fmt_value(key, data["now"][key], currency),
-                          **tile_delta(key, data["now"][key], data["before"][key], currency),
-                          help=_exact_help(key, data["now"][key], currency), border=True, width=TILE_WIDTH_PX)
+    """Every section's tiles as one element (ui/kpi_tiles.py), made once per numbers and language."""
+    st.html(_tiles_html(f, current_language(), currency, data))
+
+
+@kept(max_entries=500)
+def _tiles_html(f: KpiFilter, language: str, currency: str, data: dict) -> str:
+    """A pure function of its arguments, kept per all of them (the numbers too, by their pickled
+    form: ~20 µs), so the tiles always show the numbers this rerun read."""
+    with use_language(language):
+        before = f.shifted_back()
+        note = _("Change against the previous {value} days ({start} – {end}). Click or tap a tile for its "
+                 "definition.").format(value=(f.end - f.start).days + 1, start=day(before.start), end=day(before.end))
+        sections = []
+        for section, keys in SECTIONS.items():
+            if section == CUSTOMERS:
+                sections.append(_ltv_section(data, currency))
+                continue
+            sections.append(Section(_(section), tuple(
+                _tile(key, KPIS[key].label(), data["now"][key], data["before"][key],
+                      fmt_value(key, data["now"][key], currency), _exact_help(key, data["now"][key], currency),
+                      currency) for key in keys)))
+        return tiles_html(note, sections)
+
+
+def _tile(key: str, title: str, now, before, value: str, definition: str, currency: str) -> Tile:
+    delta = tile_delta(key, now, before, currency)
+    return Tile(key, title, value, delta["delta"],
+                delta_tone(delta["delta"], lower_is_better=KPIS[key].lower_is_better,
+                           off=delta["delta_color"] == "off"),
+                delta.get("delta_arrow") != "off", definition)
 
 
 def _exact_help(key: str, value, currency: str) -> str:
-    """A tile's hover: the exact amount behind a short one (₩6.7억 = ₩667,000,000), then the definition."""
+    """A tile's definition: the exact amount behind a short one (₩6.7억 = ₩667,000,000), then the definition."""
     definition = KPIS[key].help()
     if KPIS[key].unit == "money" and value is not None:
         return money(value, currency) + "\n\n" + definition
     return definition
 
 
-def _ltv_tiles(data: dict, currency: str) -> None:
+def _ltv_section(data: dict, currency: str) -> Section:
     now, before = data["now"]["ltv_by_segment"], data["before"]["ltv_by_segment"]
+    title = _(CUSTOMERS)
     if not now:
-        st.caption(_("No account with a segment has a won deal yet."))
-        return
-    with st.container(horizontal=True, gap="small", key=f"{TILES_KEY}_ltv"):
-        for segment, value in now.items():
-            st.metric(_("LTV — {segment}").format(segment=label(segment, Segment)), short_money(value, currency),
-                      **tile_delta("ltv_by_segment", value, before.get(segment), currency),
-                      help=money(value, currency) + "\n\n" + KPIS["ltv_by_segment"].help(), border=True,
-                      width=TILE_WIDTH_PX)
+        return Section(title, (), _("No account with a segment has a won deal yet."))
+    return Section(title, tuple(
+        _tile("ltv_by_segment", _("LTV — {segment}").format(segment=label(segment, Segment)), value,
+              before.get(segment), short_money(value, currency),
+              money(value, currency) + "\n\n" + KPIS["ltv_by_segment"].help(), currency)
+        for segment, value in now.items()))
 
 
 # -- charts -----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -104,3 +106,63 @@ def html_text(body: str) -> str:
     """What an ``st.html`` element shows: its text, without style blocks or tags, unescaped."""
     body = re.sub(r"<style\b.*?</style>", " ", body, flags=re.S | re.I)
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@dataclass(frozen=True)
+class ShownTile:
+    """A KPI tile of the dashboard as drawn (ui/kpi_tiles.py): what a person reads on it."""
+    key: str
+    label: str
+    value: str
+    delta: str      # "" when the tile shows no change
+    tone: str       # "good", "bad", "off" ("" without a delta)
+    arrow: str      # "↑", "↓" or "" (none drawn)
+    help: str       # the definition a click on the tile opens
+
+
+class _TileParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tiles: list[dict] = []
+        self._part: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "details" and "data-kpi" in attrs:
+            self.tiles.append({"key": attrs["data-kpi"], "label": "", "value": "", "delta": "", "tone": "", "arrow": "",
+                               "help": ""})
+        elif self.tiles and "ov-i" in classes:
+            self._part = "icon"
+        elif self.tiles:
+            for part in ("label", "value", "delta", "def"):
+                if f"ov-{part}" in classes:
+                    self._part = "help" if part == "def" else part
+                    if part == "delta":
+                        self.tiles[-1]["tone"] = next(c[3:] for c in classes if c in ("ov-good", "ov-bad", "ov-off"))
+
+    def handle_endtag(self, tag):
+        if self._part == "icon":
+            self._part = "label"
+        elif tag in ("span", "div"):
+            self._part = None
+
+    def handle_data(self, data):
+        if self._part and self._part != "icon" and self.tiles:
+            self.tiles[-1][self._part] += data
+
+
+def kpi_tiles(at: AppTest) -> list[ShownTile]:
+    """The dashboard's KPI tiles, in the order drawn, from the one html element that holds them."""
+    parser = _TileParser()
+    for el in at.get("html"):
+        if 'class="ov-tiles"' in el.value:
+            parser.feed(el.value)
+    shown = []
+    for t in parser.tiles:
+        delta, arrow = t["delta"].strip(), ""
+        if delta[:1] in ("↑", "↓"):
+            arrow, delta = delta[0], delta[1:].strip()
+        shown.append(ShownTile(t["key"], t["label"].strip(), t["value"].strip(), delta, t["tone"], arrow,
+                               t["help"].strip()))
+    return shown

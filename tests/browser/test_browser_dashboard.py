@@ -29,12 +29,12 @@ def _choose(page, label: str, option: str) -> None:
 def _metric_value(page, label: str, *, changed_from: str | None = None, timeout_s: float = 60) -> str:
     """The tile's value; with ``changed_from``, once it shows another one. A filter's rerun can
     start after ``wait_ready``'s grace under load, and the page shows the old tiles until it ends."""
-    tile = page.locator("[data-testid='stMetric']").filter(has_text=label).first
-    value = tile.locator("[data-testid='stMetricValue']").inner_text()
+    tile = page.locator(".ov-tiles details").filter(has=page.locator(".ov-label", has_text=label)).first
+    value = tile.locator(".ov-value").inner_text()
     deadline = time.monotonic() + timeout_s
     while changed_from is not None and value == changed_from and time.monotonic() < deadline:
         page.wait_for_timeout(250)
-        value = tile.locator("[data-testid='stMetricValue']").inner_text()
+        value = tile.locator(".ov-value").inner_text()
     wait_ready(page)
     return value
 
@@ -46,10 +46,17 @@ def test_executive_filters_drills_down_and_downloads_csv(server, artifacts_dir, 
         page.goto(server + "/executive-dashboard")
         wait_ready(page)
         page.wait_for_selector("h1:has-text('Executive dashboard')", timeout=60_000)
-        page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+        page.wait_for_selector(".ov-tiles details", timeout=60_000)
         page.screenshot(path=str(artifacts_dir / "dashboard_this_month.png"), full_page=True)
 
         month_leads = _metric_value(page, "Leads created")
+        # A tile's definition is a click (a tap on a phone) away, with the exact amount behind ₩1.4B.
+        won = page.locator(".ov-tiles details[data-kpi='won_revenue']")
+        assert not won.locator(".ov-def").is_visible()
+        won.locator("summary").click()
+        won.locator(".ov-def").wait_for(state="visible", timeout=10_000)
+        assert won.locator(".ov-def").inner_text().startswith("₩")
+        page.screenshot(path=str(artifacts_dir / "dashboard_tile_definition.png"))
         _choose(page, "Period", "Last 12 months")
         year_leads = _metric_value(page, "Leads created", changed_from=month_leads)
         _choose(page, "Territory", "SEL — Seoul 서울")

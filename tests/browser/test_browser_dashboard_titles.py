@@ -17,13 +17,12 @@ LOCALES = {"en": "en-US", "ko": "ko-KR"}
 # text hidden by overflow), with what it says.
 CUT_TEXT_JS = """() => {
   const cut = [];
-  for (const tile of document.querySelectorAll("[data-testid='stMetric']")) {
-    for (const part of tile.querySelectorAll("[data-testid='stMetricLabel'], [data-testid='stMetricValue']")) {
+  for (const tile of document.querySelectorAll(".ov-tiles details")) {
+    for (const part of tile.querySelectorAll(".ov-label, .ov-value")) {
       for (const el of [part, ...part.querySelectorAll('*')]) {
-        if (el.closest("[data-testid='stTooltipIcon'], [data-testid='stTooltipHoverTarget'] svg")) continue;
         if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
           cut.push({text: part.innerText.trim(), scroll: el.scrollWidth, client: el.clientWidth,
-                    kind: part.dataset.testid});
+                    kind: part.className});
           break;
         }
       }
@@ -32,8 +31,7 @@ CUT_TEXT_JS = """() => {
   return cut;
 }"""
 
-LABELS_JS = """() => [...document.querySelectorAll("[data-testid='stMetric'] [data-testid='stMetricLabel']")]
-  .map(el => el.innerText.trim())"""
+LABELS_JS = """() => [...document.querySelectorAll(".ov-tiles details .ov-label")].map(el => el.innerText.replace("ⓘ", "").trim())"""
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +50,7 @@ def test_no_tile_title_is_cut_at_1400_px(server, artifacts_dir, language):
             with use_language(language):
                 title = _("Executive dashboard")
             page.wait_for_selector(f"h1:has-text('{title}')", timeout=60_000)
-            page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+            page.wait_for_selector(".ov-tiles details", timeout=60_000)
             wait_ready(page)
             page.wait_for_timeout(1000)          # fonts and the columns' final widths
             page.screenshot(path=str(artifacts_dir / f"dashboard_titles_{language}.png"), full_page=True)
@@ -60,7 +58,7 @@ def test_no_tile_title_is_cut_at_1400_px(server, artifacts_dir, language):
             cut = page.evaluate(CUT_TEXT_JS)
             # The longest title (in English "Marketing-sourced revenue share") on screen, for the eye.
             longest = max(labels, key=len)
-            page.locator("[data-testid='stMetric']").filter(has_text=longest).first.scroll_into_view_if_needed()
+            page.locator(".ov-tiles details").filter(has_text=longest).first.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(artifacts_dir / f"dashboard_titles_{language}_longest.png"))
         finally:

@@ -51,5 +51,6 @@ def test_fresh_server_shows_no_data_at_any_page_file_address(sqlite_template, tm
             page.wait_for_selector("input[aria-label='Username']", timeout=60_000)
             wait_ready(page)
             assert page.locator("[data-testid='stMetric']").count() == 0, name
+            assert page.locator(".ov-tiles").count() == 0, name      # the dashboard's KPI tiles
             assert page.locator("[data-testid='stDataFrame']").count() == 0, name
             assert page.locator("[data-testid='stSidebarNav']").count() == 0, name

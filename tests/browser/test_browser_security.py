@@ -25,6 +25,7 @@ def _shows_only_sign_in(page) -> None:
     page.wait_for_selector(LOGIN, timeout=60_000)
     wait_ready(page)
     assert page.locator("[data-testid='stMetric']").count() == 0
+    assert page.locator(".ov-tiles").count() == 0            # the dashboard's KPI tiles
     assert page.locator("[data-testid='stDataFrame']").count() == 0
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
 

@@ -1,5 +1,5 @@
 """The executive dashboard through AppTest on the real app.py: every filter, tiles that match
-the KPI functions, definitions on hover, drill-downs and safe exports."""
+the KPI functions, definitions a click away, drill-downs and safe exports."""
 import io
 from datetime import date
 
@@ -17,7 +17,7 @@ from services.spreadsheet_export import frame_csv_bytes, frame_xlsx_bytes, safe_
 from pages.dashboard import CHARTS_KEY, EARLIEST, PRESETS, preset_period
 from queries.kpis import KPIS, KpiFilter, all_kpis
 from queries.scope import Viewer
-from tests.apptest_support import all_text, open_page, registered_titles, signed_in
+from tests.apptest_support import all_text, kpi_tiles, open_page, registered_titles, signed_in
 
 EXECUTIVE, ADMIN, REP, MARKETER = "hyunwoo.jung", "admin", "minjun.kim", "jiwoo.choi"
 PAGE = "Executive dashboard"
@@ -31,7 +31,7 @@ def _dashboard(username=EXECUTIVE):
 
 
 def _metric(at, label):
-    return next(m for m in at.metric if m.label == label)
+    return next(t for t in kpi_tiles(at) if t.label == label)
 
 
 def _expected(url, start, end, **filters):
@@ -48,11 +48,15 @@ def _today(url):
 @pytest.mark.parametrize("username", [EXECUTIVE, ADMIN])
 def test_leadership_sees_every_tile_with_its_definition(app, username):
     at = _dashboard(username)
-    labels = {m.label for m in at.metric}
+    tiles = kpi_tiles(at)
+    labels = {t.label for t in tiles}
     scalar_titles = {KPIS[k].label() for k in KPIS if k != "ltv_by_segment"}
     assert scalar_titles <= labels
+    assert [t.key for t in tiles if t.key != "ltv_by_segment"] == [k for k in KPIS if k != "ltv_by_segment"]
     won = _metric(at, KPIS["won_revenue"].label())
     assert won.help.endswith(KPIS["won_revenue"].help()) and won.help.startswith("₩")  # exact amount, then definition
+    # every section's tiles are one element: no st.metric on the dashboard
+    assert not at.metric and sum('class="ov-tiles"' in el.value for el in at.get("html")) == 1
     # The charts are in tabs, only the open one drawn: the first shows two, all of them seven.
     assert [c.proto.id != "" for c in at.get("plotly_chart")] == [True, True]
     seen = set()
@@ -196,7 +200,7 @@ def test_the_prefetch_reads_only_what_the_page_reads_and_nothing_twice(app, monk
         finally:
             event.remove(Engine, "before_cursor_execute", count)
         assert not at.exception, at.exception
-        return len(seen), [(m.label, m.value) for m in at.metric]
+        return len(seen), [(t.label, t.value) for t in kpi_tiles(at)]
 
     at = _dashboard()
     cold_run(at)                                        # the first run after sign-in: settles the session
