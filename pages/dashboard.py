@@ -144,13 +144,23 @@ def tile_delta(key: str, now, before, currency: str) -> dict:
 
 def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
     """Every section's tiles as one element (ui/kpi_tiles.py), made once per numbers and language."""
-    st.html(_tiles_html(f, current_language(), currency, data))
+    st.html(_tiles_html(f, current_language(), currency, _frozen(data), data))
+
+
+def _frozen(value):
+    """The numbers as a key: every value by its type and repr (Decimal("1.0") is not Decimal("1.00")),
+    dicts as sorted pairs. (Their pickled form was no key: equal numbers pickled differently from one
+    rerun to the next, and the tiles were rebuilt on 13 of 30 reruns.)"""
+    if isinstance(value, dict):
+        return tuple(sorted(((str(k), _frozen(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+    return type(value).__name__, repr(value)
 
 
 @kept(max_entries=500)
-def _tiles_html(f: KpiFilter, language: str, currency: str, data: dict) -> str:
-    """A pure function of its arguments, kept per all of them (the numbers too, by their pickled
-    form: ~20 µs), so the tiles always show the numbers this rerun read."""
+def _tiles_html(f: KpiFilter, language: str, currency: str, numbers: tuple, _data: dict) -> str:
+    """A pure function of the period, language, currency and numbers (``numbers`` is ``_data`` as
+    a key), kept per all of them, so the tiles always show the numbers this rerun read."""
+    data = _data
     with use_language(language):
         before = f.shifted_back()
         note = _("Change against the previous {value} days ({start} – {end}). Click or tap a tile for its "

@@ -54,17 +54,19 @@ def pager(result: ResultPage, key: str, noun: str = N_("rows")) -> None:
     state = st.session_state[key]
     first = result.offset + 1 if result.total else 0
     last = result.offset + len(result.rows)
-    cols = st.columns([3, 1, 1])
-    cols[0].caption(_("{noun} {first}–{last} of {total:,} · page {page} of {pages}").format(
-        noun=_(noun), first=first, last=last, total=result.total, page=state["page"] + 1, pages=result.page_count))
-
     def step(delta: int) -> None:
         state["page"] = max(0, min(result.page_count - 1, state["page"] + delta))
 
-    cols[1].button(_("Previous"), key=f"{key}_prev", disabled=state["page"] == 0, on_click=step, args=(-1,),
-                   width="stretch")
-    cols[2].button(_("Next"), key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
-                   args=(1,), width="stretch")
+    # One row that wraps (the buttons under the count on a phone): a container of three elements
+    # where three columns were four blocks more, on every rerun of every paged list (bench/README.md,
+    # thirteenth session).
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.caption(_("{noun} {first}–{last} of {total:,} · page {page} of {pages}").format(
+            noun=_(noun), first=first, last=last, total=result.total, page=state["page"] + 1,
+            pages=result.page_count), width="stretch")
+        st.button(_("Previous"), key=f"{key}_prev", disabled=state["page"] == 0, on_click=step, args=(-1,))
+        st.button(_("Next"), key=f"{key}_next", disabled=state["page"] >= result.page_count - 1, on_click=step,
+                  args=(1,))
 
 
 def lazy_tabs(key: str, draws: dict[str, Callable[[], None]]) -> None:

@@ -127,7 +127,15 @@ class ReadCache:
 
 _READS = ReadCache(max_entries=5000)
 _SHARED_READS = ReadCache(max_entries=256)
-_KEPT: list[ReadCache] = []
+_KEPT: dict[str, ReadCache] = {}
+
+
+def _function_id(fn) -> str:
+    """A function as the caches key it: its file and qualified name. Not ``__module__``: a page file
+    runs as ``__main__`` on every rerun, so two pages' functions of one name would share it, and the
+    page's functions are new objects on every rerun."""
+    code = getattr(fn, "__code__", None)
+    return f"{code.co_filename if code else fn.__module__}:{fn.__qualname__}"
 
 
 def clear_caches() -> None:
@@ -138,7 +146,7 @@ def clear_caches() -> None:
     _READS.clear()
     _SHARED_READS.clear()
     _BUILT_READS.clear()
-    for cache in _KEPT:
+    for cache in _KEPT.values():
         cache.clear()
     forget_prepared()
 
@@ -149,12 +157,14 @@ def kept(max_entries: int = 500):
     replaces: its hit hashed every argument and inspected the signature, 0.2-0.4 ms a call, where
     this is a key lookup: bench/README.md, thirteenth session). For values never changed after they
     are built (figures, Arrow tables); they live ``cache_ttl_seconds``, one computation per key at a
-    time, a failure not kept. Positional arguments only. ``fn.clear()`` forgets them."""
+    time, a failure not kept. Positional arguments only. ``fn.clear()`` forgets them.
+
+    In a page file, which runs again on every rerun, each run decorates a new function object: they
+    share one store by the function's file and name (``_function_id``), as st.cache_resource did."""
     def wrap(fn):
-        cache = ReadCache(max_entries, copies=False)
-        _KEPT.append(cache)
-        keyed = tuple(not name.startswith("_") for name in inspect.signature(fn).parameters)
-        name = _query_name(fn)
+        name = _function_id(fn)
+        cache = _KEPT.setdefault(name, ReadCache(max_entries, copies=False))
+        keyed = tuple(not arg.startswith("_") for arg in inspect.signature(fn).parameters)
 
         @functools.wraps(fn)
         def kept_fn(*args):
@@ -227,12 +237,12 @@ def built_read(build: Callable, query, viewer: Viewer, **filters):
     For what a page makes of a large read on every rerun: the Team page's 719-row table and the
     manager's 700-rep choices were unpickled (1.1 and 0.4 ms) and rebuilt row by row, their words
     translated per row, on every rerun (bench/README.md, thirteenth session). ``build`` is a named
-    function of the page (its name is part of the key) and returns something nobody changes: an
+    function of the page (its file and name are part of the key) and returns something nobody changes: an
     Arrow table, a tuple, a ``MappingProxyType``."""
     if build.__name__ == "<lambda>":
         raise TypeError("built_read needs a named build function: its name is part of the key")
     config = load_config()
-    key = (_query_name(build), *_cache_key(query, viewer, filters, config.database_url))
+    key = (_function_id(build), *_cache_key(query, viewer, filters, config.database_url))
     language = key[-1]
 
     def compute():
@@ -272,7 +282,11 @@ def prefetch(viewer: Viewer, reads: Iterable[tuple[Callable, dict]]) -> None:
     """Start ``cached_read(query, viewer, **filters)`` for each (query, filters) in the background,
     in the reader's language. A read that fails here is left to the page's own call to raise."""
     for query, filters in reads:
-        _RECENT.append(_PREFETCH.submit(contextvars.copy_context().run, _prefetch_one, query, viewer, filters))
+        # Only what is not in the cache: a warm read started on a worker was unpickled there for
+        # nobody, beside the page's own read of it (23% of a warm dashboard rerun's samples were the
+        # two workers': bench/README.md, thirteenth session).
+        if not is_warm(query, viewer, **filters):
+            _RECENT.append(_PREFETCH.submit(contextvars.copy_context().run, _prefetch_one, query, viewer, filters))
 
 
 def _prefetch_one(query, viewer: Viewer, filters: dict) -> None:

@@ -314,3 +314,47 @@ def test_built_reads_are_kept_per_reader_scope_and_need_a_named_build(w):
     assert built_read(other, territory_reps, w.v_rep) == len(seoul)       # another build, its own entry
     with pytest.raises(TypeError, match="named build"):
         built_read(lambda reps: reps, territory_reps, w.v_rep)
+
+
+def test_a_page_files_kept_function_is_one_store_across_reruns_and_never_another_files(w):
+    """A page file runs again on every rerun (as __main__): its decorated functions are new objects
+    each time and must find what the previous run kept, while a function of the same name in another
+    page file must never be served this one's values."""
+    from queries.field_common import territory_reps
+    src = ("from ui.reads import built_read, kept\n"
+           "@kept()\n"
+           "def tiles(period):\n"
+           "    CALLS.append(period)\n"
+           "    return [FILE, period]\n"
+           "def names(reps):\n"
+           "    return (FILE, len(reps))\n")
+
+    def run_page(filename: str, calls: list) -> dict:
+        namespace = {"__name__": "__main__", "CALLS": calls, "FILE": filename}
+        exec(compile(src, filename, "exec"), namespace)
+        return namespace
+    calls_a, calls_b = [], []
+    first = run_page("/app/pages/a.py", calls_a)["tiles"]("2026-11")
+    rerun = run_page("/app/pages/a.py", calls_a)
+    assert rerun["tiles"]("2026-11") is first and calls_a == ["2026-11"]      # the rerun found it
+    other = run_page("/app/pages/b.py", calls_b)
+    assert other["tiles"]("2026-11") == ["/app/pages/b.py", "2026-11"] and calls_b == ["2026-11"]
+    assert built_read(rerun["names"], territory_reps, w.v_rep)[0] == "/app/pages/a.py"
+    assert built_read(other["names"], territory_reps, w.v_rep)[0] == "/app/pages/b.py"
+
+
+def test_a_prefetch_of_what_is_already_cached_starts_nothing(w):
+    from concurrent.futures import wait
+
+    from ui import reads
+    read = (lead_queue.lead_queue, dict(search=None, status="all", rep_id=None, limit=25, offset=0))
+    reads._RECENT.clear()
+    reads.prefetch(w.v_rep, [read])
+    assert len(reads._RECENT) == 1
+    wait(list(reads._RECENT), timeout=60)
+    assert reads.is_warm(read[0], w.v_rep, **read[1])
+    reads.prefetch(w.v_rep, [read])
+    assert len(reads._RECENT) == 1                     # warm: no worker started for it
+    reads.prefetch(w.v_rep2, [read])                   # someone else's: cold, started
+    assert len(reads._RECENT) == 2
+    wait(list(reads._RECENT), timeout=60)
