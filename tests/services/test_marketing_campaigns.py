@@ -155,3 +155,25 @@ def test_campaign_list_filters_and_pages_in_sql(engine):
         assert marketing.list_campaigns(world.marketer, session=s, search="spring").total == 1
         with pytest.raises(AccessDenied):
             marketing.list_campaigns(world.rep_viewer(world.alice), session=s)
+
+
+def test_the_edit_read_is_the_listed_campaign_without_its_counts_and_its_targets(engine):
+    """What the edit form starts from (queries.marketing.campaign_for_edit, Core statements built once)
+    is field for field the campaign as listed, its version and its target territories; a missing one is None."""
+    import dataclasses
+
+    world = build_world(engine)
+    with write_session(engine) as s:
+        c = campaigns.create_campaign(world.marketer, _input(territory_ids=[world.bsn.id, world.sel.id]), session=s)
+        plain = campaigns.create_campaign(world.marketer, _input(name="No targets", budget=None), session=s)
+    with read_session(engine) as s:
+        for campaign, targets in ((c, sorted([world.bsn.id, world.sel.id])), (plain, [])):
+            edit, got_targets = marketing.campaign_for_edit(world.marketer, campaign.id, session=s)
+            listed = marketing.campaign_row(world.marketer, campaign.id, session=s)
+            own = {f.name for f in dataclasses.fields(marketing.CampaignEdit)}
+            assert type(edit) is marketing.CampaignEdit
+            assert dataclasses.asdict(edit) == {k: v for k, v in dataclasses.asdict(listed).items() if k in own}
+            assert got_targets == targets
+        assert marketing.campaign_for_edit(world.marketer, 10 ** 9, session=s) == (None, [])
+        with pytest.raises(AccessDenied):
+            marketing.campaign_for_edit(world.rep_viewer(world.alice), c.id, session=s)
