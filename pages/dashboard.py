@@ -149,8 +149,7 @@ def _tiles(data: dict, f: KpiFilter, currency: str) -> None:
 
 def _frozen(value):
     """The numbers as a key: every value by its type and repr (Decimal("1.0") is not Decimal("1.00")),
-    dicts as sorted pairs. (Their pickled form was no key: equal numbers pickled differently from one
-    rerun to the next, and the tiles were rebuilt on 13 of 30 reruns.)"""
+    dicts as sorted pairs: hashable, so the key is a lookup, not a pickling of the whole dict."""
     if isinstance(value, dict):
         return tuple(sorted(((str(k), _frozen(v)) for k, v in value.items()), key=lambda kv: kv[0]))
     return type(value).__name__, repr(value)

@@ -6,6 +6,10 @@
 - ``fresh_read(query, viewer, *args, **kwargs)`` — what must be current at this moment: a record
   opened for editing (its version), the check-in list at the door, a routing rule being changed.
   One short read session around one query.
+- ``built_read(build, query, viewer, **filters)`` — what a page makes of a large cached read (a
+  table as shown, a list of choices), kept as built instead of unpickled and rebuilt every rerun.
+- ``@kept()`` — values computed from reads (figures, the dashboard's tiles), the object itself per
+  the function's arguments.
 
 Either way a page holds no database session while it draws widgets: it reads, then draws.
 
@@ -163,7 +167,7 @@ def kept(max_entries: int = 500):
     share one store by the function's file and name (``_function_id``), as st.cache_resource did."""
     def wrap(fn):
         name = _function_id(fn)
-        cache = _KEPT.setdefault(name, ReadCache(max_entries, copies=False))
+        cache = _KEPT.get(name) or _KEPT.setdefault(name, ReadCache(max_entries, copies=False))
         keyed = tuple(not arg.startswith("_") for arg in inspect.signature(fn).parameters)
 
         @functools.wraps(fn)
