@@ -36,12 +36,10 @@ _SCRIPT = """<script>
 </script>"""
 
 
-# The dashboard's rows of KPI tiles (st.container keys starting with this): full width on a phone.
-TILES_KEY = "ov_tiles"
 # A metric's title wraps onto a second line rather than being cut (st.metric truncates its label
-# with an ellipsis: "Target attain…" on the dashboard's 190-px tiles, and a translation may be longer).
-# Narrow screens: less empty space above the title, a smaller title and smaller metric numbers,
-# so the first screen shows content rather than padding; the dashboard's tiles one to a line.
+# with an ellipsis, and a translation may be longer than the English). Narrow screens: less empty
+# space above the title, a smaller title and smaller metric numbers, so the first screen shows
+# content rather than padding. (The dashboard's tiles have their own style: ui/kpi_tiles.py.)
 _STYLE = """<style>
 [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
@@ -51,10 +49,8 @@ _STYLE = """<style>
   [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMain"] h1 { font-size: 1.9rem; }
   [data-testid="stMetricValue"] { font-size: 1.6rem; }
-  [class*="st-key-TILES"] > [data-testid="stElementContainer"] { flex: 1 1 100% !important; }
-  [class*="st-key-TILES"] [data-testid="stMetric"] { width: 100% !important; }
 }
-</style>""".replace("TILES", TILES_KEY)
+</style>"""
 
 
 def close_sidebar_after_navigation() -> None:
