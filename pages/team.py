@@ -36,11 +36,7 @@ def _team_rows(members) -> pa.Table | list:
     unpickled, rebuilt and their headers translated on every rerun."""
     rep, active, here = _("Rep"), _("Active"), _("In this territory")
     leads, overdue, deals = _("Open leads"), _("Overdue untouched"), _("Open deals")
-    words = {True: yes_no(True), False: yes_no(False)}
-
-    def said(value) -> str:
-        return "" if value is None else words[bool(value)]
-    return arrow_rows([{rep: m.display_name, active: said(m.active), here: said(m.in_territory),
+    return arrow_rows([{rep: m.display_name, active: yes_no(m.active), here: yes_no(m.in_territory),
                         leads: m.open_leads, overdue: m.overdue_leads, deals: m.open_deals} for m in members])
 
 

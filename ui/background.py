@@ -32,8 +32,6 @@ _lock = threading.Lock()
 
 def start_background_sweep(database_url: str) -> threading.Event | None:
     """Start this process's sweep of ``database_url`` unless it runs (its stop event; None: off)."""
-    if database_url in _started:
-        return _started[database_url]
     with _lock:
         if database_url in _started:
             return _started[database_url]

@@ -17,15 +17,13 @@ _lock = threading.Lock()
 def app_engine():
     """The engine of DATABASE_URL, prepared once per process (see services.bootstrap)."""
     url = load_config().database_url
-    engine = _prepared.get(url)
-    if engine is None:
-        with _lock:   # one preparation per database, however many sessions start at once
-            engine = _prepared.get(url)
-            if engine is None:
-                from services.bootstrap import prepare_database
+    with _lock:   # one preparation per database, however many sessions start at once
+        engine = _prepared.get(url)
+        if engine is None:
+            from services.bootstrap import prepare_database
 
-                engine = _prepared[url] = prepare_database(url)
-    return engine
+            engine = _prepared[url] = prepare_database(url)
+        return engine
 
 
 def forget_prepared() -> None:

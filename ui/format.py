@@ -33,8 +33,8 @@ def number(value, decimals: int = 0) -> str:
 
 
 # Babel parses the pattern and the locale's symbols on every call (~40 µs), and a page shows the
-# same figures on every rerun: the dashboard's 33 tiles, their exact amounts and deltas were 5% of
-# its rerun (bench/README.md, thirteenth session). Keyed on the value's text (what Babel itself
+# same figures on every rerun: the dashboard's 33 tiles, their exact amounts and deltas were ~4% of
+# its rerun's samples (bench/README.md, thirteenth session). Keyed on the value's text (what Babel itself
 # reads a float as), so 0.0 and -0.0, or 1.0 and 1, are told apart as Babel tells them apart.
 @lru_cache(maxsize=16384)
 def _formatted_number(value: str, pattern: str, language: str) -> str:

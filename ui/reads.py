@@ -220,14 +220,22 @@ def _cache_key(query, viewer: Viewer, filters: dict, database_url: str) -> tuple
 def cached_read(query, viewer: Viewer, **filters):
     """``query(viewer, session=…, **filters)`` through the cache. ``query`` is a function of
     ``queries/``; filters should be hashable values (tuples, not lists)."""
+    return _read_through(_READS, (), query, viewer, filters)
+
+
+def _read_through(store: ReadCache, prefix: tuple, query, viewer: Viewer, filters: dict, build=None):
+    """``query(viewer, session=…, **filters)`` (then ``build`` of it) through ``store``, keyed as a
+    cached read, after ``prefix``; computed in the reader's language."""
     config = load_config()
-    key = _cache_key(query, viewer, filters, config.database_url)
+    key = (*prefix, *_cache_key(query, viewer, filters, config.database_url))
     language = key[-1]
 
     def compute():
-        with use_language(language), read_session(app_engine()) as session:
-            return query(viewer, session=session, **filters)
-    return _READS.get(key, compute, config.cache_ttl_seconds)
+        with use_language(language):   # the build too: it writes headers and labels
+            with read_session(app_engine()) as session:
+                result = query(viewer, session=session, **filters)
+            return result if build is None else build(result)
+    return store.get(key, compute, config.cache_ttl_seconds)
 
 
 _BUILT_READS = ReadCache(max_entries=2000, copies=False)
@@ -245,14 +253,7 @@ def built_read(build: Callable, query, viewer: Viewer, **filters):
     Arrow table, a tuple, a ``MappingProxyType``."""
     if build.__name__ == "<lambda>":
         raise TypeError("built_read needs a named build function: its name is part of the key")
-    config = load_config()
-    key = (_function_id(build), *_cache_key(query, viewer, filters, config.database_url))
-    language = key[-1]
-
-    def compute():
-        with use_language(language), read_session(app_engine()) as session:
-            return build(query(viewer, session=session, **filters))
-    return _BUILT_READS.get(key, compute, config.cache_ttl_seconds)
+    return _read_through(_BUILT_READS, (_function_id(build),), query, viewer, filters, build)
 
 
 def is_warm(query, viewer: Viewer, **filters) -> bool:
